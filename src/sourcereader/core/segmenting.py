@@ -1,0 +1,304 @@
+"""Sentence segmentation: pySBD plus a correction layer.
+
+The public contract (used by documents.py, the CLI and the aligner):
+
+* ``split(text, lang)`` returns sentence spans ``(start, end)`` as offsets into ``text``.
+  Spans are in order, never overlap, never start or end with whitespace, and together
+  with the whitespace between them they cover the whole text: nothing is dropped or
+  rewritten.
+* ``SEGMENTER_VERSION`` changes whenever the output for some input may change; it is
+  part of the segmentation cache key.
+
+How it works. Boundaries are kept as a sorted list of sentence start offsets.
+
+1. *Pre-split* (ru/en/de): a boundary is certain after ``word. Next`` when ``word`` is a
+   lowercase word that is not an abbreviation and ``Next`` starts with a capital.  The
+   stretches between certain boundaries that still contain sentence punctuation are the
+   ambiguous ones; only those go to pySBD.  pySBD's cost grows faster than linearly with
+   input length (its abbreviation pass re-scans the text once per match), so this is both
+   faster and no less accurate.  Other languages send the whole paragraph to pySBD.
+2. pySBD sees a *masked* copy of the text of the same length, so its sentences map back to
+   offsets directly: newlines become spaces (the input is one paragraph; pySBD would treat
+   a newline as a sentence break), ASCII ``--`` becomes two en dashes (pySBD glues
+   everything between two ``--`` into one sentence) and sentence punctuation inside URLs
+   and e-mail addresses is hidden.
+3. *Corrections*: boundaries are added where pySBD misses them (``!!``/``?!``/``!..``
+   before a capital, Russian ``1940 г. Next``, ``и т. д. Next``, ellipsis before a
+   capital, sentences inside quotes) and removed where it cuts too eagerly (a sentence
+   that starts with a lowercase letter or with closing punctuation, abbreviations such as
+   ``тов.``, ``Оп. 64``, ``No. 2362``, initials ``В.М. Молотов``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+import pysbd
+
+SEGMENTER_VERSION = "1"
+
+#: Languages pySBD has rules for (ISO 639-1).
+SUPPORTED_LANGUAGES = frozenset(
+    "am ar bg da de el en es fa fr hi hy it ja kk mr my nl pl ru sk ur zh".split()
+)
+
+#: Languages whose sentence punctuation and letter case the fast path and the case-based rules understand.
+_CASED = frozenset({"ru", "en", "de"})
+
+
+class UnsupportedLanguage(ValueError):
+    """Raised for a language code the segmenter has no rules for."""
+
+
+# Abbreviations after which a capitalised word or a number does not start a new sentence
+# (lowercase, without the final period).  Titles, archival references ("Ф. 3, Оп. 64,
+# Д. 675, Л. 31"), "No. 2362".  Words that often end a sentence (etc., usw., Inc.) are
+# deliberately absent.
+_NO_END: dict[str, frozenset[str]] = {
+    "ru": frozenset(
+        "т тов тт ст см стр л лл д оп ф им ул пл пер просп проф акад ген полк адм кн св нач зам пред тел "
+        "т.е т.к т.н с.г н.ст ст.ст с п пп оз пос дер обл напр ср вып изд ред кв корп гр ч гос "
+        "мин ин англ нем фр амер герм сов ж.д".split()
+    ),
+    "en": frozenset(
+        "no nos dept mr mrs ms messrs dr prof gen col capt lt sgt gov sen rep rev hon st mt ft vol pp p art "
+        "sec ch fig op cf viz vs approx adm maj cmdr brig supt insp".split()
+    ),
+    "de": frozenset(
+        "nr z.b d.h vgl bzw ca dr prof st abs art bd s hr fr gez u.a z.t o.ä sog evtl ggf i.a i.v betr "
+        "bez v dgl".split()
+    ),
+}
+
+# Russian year and century markers: "1940 г.", "1644 -- 1646 гг.", "XVIII в." end a
+# sentence when a capital follows, but "г. Москва" does not.
+_RU_YEAR_END = re.compile(r"(?:\d|\b[IVXLC]+)\s*(?:гг?|вв?)\.$")
+_RU_ETC_END = re.compile(r"\bи\s+(?:т\.\s*[дп]|др|пр)\.$")
+
+_LOWER_START = re.compile(r"[\s\"'«“„‘(\[—–-]*[^\W\d_]")
+_CLOSERS = ",;:.!?…)]}»”’"
+_OPENERS = "\"'«“„‘([—–-"
+# URLs and e-mail addresses, without the punctuation that may follow them.
+_URL = re.compile(r"(?:https?://|www\.)\S*[\w/=]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"(?:^|\s)\(?(?:\d{1,2}|[a-z])[.)]\s")
+_DOUBLE_DASH = re.compile(r"(?<!-)--(?!-)")
+# Candidate sentence ends: terminal punctuation, closing quotes/brackets, then whitespace.
+_CANDIDATE = re.compile(r"[.!?…]+[\"'»”’)\]]*(?=\s)")
+# A certain boundary: lowercase word of 2+ letters, one terminal mark, whitespace, capital.
+_SURE = re.compile(r"(?<![\w.\-])([^\W\d_]{2,})([.!?])\s+(?=[«\"“„]?[^\W\d_])")
+_MULTI_BANG = re.compile(r"(?:[!?]{2,}|[!?]\.\.+|\.\.\.+|…)[\"'»”’)]*\s+(?=[«\"“„]?[^\W\d_])")
+
+
+@functools.lru_cache(maxsize=32)
+def _segmenter(lang: str) -> pysbd.Segmenter:
+    return pysbd.Segmenter(language=lang, clean=False)
+
+
+@functools.lru_cache(maxsize=32)
+def _abbreviations(lang: str) -> frozenset[str]:
+    """pySBD's abbreviations for ``lang`` plus ours: words that must not end a pre-split sentence."""
+    module = _segmenter(lang).language_module
+    words = {a.strip().lower() for a in module.Abbreviation.ABBREVIATIONS}
+    return frozenset(words | _NO_END.get(lang, frozenset()))
+
+
+def split(text: str, lang: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentence spans (see the module docstring for the contract)."""
+    if lang not in SUPPORTED_LANGUAGES:
+        raise UnsupportedLanguage(lang)
+    if not text.strip():
+        return []
+    masked = _mask(text)
+    starts: set[int] = set()
+    if lang in _CASED:
+        for lo, hi, needs_pysbd in _pre_split(masked, lang):
+            starts.add(lo)
+            if needs_pysbd:
+                starts.update(_pysbd_starts(masked, lo, hi, lang))
+        starts.update(_extra_starts(text, lang))
+    else:
+        starts.update(_pysbd_starts(masked, 0, len(text), lang))
+    bounds = _correct(text, sorted(b for b in starts if 0 < b < len(text)), lang)
+    return _spans(text, bounds)
+
+
+def _mask(text: str) -> str:
+    """A same-length copy of ``text`` that steers pySBD away from its known faults."""
+    out = text.replace("\n", " ").replace("\r", " ")
+    out = _DOUBLE_DASH.sub("––", out)
+    if "@" in out or "www." in out or "://" in out:
+        chars = list(out)
+        for m in _URL.finditer(out):
+            for i in range(m.start(), m.end()):
+                if chars[i] in ".!?":
+                    chars[i] = "_"
+        out = "".join(chars)
+    return out
+
+
+def _pre_split(masked: str, lang: str) -> Iterable[tuple[int, int, bool]]:
+    """Yield ``(start, end, ambiguous)`` stretches between certain sentence boundaries."""
+    abbreviations = _abbreviations(lang)
+    lo = 0
+    for m in _SURE.finditer(masked):
+        word = m.group(1)
+        # "!" and "?" end a sentence after any word ("Marvelous! And"); "." only after a lowercase
+        # non-abbreviation, since "Smith. He" and "Mr. Smith" look alike.
+        if m.group(2) == "." and (not word.islower() or word.lower() in abbreviations):
+            continue
+        hi = m.end()
+        yield lo, hi, _has_inner_candidate(masked, lo, m.start(2))
+        lo = hi
+    yield lo, len(masked), _has_inner_candidate(masked, lo, len(masked))
+
+
+def _has_inner_candidate(masked: str, lo: int, hi: int) -> bool:
+    """Whether ``masked[lo:hi]`` holds sentence punctuation followed by more text."""
+    piece = masked[lo:hi].rstrip()
+    if _LIST_ITEM.search(piece, 1):
+        return True
+    return any(m.end() < len(piece) for m in _CANDIDATE.finditer(piece))
+
+
+def _pysbd_starts(masked: str, lo: int, hi: int, lang: str) -> list[int]:
+    """Sentence starts pySBD finds in ``masked[lo:hi]``, as offsets into the whole text."""
+    piece = masked[lo:hi]
+    # Processor.process() is what Segmenter.segment() runs; segment() then spends a third of
+    # its time compiling one regex per sentence just to find offsets, which we do with find().
+    segmenter = _segmenter(lang)
+    sentences = segmenter.processor(piece).process() or []
+    out: list[int] = []
+    pos = 0
+    for sentence in sentences:
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        found = piece.find(sentence, pos)
+        if found < 0:
+            continue
+        out.append(lo + found)
+        pos = found + len(sentence)
+    return out
+
+
+def _extra_starts(text: str, lang: str) -> Iterable[int]:
+    """Boundaries pySBD misses: ``?!``/``!!``/``!..``/``...`` and Russian ``1940 г.`` before a capital."""
+    for m in _MULTI_BANG.finditer(text):
+        mark = m.group(0).strip()
+        # An English ellipsis is as often a pause as an end; pySBD's own rules decide there.
+        if lang == "en" and mark.rstrip("\"'»”’)").endswith(("...", "…")):
+            continue
+        yield m.end()
+    if lang == "ru":
+        for m in re.finditer(r"(?:гг?|вв?|т\.\s*[дп]|др|пр)\.\s+(?=[«\"„]?[А-ЯЁA-Z])", text):
+            head = text[max(0, m.start() - 12) : m.start() + len(m.group(0).rstrip())]
+            if _RU_ETC_END.search(head) or (
+                _RU_YEAR_END.search(head)
+                and _ru_year_ends_sentence(text[: m.start() + len(m.group(0).rstrip())])
+            ):
+                yield m.end()
+
+
+def _ru_year_ends_sentence(before: str) -> bool:
+    """Whether ``... 1940 г.`` at the end of ``before`` closes a sentence when a capital follows.
+
+    Not when the date is all there is ("В 2010-2012 гг. Виктор посещал ...") or when it
+    is an appended date after a comma ("Дом, где родился Л.Н.Толстой, 1898 г. В 1854 ...").
+    """
+    last = before.rfind(".", 0, len(before) - 1)
+    for stop in ("!", "?"):
+        last = max(last, before.rfind(stop, 0, len(before) - 1))
+    sentence = before[last + 1 :]
+    if len(sentence.split()) < 4:
+        return False
+    m = re.search(r"(,\s*)?(?:\d[\d\s–—-]*|[IVXLC]+\s*)(?:гг?|вв?)\.$", sentence)
+    return m is not None and m.group(1) is None
+
+
+def _correct(text: str, bounds: list[int], lang: str) -> list[int]:
+    """Move or drop boundaries that split a sentence in the wrong place."""
+    out: list[int] = []
+    prev = 0
+    for b in bounds:
+        b = _past_closers(text, prev, b)
+        if b is None or b <= prev or _glued(text, prev, b, lang):
+            continue
+        out.append(b)
+        prev = b
+    return out
+
+
+def _past_closers(text: str, prev: int, b: int) -> int | None:
+    """Move a boundary past punctuation that closes the previous sentence (``!`` + ``..``, ``»``).
+
+    Returns ``None`` when nothing but closing punctuation follows.
+    """
+    i = b
+    n = len(text)
+    if text.startswith(". .", b):
+        # A spaced ellipsis ". . . The practice" opens the sentence it stands before.
+        return b
+    while i < n and (text[i] in _CLOSERS or (text[i] == '"' and text.count('"', prev, i) % 2 == 1)):
+        i += 1
+    if i == b:
+        return b
+    while i < n and text[i].isspace():
+        i += 1
+    return i if i < n else None
+
+
+def _glued(text: str, prev: int, b: int, lang: str) -> bool:
+    """Whether the sentence starting at ``b`` must be joined to the one before it."""
+    if b == 0 or not text[b - 1].isspace():
+        # No space before: "burn it..thats", "asp?ArticleID" are not sentence starts.
+        return True
+    m = _LOWER_START.match(text, b)
+    if m and m.group(0)[-1].islower() and not _LIST_ITEM.match(text, b - 1):
+        return True
+    before = text[prev:b].rstrip()
+    if not before.endswith("."):
+        return False
+    word_m = re.search(r"(?:^|[\s(«\"„])((?:[^\W\d_]+\.)*[^\W\d_]+)\.$", before)
+    if word_m is None:
+        return lang == "de" and text[b] == ")"
+    word = word_m.group(1)
+    low = word.lower()
+    nxt = text[b]
+    if lang == "ru":
+        if _RU_ETC_END.search(before[-16:]):
+            return False
+        if _RU_YEAR_END.search(before[-12:]):
+            return not _ru_year_ends_sentence(before)
+        # Initials: "В.М. Молотов", "И. В. Сталин", "А. Гитлер" -- but not "классу S. В ...".
+        initials = re.search(r"(?:^|[\s(])((?:[А-ЯЁA-Z]\.\s?)*[А-ЯЁA-Z])\.$", before)
+        if initials and nxt.isupper() and _script(initials.group(1)[-1]) == _script(nxt):
+            return True
+    if lang == "de" and len(word) == 1 and word.isupper() and nxt.isupper():
+        return True
+    return low in _NO_END.get(lang, frozenset()) and (nxt.isupper() or nxt.isdigit())
+
+
+def _script(ch: str) -> str:
+    """A coarse script label: Cyrillic or Latin (enough to tell an initial from a code)."""
+    return "cyrillic" if "\u0400" <= ch <= "\u04ff" else "latin"
+
+
+def _spans(text: str, bounds: list[int]) -> list[tuple[int, int]]:
+    """Trimmed, non-empty spans between consecutive boundaries."""
+    spans: list[tuple[int, int]] = []
+    edges = [0, *bounds, len(text)]
+    for lo, hi in zip(edges, edges[1:], strict=False):
+        start, end = _trim(text, lo, hi)
+        if start < end:
+            spans.append((start, end))
+    return spans
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
