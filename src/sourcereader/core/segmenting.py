@@ -39,10 +39,14 @@ import pysbd
 
 SEGMENTER_VERSION = "1"
 
+
+def _words(words: str) -> frozenset[str]:
+    """The whitespace-separated words of a literal, as a set."""
+    return frozenset(words.split())
+
+
 #: Languages pySBD has rules for (ISO 639-1).
-SUPPORTED_LANGUAGES = frozenset(
-    "am ar bg da de el en es fa fr hi hy it ja kk mr my nl pl ru sk ur zh".split()
-)
+SUPPORTED_LANGUAGES = _words("am ar bg da de el en es fa fr hi hy it ja kk mr my nl pl ru sk ur zh")
 
 #: Languages whose sentence punctuation and letter case the fast path and the case-based rules understand.
 _CASED = frozenset({"ru", "en", "de"})
@@ -57,18 +61,18 @@ class UnsupportedLanguage(ValueError):
 # Д. 675, Л. 31"), "No. 2362".  Words that often end a sentence (etc., usw., Inc.) are
 # deliberately absent.
 _NO_END: dict[str, frozenset[str]] = {
-    "ru": frozenset(
+    "ru": _words(
         "т тов тт ст см стр л лл д оп ф им ул пл пер просп проф акад ген полк адм кн св нач зам пред тел "
         "т.е т.к т.н с.г н.ст ст.ст с п пп оз пос дер обл напр ср вып изд ред кв корп гр ч гос "
-        "мин ин англ нем фр амер герм сов ж.д".split()
+        "мин ин англ нем фр амер герм сов ж.д"
     ),
-    "en": frozenset(
+    "en": _words(
         "no nos dept mr mrs ms messrs dr prof gen col capt lt sgt gov sen rep rev hon st mt ft vol pp p art "
-        "sec ch fig op cf viz vs approx adm maj cmdr brig supt insp".split()
+        "sec ch fig op cf viz vs approx adm maj cmdr brig supt insp"
     ),
-    "de": frozenset(
+    "de": _words(
         "nr z.b d.h vgl bzw ca dr prof st abs art bd s hr fr gez u.a z.t o.ä sog evtl ggf i.a i.v betr "
-        "bez v dgl".split()
+        "bez v dgl"
     ),
 }
 
@@ -79,7 +83,6 @@ _RU_ETC_END = re.compile(r"\bи\s+(?:т\.\s*[дп]|др|пр)\.$")
 
 _LOWER_START = re.compile(r"[\s\"'«“„‘(\[—–-]*[^\W\d_]")
 _CLOSERS = ",;:.!?…)]}»”’"
-_OPENERS = "\"'«“„‘([—–-"
 # URLs and e-mail addresses, without the punctuation that may follow them.
 _URL = re.compile(r"(?:https?://|www\.)\S*[\w/=]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"(?:^|\s)\(?(?:\d{1,2}|[a-z])[.)]\s")
@@ -221,8 +224,8 @@ def _correct(text: str, bounds: list[int], lang: str) -> list[int]:
     """Move or drop boundaries that split a sentence in the wrong place."""
     out: list[int] = []
     prev = 0
-    for b in bounds:
-        b = _past_closers(text, prev, b)
+    for bound in bounds:
+        b = _past_closers(text, prev, bound)
         if b is None or b <= prev or _glued(text, prev, b, lang):
             continue
         out.append(b)
@@ -254,10 +257,19 @@ def _glued(text: str, prev: int, b: int, lang: str) -> bool:
     if b == 0 or not text[b - 1].isspace():
         # No space before: "burn it..thats", "asp?ArticleID" are not sentence starts.
         return True
+    before = text[prev:b].rstrip()
     m = _LOWER_START.match(text, b)
     if m and m.group(0)[-1].islower() and not _LIST_ITEM.match(text, b - 1):
-        return True
-    before = text[prev:b].rstrip()
+        if lang != "en" or m.group(0).lstrip()[:1] in "—–-" or before.endswith(".."):
+            return True
+        # Informal English starts sentences in lowercase ("i was too tired."); join only after
+        # an abbreviation ("on Sat. you said", "10 a. m.").
+        last = re.search(r"([^\W\d_]+)([.!])$", before)
+        if last and last.group(2) == "!":
+            # A name with an exclamation mark: "She works at Yahoo! in the accounting department."
+            return last.group(1)[0].isupper() and last.group(1)[1:].islower()
+        if last and (len(last.group(1)) == 1 or last.group(1).lower() in _abbreviations(lang)):
+            return True
     if not before.endswith("."):
         return False
     word_m = re.search(r"(?:^|[\s(«\"„])((?:[^\W\d_]+\.)*[^\W\d_]+)\.$", before)
