@@ -63,7 +63,7 @@ class UnsupportedLanguage(ValueError):
 _NO_END: dict[str, frozenset[str]] = {
     "ru": _words(
         "т тов тт ст см стр л лл д оп ф им ул пл пер просп проф акад ген полк адм кн св нач зам пред тел "
-        "т.е т.к т.н с.г н.ст ст.ст с п пп оз пос дер обл напр ср вып изд ред кв корп гр ч гос "
+        "т.е т.к т.н с.г н.ст ст.ст с п пп оз пос дер обл напр ср вып изд ред кв корп гр гос "
         "мин ин англ нем фр амер герм сов ж.д"
     ),
     "en": _words(
@@ -254,12 +254,13 @@ def _past_closers(text: str, prev: int, b: int) -> int | None:
 
 def _glued(text: str, prev: int, b: int, lang: str) -> bool:
     """Whether the sentence starting at ``b`` must be joined to the one before it."""
-    if b == 0 or not text[b - 1].isspace():
+    if lang in _CASED and not text[b - 1].isspace():
         # No space before: "burn it..thats", "asp?ArticleID" are not sentence starts.
         return True
     before = text[prev:b].rstrip()
     m = _LOWER_START.match(text, b)
-    if m and m.group(0)[-1].islower() and not _LIST_ITEM.match(text, b - 1):
+    list_item = not before.endswith((".", "!", "?")) and _LIST_ITEM.match(text, b - 1)
+    if m and m.group(0)[-1].islower() and not list_item:
         if lang != "en" or m.group(0).lstrip()[:1] in "—–-" or before.endswith(".."):
             return True
         # Informal English starts sentences in lowercase ("i was too tired."); join only after

@@ -1,0 +1,3 @@
+from sourcereader.cli import main
+
+main()

@@ -1,0 +1,105 @@
+"""The command line: thin. It parses, calls the core, prints; the TUI and Argos load lazily.
+
+``sourcereader`` with no arguments opens the reader on the library. Every subcommand has
+``--help``. A user error prints one line on stderr and exits with status 2; no traceback
+ever reaches a user (an unexpected failure is written to a log file and named).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from sourcereader import __version__
+from sourcereader.cli.common import UserError
+
+#: Subcommand modules, in the order their commands appear in ``--help``.
+COMMAND_MODULES = (
+    "sourcereader.cli.library",
+    "sourcereader.cli.align",
+    "sourcereader.cli.translate",
+    "sourcereader.cli.annotations",
+    "sourcereader.cli.export",
+    "sourcereader.cli.reader",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (used by ``main`` and by the help tests)."""
+    parser = argparse.ArgumentParser(
+        prog="sourcereader",
+        description=(
+            "Read primary historical documents sentence-aligned with their translations, "
+            "annotate them, and export citable excerpts. With no command, opens the reader."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"sourcereader {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue  # a command module not present in this build
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line and exit with its status."""
+    sys.exit(run(argv))
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit status (tests call this)."""
+    from sourcereader.core.documents import DocumentError
+    from sourcereader.core.store import StoreError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["read"] if "read" in _commands(parser) else ["list"])
+    try:
+        status: int = args.func(args)
+        return status
+    except (UserError, DocumentError, StoreError) as exc:
+        from sourcereader.core.sanitize import one_line
+
+        print(f"sourcereader: {one_line(str(exc))}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("sourcereader: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error worth a message.
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        return _internal_error(exc)
+
+
+def _commands(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def _internal_error(exc: BaseException) -> int:
+    import traceback
+
+    from sourcereader import locations
+    from sourcereader.core.sanitize import one_line
+
+    try:
+        log = locations.cache_dir() / "crash.log"
+        with log.open("a", encoding="utf-8") as handle:
+            traceback.print_exception(exc, file=handle)
+        where = f"; details in {log}"
+    except OSError:
+        where = ""
+    print(f"sourcereader: internal error: {one_line(f'{type(exc).__name__}: {exc}')}{where}", file=sys.stderr)
+    return 1

@@ -1,0 +1,78 @@
+"""Shared CLI plumbing: the user-error type, output helpers and the subcommand protocol.
+
+Every subcommand module under ``sourcereader.cli`` exposes ``register(subparsers)``, which
+adds its parser(s) with ``set_defaults(func=run)``; ``run(args) -> int`` returns the exit
+status. Anything the user did wrong is raised as :class:`UserError`: ``main`` prints its
+message as one line on stderr and exits with status 2. No traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from sourcereader.core.documents import Document, Library
+    from sourcereader.core.store import Store
+
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+class UserError(Exception):
+    """A problem with the user's input: printed as one line, exit status 2."""
+
+
+class Handler(Protocol):
+    """What ``set_defaults(func=...)`` holds."""
+
+    def __call__(self, args: argparse.Namespace, /) -> int: ...
+
+
+def open_store() -> Store:
+    """The user's store, or a UserError saying why it can't be opened."""
+    from sourcereader.core.store import Store, StoreError
+
+    try:
+        return Store.open()
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+
+
+def open_library(store: Store | None = None) -> Library:
+    """The bundled + user library (segmentations cached in the store), problems on stderr."""
+    import sys
+
+    from sourcereader.core.documents import Library
+    from sourcereader.core.sanitize import one_line
+
+    library = Library.default(cache=store)
+    for problem in library.problems:
+        print(f"sourcereader: warning: {one_line(problem)}", file=sys.stderr)
+    return library
+
+
+def get_document(library: Library, document_id: str) -> Document:
+    """The document, or a UserError with suggestions."""
+    try:
+        return library.document(document_id)
+    except KeyError as exc:
+        raise UserError(exc.args[0]) from None
+
+
+def read_input_text(path: str | None) -> str:
+    """Text from a file path, or from stdin when ``path`` is None or ``-``."""
+    import sys
+
+    from sourcereader.core.documents import DocumentError, decode_text, read_text_file
+
+    if path is None or path == "-":
+        try:
+            return decode_text(sys.stdin.buffer.read(), "standard input")
+        except DocumentError as exc:
+            raise UserError(str(exc)) from None
+    from pathlib import Path
+
+    try:
+        return read_text_file(Path(path))
+    except DocumentError as exc:
+        raise UserError(str(exc)) from None

@@ -1,0 +1,452 @@
+"""Library commands: ``list``, ``show``, ``segment``, ``import``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sourcereader.cli.common import UserError, get_document, open_library, open_store, read_input_text
+
+if TYPE_CHECKING:
+    from sourcereader.cli.common import SubParsers
+    from sourcereader.core.documents import Document, Library, LibraryEntry
+    from sourcereader.core.store import Store
+
+
+def register(sub: SubParsers) -> None:
+    """Add the library commands."""
+    p = sub.add_parser(
+        "list",
+        help="list the documents in the library",
+        description="List every document (bundled and your own) with its translations and witnesses.",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=run_list)
+
+    p = sub.add_parser(
+        "show",
+        help="print a document's metadata and numbered sentences",
+        description="Print a document's metadata and its text as numbered sentences and gaps; "
+        "with --translation, the aligned beads with their confidence.",
+    )
+    p.add_argument("id", help="document id (see `sourcereader list`)")
+    p.add_argument("--translation", metavar="TID", help="show the alignment with this translation")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=run_show)
+
+    p = sub.add_parser(
+        "segment",
+        help="split text into sentences",
+        description="Split text into sentences (pySBD with sourcereader's corrections). "
+        "text: one sentence a line, a blank line between paragraphs; "
+        "jsonl: one JSON array of sentences for each input line.",
+    )
+    p.add_argument("file", nargs="?", help="input file (default: standard input)")
+    p.add_argument("--lang", required=True, help="ISO 639-1 language code, e.g. ru, en, de")
+    p.add_argument(
+        "--format", choices=("text", "jsonl"), default="text", help="output format (default: text)"
+    )
+    p.set_defaults(func=run_segment)
+
+    p = sub.add_parser(
+        "import",
+        help="copy a text file into your library",
+        description="Copy a plain-text or Markdown file into your library (in the data "
+        "directory). A file that already has a +++ TOML header keeps it (options given "
+        "on the command line override its fields). With --translation-of, the file is "
+        "imported as a translation of that document. A document with the id of a bundled "
+        "one replaces it for you (how you bring in the full text of a fragment); use "
+        "--replace to confirm.",
+    )
+    p.add_argument("file", help="the text or Markdown file to import")
+    p.add_argument("--lang", help="ISO 639-1 language of the text (required unless the file has a header)")
+    p.add_argument("--title", help="title (required for a document unless the file has a header)")
+    p.add_argument("--id", help="document id (default: made from the title)")
+    p.add_argument("--date", help="date of the document: YYYY, YYYY-MM or YYYY-MM-DD (default: undated)")
+    p.add_argument(
+        "--kind", help="kind: record of conversation, telegram, draft treaty, … (default: document)"
+    )
+    p.add_argument(
+        "--status", choices=("complete", "partial"), help="complete or partial (default: complete)"
+    )
+    p.add_argument("--original-publication", help="where the document was first published")
+    p.add_argument("--archival-reference", help="archive, fond, opis, delo, list…")
+    p.add_argument("--copy-source", help="where this copy of the text came from (default: the file name)")
+    p.add_argument("--license", help="licence of the text (default: 'unknown: the user's own copy')")
+    p.add_argument("--notes", help="free notes")
+    p.add_argument("--event", help="event this document records (documents sharing it are witnesses)")
+    p.add_argument("--participant", action="append", default=[], help="a participant (repeatable)")
+    p.add_argument("--translation-of", metavar="DOC_ID", help="import as a translation of this document")
+    p.add_argument("--translator", help="for a translation: who translated it (human)")
+    p.add_argument("--engine", help="for a translation: which engine made it (machine)")
+    p.add_argument("--covers", help="for a translation: which part of the document it covers (default: all)")
+    p.add_argument(
+        "--replace", action="store_true", help="replace a document or translation with the same id"
+    )
+    p.set_defaults(func=run_import)
+
+
+# --------------------------------------------------------------------------- list
+def _entry_json(library: Library, entry: LibraryEntry) -> dict[str, object]:
+    meta = entry.document.meta
+    return {
+        "id": meta.id,
+        "title": meta.title,
+        "language": meta.language,
+        "date": meta.date,
+        "kind": meta.kind,
+        "status": meta.status,
+        "origin": entry.document.origin,
+        "sentences": len(entry.document.sentences),
+        "gaps": len(entry.document.gaps),
+        "translations": [
+            {"id": t.id, "language": t.language, "kind": t.meta.kind, "label": t.meta.label}
+            for t in entry.translations
+        ],
+        "event": meta.event,
+        "witnesses": [w.id for w in library.witnesses(meta.id)],
+    }
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """``sourcereader list``."""
+    from sourcereader.core.documents import dumps
+    from sourcereader.core.sanitize import one_line
+
+    library = open_library(open_store())
+    rows = [_entry_json(library, e) for e in library]
+    if args.json:
+        print(dumps(rows))
+        return 0
+    if not rows:
+        print("The library is empty.")
+        return 0
+    for row in rows:
+        translations = row["translations"]
+        assert isinstance(translations, list)
+        tr = ", ".join(f"{t['id']} ({t['language']}, {t['kind']})" for t in translations) or "none"
+        status = "PARTIAL" if row["status"] == "partial" else "complete"
+        origin = "" if row["origin"] == "bundled" else f"  [{row['origin']}]"
+        print(f"{row['id']}{origin}")
+        print(f"    {one_line(str(row['title']))}")
+        print(
+            f"    {row['language']} · {row['date']} · {one_line(str(row['kind']))} · {status} · "
+            f"{row['sentences']} sentences, {row['gaps']} gaps"
+        )
+        print(f"    translations: {one_line(tr)}")
+        witnesses = row["witnesses"]
+        assert isinstance(witnesses, list)
+        if witnesses:
+            print(f"    witnesses of the same event: {', '.join(witnesses)}")
+    return 0
+
+
+# --------------------------------------------------------------------------- show
+def run_show(args: argparse.Namespace) -> int:
+    """``sourcereader show``."""
+    store = open_store()
+    library = open_library(store)
+    document = get_document(library, args.id)
+    if args.translation:
+        return _show_alignment(store, library, document, args.translation, as_json=args.json)
+    from sourcereader.core.documents import dumps, to_json
+
+    if args.json:
+        print(dumps(to_json(document)))
+        return 0
+    _print_meta(document)
+    _print_elements(document)
+    return 0
+
+
+def _print_meta(document: Document) -> None:
+    from sourcereader.core.sanitize import one_line
+
+    meta = document.meta
+    print(one_line(meta.title))
+    width = max(len(k) for k in meta.to_header())
+    for key, value in meta.to_header().items():
+        if key == "title":
+            continue
+        text = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        print(f"  {key.replace('_', ' '):<{width}}  {one_line(text) or '—'}")
+    print()
+
+
+def _print_elements(document: Document) -> None:
+    from sourcereader.core.documents import Gap
+    from sourcereader.core.sanitize import one_line
+
+    width = len(f"s{len(document.sentences)}")
+    paragraph = -1
+    for element in document.elements:
+        if element.paragraph != paragraph and paragraph != -1:
+            print()
+        paragraph = element.paragraph
+        if isinstance(element, Gap):
+            print(f"{'':>{width}}  [{element.kind.upper()}: {one_line(element.explanation)}]")
+        else:
+            print(f"{element.id:>{width}}  {one_line(element.text)}")
+
+
+def _show_alignment(
+    store: Store, library: Library, document: Document, translation_id: str, *, as_json: bool
+) -> int:
+    from sourcereader.core import alignment  # type: ignore[attr-defined]
+    from sourcereader.core.documents import dumps
+    from sourcereader.core.sanitize import one_line
+
+    try:
+        translation = library.translation(document.id, translation_id)
+    except KeyError as exc:
+        raise UserError(exc.args[0]) from None
+    result = alignment.document_alignment(store, document, translation)
+    src, tgt = document.sentences, translation.sentences
+    if as_json:
+        print(
+            dumps(
+                {
+                    "document": document.id,
+                    "translation": translation.id,
+                    "beads": [
+                        {
+                            "source": [src[i].id for i in bead.src],
+                            "target": [tgt[j].id for j in bead.tgt],
+                            "source_text": " ".join(src[i].text for i in bead.src),
+                            "target_text": " ".join(tgt[j].text for j in bead.tgt),
+                            "confidence": round(bead.confidence, 3),
+                            "verified": bead.verified,
+                        }
+                        for bead in result.beads
+                    ],
+                }
+            )
+        )
+        return 0
+    print(f"{one_line(document.meta.title)}\n  ↔ {one_line(translation.meta.label)} ({translation.id})\n")
+    for n, bead in enumerate(result.beads, 1):
+        ids = ",".join(src[i].id for i in bead.src) or "—"
+        tids = ",".join(tgt[j].id for j in bead.tgt) or "—"
+        low = bead.confidence < alignment.LOW_CONFIDENCE
+        mark = "✓" if bead.verified else ("?" if low else " ")
+        print(f"bead {n}  {ids} ↔ {tids}  confidence {bead.confidence:.2f} {mark}")
+        print(f"   {one_line(' '.join(src[i].text for i in bead.src)) or '(not in the source)'}")
+        print(f"   {one_line(' '.join(tgt[j].text for j in bead.tgt)) or '(not translated)'}")
+    return 0
+
+
+# --------------------------------------------------------------------------- segment
+def run_segment(args: argparse.Namespace) -> int:
+    """``sourcereader segment``."""
+    from sourcereader.core import segmenting
+    from sourcereader.core.documents import segment_body
+    from sourcereader.core.sanitize import json_safe
+
+    if args.lang not in segmenting.SUPPORTED_LANGUAGES:
+        raise UserError(
+            f"unknown language {args.lang!r} (known: {', '.join(sorted(segmenting.SUPPORTED_LANGUAGES))})"
+        )
+    text = read_input_text(args.file)
+    out = sys.stdout
+    if args.format == "jsonl":
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        for line in lines:
+            sentences = [line[s:e] for s, e in segmenting.split(line, args.lang)]
+            out.write(json_safe(json.dumps(sentences, ensure_ascii=False)) + "\n")
+        return 0
+    if not text.strip():
+        raise UserError("the input is empty")
+    from sourcereader.core.documents import Gap
+    from sourcereader.core.sanitize import for_terminal
+
+    paragraph = -1
+    for element in segment_body(text, args.lang):
+        if paragraph != -1 and element.paragraph != paragraph:
+            out.write("\n")
+        paragraph = element.paragraph
+        if isinstance(element, Gap):
+            out.write(for_terminal(text[element.start : element.end].replace("\n", " ")) + "\n")
+        else:
+            out.write(for_terminal(" ".join(element.text.split())) + "\n")
+    return 0
+
+
+# --------------------------------------------------------------------------- import
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяєіїґ",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "i",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "_",
+            "y",
+            "_",
+            "e",
+            "yu",
+            "ya",
+            "ye",
+            "i",
+            "yi",
+            "g",
+        ],
+        strict=True,
+    )
+)
+
+
+def slugify(title: str) -> str:
+    """An id from a title: ASCII-folded, lowercase, dashes; Cyrillic is transliterated."""
+    latin = "".join(_CYRILLIC.get(c, c).replace("_", "") for c in title.lower())
+    text = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:80].rstrip("-") or "document"
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """``sourcereader import``."""
+    from sourcereader import locations
+    from sourcereader.core.documents import (
+        DocumentError,
+        document_meta,
+        parse_document,
+        split_header,
+        translation_meta,
+        write_text_file,
+    )
+
+    path = Path(args.file)
+    text = read_input_text(args.file)
+    header, body = split_header(text, str(path))
+    if not body.strip():
+        raise UserError(f"{path}: the file has no text")
+    header = dict(header or {})
+    today = dt.date.today().isoformat()
+    root = locations.user_library_dir()
+
+    def put(name: str, value: object) -> None:
+        if value is not None and value != []:
+            header[name] = value
+
+    put("language", args.lang)
+    put("notes", args.notes)
+    put("license", args.license)
+    if args.translation_of:
+        store = open_store()
+        library = open_library(store)
+        document = get_document(library, args.translation_of)
+        put("id", args.id)
+        put("translator", args.translator)
+        put("engine", args.engine)
+        put("covers", args.covers)
+        put("title", args.title)
+        header.setdefault("kind", "machine" if args.engine and not args.translator else "human")
+        who = str(header.get("translator") or header.get("engine") or "translation")
+        header.setdefault("id", f"{header.get('language', 'xx')}-{slugify(who)}")
+        header.setdefault("source", args.copy_source or f"imported from {path.name} on {today}")
+        header.setdefault("license", "unknown: the user's own copy")
+        header.setdefault("covers", "the whole document")
+        if "language" not in header:
+            raise UserError("--lang is required (the file has no header naming its language)")
+        tmeta = translation_meta(header, document.id, str(path))
+        target = root / "translations" / document.id / f"{tmeta.id}.txt"
+        existing = {t.id for t in library.entry(document.id).translations}
+        if tmeta.id in existing and not args.replace:
+            raise UserError(
+                f"document {document.id!r} already has a translation {tmeta.id!r}; use --replace or --id"
+            )
+        write_text_file(target, tmeta.to_header(), body)
+        count = len(parse_translation_body(body, tmeta.language))
+        print(f"imported translation {tmeta.id} of {document.id} ({count} sentences) -> {target}")
+        return 0
+
+    put("title", args.title)
+    put("date", args.date)
+    put("kind", args.kind)
+    put("status", args.status)
+    put("original_publication", args.original_publication)
+    put("archival_reference", args.archival_reference)
+    put("copy_source", args.copy_source)
+    put("event", args.event)
+    put("participants", args.participant)
+    if "language" not in header:
+        raise UserError("--lang is required (the file has no header naming its language)")
+    if "title" not in header:
+        raise UserError("--title is required (the file has no header naming its title)")
+    header["id"] = args.id or header.get("id") or slugify(str(header["title"]))
+    header.setdefault("date", "undated")
+    header.setdefault("kind", "document")
+    header.setdefault("status", "complete")
+    header.setdefault("original_publication", "")
+    header.setdefault("archival_reference", "")
+    header.setdefault("copy_source", f"imported from {path.name} on {today}")
+    header.setdefault("license", "unknown: the user's own copy")
+    header.setdefault("notes", "")
+    meta = document_meta(header, str(path))
+    store = open_store()
+    library = open_library(store)
+    if meta.id in library and not args.replace:
+        where = (
+            "bundled with sourcereader"
+            if library.document(meta.id).origin == "bundled"
+            else "in your library"
+        )
+        raise UserError(
+            f"a document with id {meta.id!r} is already {where}; "
+            "use --replace to replace it, or --id to choose another id"
+        )
+    try:
+        document = parse_document(
+            _compose(meta.to_header(), body), name=str(path), origin="user", cache=store
+        )
+    except DocumentError as exc:
+        raise UserError(str(exc)) from None
+    target = root / "sources" / f"{meta.id}.txt"
+    write_text_file(target, meta.to_header(), body)
+    print(f"imported {meta.id} ({len(document.sentences)} sentences, {len(document.gaps)} gaps) -> {target}")
+    return 0
+
+
+def _compose(header: dict[str, object], body: str) -> str:
+    from sourcereader.core.documents import format_header
+
+    return format_header(header) + body
+
+
+def parse_translation_body(body: str, language: str) -> list[object]:
+    """The sentences of a translation body (for the import summary)."""
+    from sourcereader.core.documents import Sentence, segment_body
+
+    return [e for e in segment_body(body, language) if isinstance(e, Sentence)]

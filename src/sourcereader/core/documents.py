@@ -1,0 +1,762 @@
+"""Documents, translations and the library they live in.
+
+File format (documented in the README): one UTF-8 file, a TOML header between two lines
+holding ``+++``, then the text::
+
+    +++
+    id = "1940-11-12-soviet-record-hitler-molotov"
+    title = "..."
+    language = "ru"
+    ...
+    +++
+
+    First paragraph. Its sentences.
+
+    [[GAP — what is missing and why]]
+
+    Next paragraph.
+
+Blank lines separate paragraphs; a single newline inside a paragraph is plain whitespace
+(hard-wrapped text reads as it should). ``[[GAP …]]``, ``[[TRUNCATED …]]``,
+``[[OMITTED …]]`` and ``[[FRAGMENT …]]`` markers become :class:`Gap` elements carrying
+their explanation; they are never sentences, and they keep their place in the text.
+
+A translation lives in ``translations/<document-id>/`` and has the same shape with its
+own header fields (see :data:`TRANSLATION_FIELDS`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+
+from sourcereader.core import segmenting
+
+FENCE = "+++"
+
+#: Header fields every document must have (``archival_reference`` and ``notes`` may be empty).
+DOCUMENT_FIELDS: tuple[str, ...] = (
+    "id",
+    "title",
+    "language",
+    "date",
+    "kind",
+    "status",
+    "original_publication",
+    "archival_reference",
+    "copy_source",
+    "license",
+    "notes",
+)
+#: Fields that may be empty strings.
+MAY_BE_EMPTY: frozenset[str] = frozenset({"archival_reference", "notes", "original_publication"})
+#: Optional document fields.
+DOCUMENT_OPTIONAL: tuple[str, ...] = ("event", "participants")
+
+#: Header fields every translation must have. ``translator`` (human) or ``engine`` (machine)
+#: must also be present.
+TRANSLATION_FIELDS: tuple[str, ...] = ("id", "language", "kind", "source", "license", "covers")
+TRANSLATION_OPTIONAL: tuple[str, ...] = ("translator", "engine", "title", "notes", "model", "date")
+
+STATUSES = ("complete", "partial")
+TRANSLATION_KINDS = ("human", "machine")
+GAP_KINDS = ("gap", "truncated", "omitted", "fragment")
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+_DATE_RE = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?(/[0-9-]{1,10})?|undated)$")
+_MARKER_RE = re.compile(r"\[\[\s*(GAP|TRUNCATED|OMITTED|FRAGMENT)\b(.*?)\]\]", re.DOTALL)
+_PARAGRAPH_RE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+class DocumentError(ValueError):
+    """A document or translation file that cannot be used, with a one-line reason."""
+
+
+# --------------------------------------------------------------------------- elements
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a document or translation."""
+
+    id: str
+    """Stable, human-typable id: ``s1``, ``s2``, … in text order."""
+    index: int
+    """0-based position among the text's sentences."""
+    start: int
+    """Offset of the first character in the text body."""
+    end: int
+    """Offset just past the last character in the text body."""
+    paragraph: int
+    """0-based paragraph number (blank lines and gap markers separate paragraphs)."""
+    text: str
+    """The sentence exactly as it stands in the body."""
+
+    @property
+    def hash(self) -> str:
+        """A content hash (whitespace-normalised) used by caches and anchors."""
+        return text_hash(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A visible hole in the text: a gap, a truncation, an omission, or a fragment heading."""
+
+    id: str
+    """``g1``, ``g2``, … in text order."""
+    kind: str
+    """One of :data:`GAP_KINDS`."""
+    explanation: str
+    """What the marker says about the hole (may be empty)."""
+    start: int
+    end: int
+    paragraph: int
+    after_sentence: int
+    """Number of sentences before this gap (so a gap sits between sentence ``after_sentence - 1``
+    and ``after_sentence``)."""
+
+
+Element = Sentence | Gap
+
+
+def text_hash(text: str) -> str:
+    """Hash of ``text`` with runs of whitespace collapsed (16 hex digits)."""
+    normal = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- metadata
+@dataclass(frozen=True)
+class DocumentMeta:
+    """A document's header."""
+
+    id: str
+    title: str
+    language: str
+    date: str
+    kind: str
+    status: str
+    original_publication: str
+    archival_reference: str
+    copy_source: str
+    license: str
+    notes: str
+    event: str = ""
+    """Documents sharing an event are witnesses of it."""
+    participants: tuple[str, ...] = ()
+    extra: Mapping[str, object] = field(default_factory=dict)
+    """Header fields we do not interpret, kept so that writing the header back loses nothing."""
+
+    def to_header(self) -> dict[str, object]:
+        """The header as a mapping, in a stable field order."""
+        out: dict[str, object] = {name: getattr(self, name) for name in DOCUMENT_FIELDS}
+        if self.event:
+            out["event"] = self.event
+        if self.participants:
+            out["participants"] = list(self.participants)
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True)
+class TranslationMeta:
+    """A translation's header."""
+
+    id: str
+    document: str
+    """The id of the document translated (the folder name under ``translations/``)."""
+    language: str
+    kind: str
+    source: str
+    license: str
+    covers: str
+    translator: str = ""
+    engine: str = ""
+    title: str = ""
+    notes: str = ""
+    model: str = ""
+    date: str = ""
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """What the translation is, for a column heading: translator or engine + model."""
+        if self.kind == "machine":
+            who = " ".join(x for x in (self.engine or "machine translation", self.model) if x)
+            return f"MT: {who}"
+        return self.translator or "human translation"
+
+    def to_header(self) -> dict[str, object]:
+        """The header as a mapping (``document`` is implied by the folder and not written)."""
+        out: dict[str, object] = {name: getattr(self, name) for name in TRANSLATION_FIELDS}
+        for name in TRANSLATION_OPTIONAL:
+            value = getattr(self, name)
+            if value:
+                out[name] = value
+        out.update(self.extra)
+        return out
+
+
+# --------------------------------------------------------------------------- texts
+@dataclass(frozen=True)
+class Text:
+    """What documents and translations share: a body and its segmentation."""
+
+    body: str
+    language: str
+    elements: tuple[Element, ...]
+    path: Path | None
+    origin: Literal["bundled", "user", "memory"]
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        """The sentences, in order."""
+        return tuple(e for e in self.elements if isinstance(e, Sentence))
+
+    @property
+    def gaps(self) -> tuple[Gap, ...]:
+        """The gap elements, in order."""
+        return tuple(e for e in self.elements if isinstance(e, Gap))
+
+    @property
+    def version(self) -> str:
+        """A hash of the body: changes whenever the text changes."""
+        return hashlib.sha256(self.body.encode("utf-8")).hexdigest()[:16]
+
+    def paragraph_breaks(self) -> frozenset[int]:
+        """Sentence indices ``i > 0`` that begin a new paragraph (or follow a gap)."""
+        breaks: set[int] = set()
+        previous: Sentence | None = None
+        gap_since = False
+        for element in self.elements:
+            if isinstance(element, Gap):
+                gap_since = True
+                continue
+            if previous is not None and (gap_since or element.paragraph != previous.paragraph):
+                breaks.add(element.index)
+            previous = element
+            gap_since = False
+        return frozenset(breaks)
+
+    def sentence(self, sentence_id: str) -> Sentence:
+        """The sentence with this id, or KeyError."""
+        for s in self.sentences:
+            if s.id == sentence_id:
+                return s
+        raise KeyError(sentence_id)
+
+
+@dataclass(frozen=True)
+class Document(Text):
+    """A primary source in the library."""
+
+    meta: DocumentMeta = field(kw_only=True)
+
+    @property
+    def id(self) -> str:
+        """The document id."""
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class Translation(Text):
+    """A translation of (part of) a document."""
+
+    meta: TranslationMeta = field(kw_only=True)
+
+    @property
+    def id(self) -> str:
+        """The translation id (unique within its document)."""
+        return self.meta.id
+
+
+# --------------------------------------------------------------------------- segmentation
+class SegmentationCache(Protocol):
+    """Where segmentations are kept between runs (the store implements it)."""
+
+    def get_segmentation(self, key: str) -> list[list[object]] | None:
+        """The cached element rows for ``key``, or None."""
+
+    def put_segmentation(self, key: str, rows: list[list[object]]) -> None:
+        """Remember the element rows for ``key``."""
+
+
+def segmentation_key(body: str, language: str) -> str:
+    """The cache key: text, language and segmenter version."""
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return f"{segmenting.SEGMENTER_VERSION}:{language}:{digest}"
+
+
+def segment_body(body: str, language: str, cache: SegmentationCache | None = None) -> tuple[Element, ...]:
+    """Split a body into sentences and gaps (cached when a cache is given).
+
+    Concatenating the elements with the whitespace between them gives back ``body``.
+    """
+    key = segmentation_key(body, language)
+    rows = cache.get_segmentation(key) if cache is not None else None
+    if rows is None:
+        rows = _segment_rows(body, language)
+        if cache is not None:
+            cache.put_segmentation(key, rows)
+    return _elements_from_rows(body, rows)
+
+
+def _segment_rows(body: str, language: str) -> list[list[object]]:
+    """Element rows: ``["s", start, end, paragraph]`` for a sentence,
+    ``["g", start, end, paragraph, KIND, explanation]`` for a gap."""
+    rows: list[list[object]] = []
+    paragraph = 0
+    for p_start, p_end in _paragraph_spans(body):
+        chunk = body[p_start:p_end]
+        pos = 0
+        in_paragraph = False
+        for marker in _MARKER_RE.finditer(chunk):
+            if chunk[pos : marker.start()].strip():
+                for s, e in segmenting.split(chunk[pos : marker.start()], language):
+                    rows.append(["s", p_start + pos + s, p_start + pos + e, paragraph])
+                in_paragraph = True
+            if in_paragraph:
+                paragraph += 1
+            explanation = marker.group(2).strip().lstrip("—–-:").strip()
+            rows.append(
+                [
+                    "g",
+                    p_start + marker.start(),
+                    p_start + marker.end(),
+                    paragraph,
+                    marker.group(1),
+                    explanation,
+                ]
+            )
+            paragraph += 1
+            in_paragraph = False
+            pos = marker.end()
+        if chunk[pos:].strip():
+            for s, e in segmenting.split(chunk[pos:], language):
+                rows.append(["s", p_start + pos + s, p_start + pos + e, paragraph])
+            in_paragraph = True
+        if in_paragraph:
+            paragraph += 1
+    return rows
+
+
+def _paragraph_spans(body: str) -> Iterator[tuple[int, int]]:
+    pos = 0
+    for m in _PARAGRAPH_RE.finditer(body):
+        # A marker may itself contain blank lines: never cut inside one.
+        if _inside_marker(body, m.start()):
+            continue
+        if body[pos : m.start()].strip():
+            yield pos, m.start()
+        pos = m.end()
+    if body[pos:].strip():
+        yield pos, len(body)
+
+
+def _inside_marker(body: str, offset: int) -> bool:
+    opening = body.rfind("[[", 0, offset)
+    if opening < 0:
+        return False
+    closing = body.find("]]", opening)
+    return closing > offset and _MARKER_RE.match(body, opening) is not None
+
+
+def _elements_from_rows(body: str, rows: Sequence[Sequence[object]]) -> tuple[Element, ...]:
+    elements: list[Element] = []
+    n_sent = 0
+    n_gap = 0
+    for row in rows:
+        start, end, paragraph = int(str(row[1])), int(str(row[2])), int(str(row[3]))
+        if row[0] == "s":
+            n_sent += 1
+            elements.append(Sentence(f"s{n_sent}", n_sent - 1, start, end, paragraph, body[start:end]))
+        else:
+            n_gap += 1
+            elements.append(Gap(f"g{n_gap}", str(row[4]).lower(), str(row[5]), start, end, paragraph, n_sent))
+    return tuple(elements)
+
+
+# --------------------------------------------------------------------------- reading files
+def read_text_file(path: Path) -> str:
+    """Read a UTF-8 text file, with one-line errors for what users get wrong."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DocumentError(f"{path}: is a directory, not a file") from None
+    except PermissionError:
+        raise DocumentError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot read ({exc.strerror})") from None
+    return decode_text(data, str(path))
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Decode UTF-8 (a BOM is dropped), normalise newlines, refuse NUL and other binary data."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            f"{name}: not UTF-8 text (byte {exc.start}); convert it first, e.g. with iconv -t UTF-8"
+        ) from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        raise DocumentError(f"{name}: contains NUL bytes; this looks like a binary file, not text")
+    return text
+
+
+def split_header(text: str, name: str) -> tuple[dict[str, object] | None, str]:
+    """Split ``text`` into its TOML header (None if there is none) and body."""
+    first, _, rest = text.partition("\n")
+    if first.strip() != FENCE:
+        return None, text
+    end = re.search(r"^\+\+\+[ \t]*$", rest, re.MULTILINE)
+    if end is None:
+        raise DocumentError(f"{name}: header opened with +++ but never closed with a +++ line")
+    try:
+        header = tomllib.loads(rest[: end.start()])
+    except tomllib.TOMLDecodeError as exc:
+        raise DocumentError(f"{name}: malformed TOML header: {exc}") from None
+    body = rest[end.end() :].lstrip("\n")
+    return header, body
+
+
+def format_header(header: Mapping[str, object]) -> str:
+    """The header block for ``header`` (fences included), ready to prepend to a body."""
+    import tomli_w
+
+    return f"{FENCE}\n{tomli_w.dumps(dict(header))}{FENCE}\n\n"
+
+
+def write_text_file(path: Path, header: Mapping[str, object], body: str) -> None:
+    """Write a header and body atomically (temporary file + rename): never a partial file."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    content = format_header(header) + body.lstrip("\n")
+    if not content.endswith("\n"):
+        content += "\n"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _string(header: Mapping[str, object], name: str, where: str, *, required: bool) -> str:
+    value = header.get(name, None)
+    if value is None:
+        if required:
+            raise DocumentError(f"{where}: header is missing the required field '{name}'")
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise DocumentError(f"{where}: header field '{name}' must be a string")
+    return value
+
+
+def validate_id(value: str, where: str, what: str = "id") -> str:
+    """Ids are short, lowercase, and safe as file names (no ``/``, no ``..``)."""
+    if not _ID_RE.match(value) or ".." in value:
+        raise DocumentError(
+            f"{where}: invalid {what} {value!r}: use lowercase letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit (at most 100 characters)"
+        )
+    return value
+
+
+def validate_language(value: str, where: str) -> str:
+    """Languages are ISO 639-1 codes the segmenter knows."""
+    if value not in segmenting.SUPPORTED_LANGUAGES:
+        known = ", ".join(sorted(segmenting.SUPPORTED_LANGUAGES))
+        raise DocumentError(f"{where}: unknown language {value!r} (known: {known})")
+    return value
+
+
+def document_meta(header: Mapping[str, object], where: str) -> DocumentMeta:
+    """Validate a document header."""
+    values = {
+        name: _string(header, name, where, required=True).strip()
+        if name not in ("notes", "title")
+        else _string(header, name, where, required=True)
+        for name in DOCUMENT_FIELDS
+    }
+    for name in DOCUMENT_FIELDS:
+        if name not in MAY_BE_EMPTY and not values[name].strip():
+            raise DocumentError(f"{where}: header field '{name}' is empty")
+    validate_id(values["id"], where)
+    validate_language(values["language"], where)
+    if values["status"] not in STATUSES:
+        raise DocumentError(f"{where}: status must be 'complete' or 'partial', not {values['status']!r}")
+    if not _DATE_RE.match(values["date"]):
+        raise DocumentError(
+            f"{where}: date {values['date']!r} is not YYYY, YYYY-MM, YYYY-MM-DD (optionally /DD) or 'undated'"
+        )
+    participants = header.get("participants", [])
+    if isinstance(participants, str):
+        participants = [participants]
+    if not isinstance(participants, list) or not all(isinstance(p, str) for p in participants):
+        raise DocumentError(f"{where}: 'participants' must be a list of names")
+    event = _string(header, "event", where, required=False).strip()
+    extra = {k: v for k, v in header.items() if k not in DOCUMENT_FIELDS and k not in DOCUMENT_OPTIONAL}
+    return DocumentMeta(**values, event=event, participants=tuple(participants), extra=extra)
+
+
+def translation_meta(header: Mapping[str, object], document_id: str, where: str) -> TranslationMeta:
+    """Validate a translation header."""
+    values = {name: _string(header, name, where, required=True).strip() for name in TRANSLATION_FIELDS}
+    optional = {name: _string(header, name, where, required=False).strip() for name in TRANSLATION_OPTIONAL}
+    for name in ("id", "language", "kind", "source", "license"):
+        if not values[name]:
+            raise DocumentError(f"{where}: header field '{name}' is empty")
+    validate_id(values["id"], where, "translation id")
+    validate_language(values["language"], where)
+    if values["kind"] not in TRANSLATION_KINDS:
+        raise DocumentError(f"{where}: kind must be 'human' or 'machine', not {values['kind']!r}")
+    if values["kind"] == "human" and not optional["translator"]:
+        raise DocumentError(f"{where}: a human translation needs a 'translator' field")
+    if values["kind"] == "machine" and not optional["engine"]:
+        raise DocumentError(f"{where}: a machine translation needs an 'engine' field")
+    known = set(TRANSLATION_FIELDS) | set(TRANSLATION_OPTIONAL) | {"document"}
+    extra = {k: v for k, v in header.items() if k not in known}
+    return TranslationMeta(**values, **optional, document=document_id, extra=extra)
+
+
+def parse_document(
+    text: str,
+    *,
+    name: str,
+    path: Path | None = None,
+    origin: Literal["bundled", "user", "memory"] = "memory",
+    cache: SegmentationCache | None = None,
+) -> Document:
+    """Parse a document file's text (header + body)."""
+    header, body = split_header(text, name)
+    if header is None:
+        raise DocumentError(f"{name}: no header (a document starts with a +++ line; see README)")
+    meta = document_meta(header, name)
+    if not body.strip():
+        raise DocumentError(f"{name}: the document has no text")
+    elements = segment_body(body, meta.language, cache)
+    return Document(body, meta.language, elements, path, origin, meta=meta)
+
+
+def parse_translation(
+    text: str,
+    *,
+    document_id: str,
+    name: str,
+    path: Path | None = None,
+    origin: Literal["bundled", "user", "memory"] = "memory",
+    cache: SegmentationCache | None = None,
+) -> Translation:
+    """Parse a translation file's text (header + body)."""
+    header, body = split_header(text, name)
+    if header is None:
+        raise DocumentError(f"{name}: no header (a translation starts with a +++ line; see README)")
+    meta = translation_meta(header, document_id, name)
+    if not body.strip():
+        raise DocumentError(f"{name}: the translation has no text")
+    elements = segment_body(body, meta.language, cache)
+    return Translation(body, meta.language, elements, path, origin, meta=meta)
+
+
+# --------------------------------------------------------------------------- the library
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    """A document found in the library, with its translations."""
+
+    document: Document
+    translations: tuple[Translation, ...]
+    replaces_bundled: bool = False
+    """True when a user document replaces a bundled one with the same id."""
+
+
+class Library:
+    """The bundled library and the user's, listed together; user documents win by id.
+
+    Files are read when the library is created; problems with single files (a user's
+    hand-edited header, say) are collected in :attr:`problems` instead of failing the
+    whole library.
+    """
+
+    def __init__(
+        self, roots: Sequence[tuple[Path, Literal["bundled", "user"]]], cache: SegmentationCache | None = None
+    ):
+        self.roots = tuple(roots)
+        self.cache = cache
+        self.problems: list[str] = []
+        self._entries: dict[str, LibraryEntry] = {}
+        documents: dict[str, Document] = {}
+        replaced: set[str] = set()
+        for root, origin in self.roots:
+            for document in self._load_documents(root, origin):
+                if document.id in documents:
+                    replaced.add(document.id)
+                documents[document.id] = document
+        translations: dict[str, dict[str, Translation]] = {doc_id: {} for doc_id in documents}
+        for root, origin in self.roots:
+            folder = root / "translations"
+            if not folder.is_dir():
+                continue
+            for doc_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+                if doc_dir.name not in documents:
+                    self.problems.append(
+                        f"{doc_dir}: translations of an unknown document {doc_dir.name!r}; ignored"
+                    )
+                    continue
+                # A user's translation with the id of a bundled one replaces it.
+                for translation in self._load_translations(root, doc_dir.name, origin):
+                    translations[doc_dir.name][translation.id] = translation
+        for doc_id, document in documents.items():
+            self._entries[doc_id] = LibraryEntry(
+                document, tuple(translations[doc_id].values()), doc_id in replaced
+            )
+
+    @classmethod
+    def default(cls, cache: SegmentationCache | None = None) -> Library:
+        """The bundled library plus the user's library in the data directory."""
+        from sourcereader import locations
+
+        return cls(
+            [(locations.bundled_library_dir(), "bundled"), (locations.user_library_dir(), "user")],
+            cache=cache,
+        )
+
+    def _load_documents(self, root: Path, origin: Literal["bundled", "user"]) -> list[Document]:
+        sources = root / "sources"
+        if not sources.is_dir():
+            return []
+        found: dict[str, Document] = {}
+        for path in sorted(_text_files(sources)):
+            try:
+                document = parse_document(
+                    read_text_file(path), name=str(path), path=path, origin=origin, cache=self.cache
+                )
+            except DocumentError as exc:
+                self.problems.append(str(exc))
+                continue
+            if document.id in found:
+                self.problems.append(
+                    f"{path}: duplicate document id {document.id!r} (also {found[document.id].path}); ignored"
+                )
+                continue
+            found[document.id] = document
+        return list(found.values())
+
+    def _load_translations(
+        self, root: Path, document_id: str, origin: Literal["bundled", "user"]
+    ) -> tuple[Translation, ...]:
+        folder = root / "translations" / document_id
+        if not folder.is_dir():
+            return ()
+        found: dict[str, Translation] = {}
+        for path in sorted(_text_files(folder)):
+            try:
+                translation = parse_translation(
+                    read_text_file(path),
+                    document_id=document_id,
+                    name=str(path),
+                    path=path,
+                    origin=origin,
+                    cache=self.cache,
+                )
+            except DocumentError as exc:
+                self.problems.append(str(exc))
+                continue
+            if translation.id in found:
+                self.problems.append(f"{path}: duplicate translation id {translation.id!r}; ignored")
+                continue
+            found[translation.id] = translation
+        return tuple(found.values())
+
+    def __iter__(self) -> Iterator[LibraryEntry]:
+        return iter(sorted(self._entries.values(), key=lambda e: (e.document.meta.date, e.document.id)))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, document_id: object) -> bool:
+        return document_id in self._entries
+
+    def entry(self, document_id: str) -> LibraryEntry:
+        """The entry for ``document_id``; KeyError with a helpful message if unknown."""
+        try:
+            return self._entries[document_id]
+        except KeyError:
+            raise KeyError(self.unknown_message(document_id)) from None
+
+    def document(self, document_id: str) -> Document:
+        """The document with this id."""
+        return self.entry(document_id).document
+
+    def translation(self, document_id: str, translation_id: str) -> Translation:
+        """One translation of a document."""
+        for t in self.entry(document_id).translations:
+            if t.id == translation_id:
+                return t
+        ids = ", ".join(t.id for t in self.entry(document_id).translations) or "none"
+        raise KeyError(f"document {document_id!r} has no translation {translation_id!r} (it has: {ids})")
+
+    def witnesses(self, document_id: str) -> tuple[Document, ...]:
+        """Other documents recording the same event."""
+        event = self.document(document_id).meta.event
+        if not event:
+            return ()
+        return tuple(
+            e.document for e in self if e.document.meta.event == event and e.document.id != document_id
+        )
+
+    def unknown_message(self, document_id: str) -> str:
+        """'No document X' with the closest ids as suggestions."""
+        import difflib
+
+        close = difflib.get_close_matches(document_id, list(self._entries), n=3, cutoff=0.4)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `sourcereader list` shows the ids"
+        return f"no document with id {document_id!r}{hint}"
+
+
+def _text_files(folder: Path) -> Iterable[Path]:
+    return (
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix in TEXT_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def to_json(document: Document) -> dict[str, object]:
+    """A JSON-ready view of a document: metadata and elements."""
+    return {
+        "meta": document.meta.to_header(),
+        "origin": document.origin,
+        "version": document.version,
+        "elements": [
+            {"type": "sentence", "id": e.id, "paragraph": e.paragraph, "text": e.text}
+            if isinstance(e, Sentence)
+            else {"type": e.kind, "id": e.id, "paragraph": e.paragraph, "explanation": e.explanation}
+            for e in document.elements
+        ],
+    }
+
+
+def dumps(value: object) -> str:
+    """JSON with non-ASCII kept readable and no raw control characters."""
+    from sourcereader.core.sanitize import json_safe
+
+    return json_safe(json.dumps(value, ensure_ascii=False, indent=2))

@@ -1,0 +1,76 @@
+"""Where sourcereader keeps the user's things, resolved lazily and overridable.
+
+``SOURCEREADER_HOME`` (if set) holds everything: ``data/``, ``config/`` and ``cache/``
+beneath it. Otherwise the platform's directories (platformdirs) are used. Nothing here
+touches the disk at import time; each function creates its directory when called.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "sourcereader"
+
+
+def _home() -> Path | None:
+    value = os.environ.get("SOURCEREADER_HOME", "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def _ensure(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def data_dir() -> Path:
+    """The user data directory: the database and the user's own library live here."""
+    home = _home()
+    if home is not None:
+        return _ensure(home / "data")
+    import platformdirs
+
+    return _ensure(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))
+
+
+def config_dir() -> Path:
+    """The configuration directory (key bindings, preferences)."""
+    home = _home()
+    if home is not None:
+        return _ensure(home / "config")
+    import platformdirs
+
+    return _ensure(Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)))
+
+
+def cache_dir() -> Path:
+    """The cache directory: things that can be rebuilt at any time."""
+    home = _home()
+    if home is not None:
+        return _ensure(home / "cache")
+    import platformdirs
+
+    return _ensure(Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)))
+
+
+def database_path() -> Path:
+    """The SQLite database holding annotations, corrections, caches and machine translations."""
+    return data_dir() / "sourcereader.db"
+
+
+def user_library_dir() -> Path:
+    """The user's own library: ``sources/`` and ``translations/`` like the bundled one."""
+    return _ensure(data_dir() / "library")
+
+
+def bundled_library_dir() -> Path:
+    """The library shipped with sourcereader.
+
+    Inside an installed wheel it sits in the package (``sourcereader/_library``); in a
+    checkout (editable install or PYTHONPATH=src) it is the repository root.
+    """
+    package = Path(__file__).resolve().parent
+    installed = package / "_library"
+    if (installed / "sources").is_dir():
+        return installed
+    return package.parent.parent

@@ -1,0 +1,182 @@
+"""The library commands, run in-process (and once as a real subprocess)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sourcereader.cli import build_parser, run
+
+SOVIET = "1940-11-12-soviet-record-hitler-molotov"
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = run(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_commands_have_help() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command in sub.choices.items():
+        assert command.description or command.format_usage(), name
+        helps = {a.help for a in sub._choices_actions if a.dest == name}
+        assert helps and all(helps), f"{name} has no help line"
+        for action in command._actions:
+            assert action.help, f"{name}: option {action.option_strings or action.dest} has no help"
+
+
+def test_list_json(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = cli(capsys, "list", "--json")
+    assert status == 0
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert rows[SOVIET]["status"] == "partial"
+    assert rows[SOVIET]["translations"][0]["id"] == "hse-answer-en"
+    assert rows[SOVIET]["witnesses"] == ["1940-11-12-german-record-hitler-molotov"]
+    assert rows["1940-11-25-schulenburg-telegram"]["translations"][0]["language"] == "en"
+
+
+def test_list_text(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = cli(capsys, "list")
+    assert status == 0
+    assert SOVIET in out and "PARTIAL" in out and "witnesses of the same event" in out
+
+
+def test_show_numbers_sentences_and_gaps(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = cli(capsys, "show", SOVIET)
+    assert status == 0
+    assert " s1  Гитлер заявляет" in out
+    assert "[GAP: unknown amount of text" in out
+    status, out, _ = cli(capsys, "show", SOVIET, "--json")
+    data = json.loads(out)
+    assert data["meta"]["id"] == SOVIET
+    assert {e["type"] for e in data["elements"]} >= {"sentence", "gap", "truncated", "fragment"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["show", "no-such-doc"], "no document with id 'no-such-doc'"),
+        (["segment", "--lang", "xx"], "unknown language 'xx'"),
+        (["segment", "/no/such/file", "--lang", "en"], "no such file"),
+        (["import", "/no/such/file", "--lang", "en", "--title", "x"], "no such file"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    status, out, err = cli(capsys, *argv)
+    assert status == 2
+    assert message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_segment_jsonl_one_line_per_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("Hello there. How are you?\nOne line.\n", encoding="utf-8")
+    status, out, _ = cli(capsys, "segment", str(src), "--lang", "en", "--format", "jsonl")
+    assert status == 0
+    assert [json.loads(x) for x in out.splitlines()] == [["Hello there.", "How are you?"], ["One line."]]
+
+
+def test_segment_text_escapes_control_sequences(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("Evil \x1b]0;pwned\x07 title. [bold]Not bold[/bold].\n", encoding="utf-8")
+    status, out, _ = cli(capsys, "segment", str(src), "--lang", "en")
+    assert status == 0
+    assert "\x1b" not in out and "\\x1b]0;pwned" in out
+    assert "[bold]Not bold[/bold]" in out
+
+
+def test_import_then_list_and_refuse_duplicates(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    src = tmp_path / "notes.md"
+    src.write_text("Первая фраза. Вторая фраза.\n\nНовый абзац.\n", encoding="utf-8")
+    status, out, err = cli(
+        capsys, "import", str(src), "--lang", "ru", "--title", "Моя запись", "--date", "1940-11-14"
+    )
+    assert status == 0, err
+    assert "imported moya-zapis (3 sentences" in out
+    status, out, _ = cli(capsys, "show", "moya-zapis", "--json")
+    assert json.loads(out)["origin"] == "user"
+    status, _, err = cli(capsys, "import", str(src), "--lang", "ru", "--title", "Моя запись")
+    assert status == 2 and "already in your library" in err
+    status, _, err = cli(capsys, "import", str(src), "--lang", "ru", "--title", "x", "--id", SOVIET)
+    assert status == 2 and "bundled with sourcereader" in err
+    status, out, err = cli(
+        capsys, "import", str(src), "--lang", "ru", "--title", "Full", "--id", SOVIET, "--replace"
+    )
+    assert status == 0, err
+    status, out, _ = cli(capsys, "list", "--json")
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert rows[SOVIET]["origin"] == "user" and rows[SOVIET]["sentences"] == 3
+
+
+def test_import_keeps_an_existing_header(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from sourcereader.core.documents import format_header
+
+    header = {
+        "id": "mine",
+        "title": "T",
+        "language": "en",
+        "date": "1941",
+        "kind": "letter",
+        "status": "complete",
+        "original_publication": "",
+        "archival_reference": "Box 3",
+        "copy_source": "scan",
+        "license": "CC0",
+        "notes": "",
+    }
+    src = tmp_path / "mine.txt"
+    src.write_text(format_header(header) + "Dear sir. Regards.", encoding="utf-8")
+    status, _, err = cli(capsys, "import", str(src))
+    assert status == 0, err
+    status, out, _ = cli(capsys, "show", "mine", "--json")
+    assert json.loads(out)["meta"]["archival_reference"] == "Box 3"
+
+
+def test_import_translation_of_a_bundled_document(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    src = tmp_path / "tr.txt"
+    src.write_text("Hitler declares that mutual recognition would serve both peoples.\n", encoding="utf-8")
+    status, out, err = cli(
+        capsys, "import", str(src), "--translation-of", SOVIET, "--lang", "en", "--translator", "Me Myself"
+    )
+    assert status == 0, err
+    status, out, _ = cli(capsys, "list", "--json")
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert {t["id"] for t in rows[SOVIET]["translations"]} == {"hse-answer-en", "en-me-myself"}
+
+
+def test_import_refuses_bad_files_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from sourcereader import locations
+
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes("Молотов".encode("cp1251"))
+    assert cli(capsys, "import", str(bad), "--lang", "ru", "--title", "x")[0] == 2
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    assert cli(capsys, "import", str(empty), "--lang", "ru", "--title", "x")[0] == 2
+    ok = tmp_path / "ok.txt"
+    ok.write_text("Text.", encoding="utf-8")
+    assert cli(capsys, "import", str(ok), "--lang", "xx", "--title", "x")[0] == 2
+    assert cli(capsys, "import", str(ok), "--lang", "en")[0] == 2  # no title
+    assert not list((locations.user_library_dir()).rglob("*.txt"))
+
+
+def test_python_dash_m_runs_as_a_subprocess() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "sourcereader", "show", "nope"], capture_output=True, text=True, env=os.environ
+    )
+    assert out.returncode == 2
+    assert out.stderr.startswith("sourcereader: no document with id 'nope'")
