@@ -1,0 +1,137 @@
+"""Benchmark: sourcereader's segmenter against plain pySBD on the same ~1 MB of paragraphs.
+
+Run on purpose, not in the test suite::
+
+    .venv/bin/python benchmarks/bench_segment.py [--eval-dir ../shared/eval] [--mb 1.0]
+
+The text is built from the shared gold sets (UD Russian-GSD, English-EWT, the golden rules,
+and the paragraphs of the aligned literary, NTREX and Text+Berg documents), taken in turns
+from ru, en and de until the size is reached.  Each contender runs in a fresh interpreter, so
+"cold" includes importing the module and the first calls (regex compilation); "warm" is a
+second pass in the same process.  Figures are seconds per MB of UTF-8 and the ratio to pySBD
+measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from itertools import zip_longest
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Run in a child process: segments every (lang, paragraph) in the JSON file twice, prints timings.
+_CHILD = r"""
+import json, sys, time
+t0 = time.perf_counter()
+which, path = sys.argv[1], sys.argv[2]
+items = json.loads(open(path, encoding="utf-8").read())
+if which == "pysbd":
+    import pysbd
+    segs = {}
+    def run(lang, text):
+        seg = segs.get(lang)
+        if seg is None:
+            seg = segs[lang] = pysbd.Segmenter(language=lang, clean=False)
+        return seg.segment(text)
+else:
+    from sourcereader.core.segmenting import split
+    def run(lang, text):
+        return split(text, lang)
+t1 = time.perf_counter()
+n1 = sum(len(run(lang, text)) for lang, text in items)
+t2 = time.perf_counter()
+n2 = sum(len(run(lang, text)) for lang, text in items)
+t3 = time.perf_counter()
+print(json.dumps({"cold": t2 - t0, "import": t1 - t0, "warm": t3 - t2, "sentences": n1}))
+"""
+
+
+def _paragraphs(eval_dir: Path) -> dict[str, list[str]]:
+    """Paragraphs by language from the gold sets, in a fixed order."""
+    out: dict[str, list[str]] = {"ru": [], "en": [], "de": []}
+    for name in ("ud_ru_gsd", "ud_en_ewt", "golden_rules"):
+        for line in (eval_dir / "seg" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                out[row["lang"]].append(row["text"])
+    for folder in ("literary", "ntrex"):
+        for pars in sorted((eval_dir / "align" / folder).glob("*.paragraphs")):
+            for side, lang in ((0, "ru"), (1, "en")):
+                sentences = pars.with_suffix(f".{lang}").read_text(encoding="utf-8").splitlines()
+                for line in pars.read_text(encoding="utf-8").splitlines():
+                    index = json.loads(line.split(":")[side])
+                    if index:
+                        out[lang].append(" ".join(sentences[i] for i in index))
+    for doc in sorted((eval_dir / "align" / "textberg").glob("*.de")):
+        lines = doc.read_text(encoding="utf-8").splitlines()
+        # Text+Berg has one sentence a line and no paragraph marks; four lines make a paragraph.
+        out["de"].extend(" ".join(lines[i : i + 4]) for i in range(0, len(lines), 4))
+    for path in sorted((ROOT / "sources").rglob("*.txt")):
+        lang = path.stem.rsplit(".", 1)[-1]
+        if lang in out:
+            out[lang].extend(p for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip())
+    return out
+
+
+def build_corpus(eval_dir: Path, size: int) -> list[tuple[str, str]]:
+    """About ``size`` bytes of (lang, paragraph), taking ru, en and de in turns."""
+    by_lang = _paragraphs(eval_dir)
+    items: list[tuple[str, str]] = []
+    total = 0
+    tagged = [[(lang, p) for p in ps] for lang, ps in by_lang.items()]
+    for row in zip_longest(*tagged):
+        for item in row:
+            if item is None:
+                continue
+            items.append(item)
+            total += len(item[1].encode())
+            if total >= size:
+                return items
+    return items
+
+
+def _run(which: str, corpus_path: Path) -> dict[str, float]:
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHILD, which, str(corpus_path)], capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        sys.exit(f"{which} failed:\n{proc.stderr[-3000:]}")
+    result: dict[str, float] = json.loads(proc.stdout)
+    return result
+
+
+def main() -> None:
+    """Build the corpus, time both contenders in fresh processes and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
+    parser.add_argument("--mb", type=float, default=1.0, help="size of the text in MB (10^6 bytes)")
+    args = parser.parse_args()
+    items = build_corpus(args.eval_dir, int(args.mb * 1_000_000))
+    size = sum(len(text.encode()) for _, text in items)
+    mb = size / 1_000_000
+    langs = {lang: sum(len(t.encode()) for l2, t in items if l2 == lang) for lang in ("ru", "en", "de")}
+    print(
+        f"text: {len(items)} paragraphs, {size:,} bytes ({', '.join(f'{k} {v:,}' for k, v in langs.items())})"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus_path = Path(tmp) / "corpus.json"
+        corpus_path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+        base = _run("pysbd", corpus_path)
+        ours = _run("sourcereader", corpus_path)
+    for name, r in (("pySBD 0.3.4", base), ("sourcereader", ours)):
+        print(
+            f"{name:13s} cold {r['cold'] / mb:5.2f} s/MB (import {r['import']:.2f} s)  "
+            f"warm {r['warm'] / mb:5.2f} s/MB  sentences {int(r['sentences']):,}"
+        )
+    print(
+        f"ratio sourcereader/pySBD: cold {ours['cold'] / base['cold']:.2f}  warm {ours['warm'] / base['warm']:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
