@@ -128,9 +128,8 @@ def main() -> None:
             f"{name:13s} cold {r['cold'] / mb:5.2f} s/MB (import {r['import']:.2f} s)  "
             f"warm {r['warm'] / mb:5.2f} s/MB  sentences {int(r['sentences']):,}"
         )
-    print(
-        f"ratio sourcereader/pySBD: cold {ours['cold'] / base['cold']:.2f}  warm {ours['warm'] / base['warm']:.2f}"
-    )
+    cold, warm = ours["cold"] / base["cold"], ours["warm"] / base["warm"]
+    print(f"ratio sourcereader/pySBD: cold {cold:.2f}  warm {warm:.2f}")
 
 
 if __name__ == "__main__":
