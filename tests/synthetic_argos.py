@@ -223,3 +223,55 @@ def _walk(root: Path) -> Iterator[Path]:
     for dirpath, _dirnames, filenames in os.walk(root):
         for name in filenames:
             yield Path(dirpath) / name
+
+
+def point_argos_at(monkeypatch: Any, home: Path) -> Path:
+    """Make Argos Translate use ``home`` for packages, index and caches; return the packages dir.
+
+    ``argostranslate.settings`` reads its environment once, when first imported, so setting
+    ``ARGOS_PACKAGES_DIR`` is not enough for the second test of a session: its module
+    attributes are patched too (``monkeypatch`` undoes both after the test).
+    """
+    packages = home / "packages"
+    for sub in ("data", "config", "cache", "cache/downloads"):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+    packages.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(packages))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    from argostranslate import settings
+
+    monkeypatch.setattr(settings, "data_dir", home / "data" / "argos-translate")
+    monkeypatch.setattr(settings, "cache_dir", home / "cache")
+    monkeypatch.setattr(settings, "downloads_dir", home / "cache" / "downloads")
+    monkeypatch.setattr(settings, "package_data_dir", packages)
+    monkeypatch.setattr(settings, "package_dirs", [packages])
+    monkeypatch.setattr(settings, "local_package_index", home / "data" / "index.json")
+    return packages
+
+
+@dataclass(frozen=True)
+class BuiltPackages:
+    """The session's synthetic packages: ``ru → en`` and ``en → de`` (so ``ru → de`` pivots)."""
+
+    ru_en: Path
+    en_de: Path
+    ru_en_v2: Path
+    """A newer ``ru → en`` with other weights, for replace-on-install."""
+
+
+def build_test_packages(out_dir: Path) -> BuiltPackages:
+    """Build (once per directory) the small packages the tests install; a second call reuses them."""
+    marker = out_dir / "done.json"
+    if marker.exists():
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        return BuiltPackages(**{k: Path(v) for k, v in data.items()})
+    sp = train_sentencepiece(out_dir / "sp", vocab_size=300)
+    built = BuiltPackages(
+        ru_en=build_package(out_dir, "ru", "en", sp_model=sp, seed=1),
+        en_de=build_package(out_dir, "en", "de", sp_model=sp, seed=2),
+        ru_en_v2=build_package(out_dir / "v2", "ru", "en", sp_model=sp, seed=3, version="0.2"),
+    )
+    marker.write_text(json.dumps({k: str(v) for k, v in built.__dict__.items()}), encoding="utf-8")
+    return built

@@ -49,7 +49,14 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+# The same sentence hash documents.Sentence.hash uses, so cached rows compare with the library's sentences.
+from sourcereader.core.documents import text_hash
+
+if TYPE_CHECKING:
+    from sourcereader.core.documents import Document
+    from sourcereader.core.store.translations import StoredMachineSentence
 
 ENGINE = "argos"
 PIVOT_LANGUAGE = "en"
@@ -102,11 +109,6 @@ def missing_model_message(source: str, target: str) -> str:
             f"{package_name(PIVOT_LANGUAGE, target)} together translate through English."
         )
     return "\n".join(lines)
-
-
-def text_hash(text: str) -> str:
-    """The hash recorded for a source sentence (sha256 of its UTF-8 text, hex)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------- packages
@@ -395,7 +397,7 @@ class Provenance:
     model_hashes: tuple[str, ...]
     """sha256 of each package's model files (:func:`model_hash`)."""
     source_hash: str
-    """:func:`text_hash` of the source sentence that was translated."""
+    """``documents.text_hash`` of the source sentence that was translated (= ``Sentence.hash``)."""
     translated_at: str
     """UTC date and time, ISO 8601, seconds."""
     source: str
@@ -636,3 +638,202 @@ def _ignore(_n: int) -> None:
 def _version_key(version: str) -> tuple[tuple[int, str], ...]:
     """Order "1.10" after "1.9"; non-numeric parts compare as text after numbers."""
     return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.replace("_", ".").split("."))
+
+
+# --------------------------------------------------------------------------- documents and the cache
+
+
+class MachineTranslationCache(Protocol):
+    """What :func:`translate_document` needs from the store (``MachineTranslationMixin``)."""
+
+    def machine_translations(self, document_id: str, target: str) -> dict[str, StoredMachineSentence]:
+        """Cached translations by sentence id."""
+        ...
+
+    def put_machine_translations(
+        self, document_id: str, target: str, rows: Sequence[tuple[str, str, MachineSentence]]
+    ) -> None:
+        """Store one batch in one transaction."""
+        ...
+
+
+@dataclass(frozen=True)
+class TranslationPlan:
+    """What a :func:`translate_document` run will do, before it does it."""
+
+    total: int
+    """Sentences in the document."""
+    cached: int
+    """Sentences with an up-to-date cached translation (skipped)."""
+    stale: int
+    """Sentences whose cached translation was made from a different source text (redone)."""
+    missing: int
+    """Sentences never translated (or forced)."""
+
+    @property
+    def pending(self) -> int:
+        """Sentences to translate in this run."""
+        return self.stale + self.missing
+
+
+@dataclass(frozen=True)
+class TranslationRun:
+    """The outcome of :func:`translate_document`."""
+
+    plan: TranslationPlan
+    translated: int
+    """Sentences translated and stored in this run."""
+
+
+def plan_document(
+    document: Document, target: str, cache: MachineTranslationCache, *, force: bool = False
+) -> tuple[TranslationPlan, list[int]]:
+    """Count cached, stale and missing sentences; return the plan and the indices to translate."""
+    cached = cache.machine_translations(document.id, target)
+    todo: list[int] = []
+    stale = missing = 0
+    for sentence in document.sentences:
+        row = cached.get(sentence.id)
+        if row is None or force:
+            missing += 1
+            todo.append(sentence.index)
+        elif row.is_stale(sentence.hash):
+            stale += 1
+            todo.append(sentence.index)
+    total = len(document.sentences)
+    plan = TranslationPlan(total=total, cached=total - len(todo), stale=stale, missing=missing)
+    return plan, todo
+
+
+def translate_document(
+    document: Document,
+    target: str,
+    translator: Translator,
+    cache: MachineTranslationCache,
+    *,
+    force: bool = False,
+    batch_size: int = 64,
+    on_progress: ProgressCallback | None = None,
+) -> TranslationRun:
+    """Translate the sentences of ``document`` that have no up-to-date cached translation.
+
+    Each batch of ``batch_size`` sentences is stored in its own transaction before the next
+    starts: interrupting (Ctrl-C raises ``KeyboardInterrupt`` out of this function) keeps
+    every finished batch, and calling again resumes with what is left. ``force`` redoes all.
+    ``on_progress(done, pending)`` counts sentences of this run.
+
+    Raises :class:`ModelMissing` before translating anything when the pair is unavailable.
+    """
+    source = document.language
+    if source == target:
+        raise TranslationError(f"{document.id} is already in {target}; choose another target language.")
+    if (source, target) not in translator.language_pairs():
+        raise ModelMissing(source, target)
+    plan, todo = plan_document(document, target, cache, force=force)
+    sentences = document.sentences
+    done = 0
+    for start in range(0, len(todo), batch_size):
+        batch = [sentences[i] for i in todo[start : start + batch_size]]
+        base = done
+
+        def inner(n: int, _total: int, base: int = base) -> None:
+            if on_progress is not None:
+                on_progress(base + n, plan.pending)
+
+        results = translator.translate(
+            [s.text for s in batch], source=source, target=target, on_progress=inner
+        )
+        if len(results) != len(batch):  # the one-for-one contract is what the reader relies on
+            raise TranslationError(f"the translator returned {len(results)} sentences for {len(batch)}")
+        cache.put_machine_translations(
+            document.id, target, [(s.id, s.hash, mt) for s, mt in zip(batch, results, strict=True)]
+        )
+        done += len(batch)
+        if on_progress is not None:
+            on_progress(done, plan.pending)
+    return TranslationRun(plan=plan, translated=done)
+
+
+def machine_translation_id(target: str, engine: str = ENGINE) -> str:
+    """The id of a written machine translation: ``mt-argos-en``."""
+    return f"mt-{engine}-{target}"
+
+
+def write_machine_translation(
+    document: Document, target: str, cache: MachineTranslationCache, folder: Path
+) -> Path:
+    """Write the cached machine translation of ``document`` as ``folder/<doc-id>/mt-argos-<target>.txt``.
+
+    The file has the same header format as every translation (``kind = "machine"``) plus a
+    ``[machine]`` table with the full provenance; its body keeps the document's paragraphs and
+    gap markers, one translated sentence for each source sentence. Sentences without an
+    up-to-date translation are left out and ``covers`` says so. Synthetic output keeps its label
+    and the header says in ``notes`` that it is not a translation.
+    """
+    from sourcereader.core.documents import Gap, Sentence, TranslationMeta, write_text_file
+
+    rows = cache.machine_translations(document.id, target)
+    current = {
+        s.id: rows[s.id] for s in document.sentences if s.id in rows and not rows[s.id].is_stale(s.hash)
+    }
+    if not current:
+        raise TranslationError(
+            f"{document.id} has no machine translation into {target} yet; run `sourcereader translate "
+            f"{document.id} --to {target}` first."
+        )
+    provenances = [r.provenance for r in current.values()]
+    first = provenances[0]
+    synthetic = any(p.synthetic for p in provenances)
+    total = len(document.sentences)
+    covers = f"all {total} sentences" if len(current) == total else f"{len(current)} of {total} sentences"
+    notes = "Machine translation, one sentence for each sentence of the source; not checked by a person."
+    if synthetic:
+        notes = f"{SYNTHETIC_LABEL} Made by a synthetic test package with random weights: NOT a translation."
+    packages = sorted(
+        {f"{n} {v}" for p in provenances for n, v in zip(p.packages, p.package_versions, strict=True)}
+    )
+    meta = TranslationMeta(
+        id=machine_translation_id(target),
+        document=document.id,
+        language=target,
+        kind="machine",
+        source=f"{document.meta.title} ({document.id}), machine-translated by sourcereader",
+        license="Machine output; the models' licences are in their Argos package READMEs.",
+        covers=covers,
+        engine="Argos Translate",
+        model=", ".join(packages),
+        date=max(p.translated_at for p in provenances)[:10],
+        title=f"{document.meta.title} — machine translation ({target})",
+        notes=notes,
+        extra={
+            "machine": {
+                "engine": first.engine,
+                "packages": list(first.packages),
+                "package_versions": list(first.package_versions),
+                "model_hashes": list(first.model_hashes),
+                "pivot": first.pivot or "",
+                "synthetic": synthetic,
+                "beam_size": first.beam_size,
+                "translated_at": max(p.translated_at for p in provenances),
+                "source_language": document.language,
+                "document_version": document.version,
+                # Lets a reader of the shared file tell which source sentences each line came from.
+                "source_hashes": [f"{sid}={row.source_hash}" for sid, row in current.items()],
+            }
+        },
+    )
+    paragraphs: list[list[str]] = []
+    last_paragraph: int | None = None
+    for element in document.elements:
+        if isinstance(element, Gap):
+            paragraphs.append([document.body[element.start : element.end]])
+            last_paragraph = None
+        elif isinstance(element, Sentence) and element.id in current:
+            if last_paragraph != element.paragraph or not paragraphs:
+                paragraphs.append([])
+            paragraphs[-1].append(current[element.id].text)
+            last_paragraph = element.paragraph
+    body = "\n\n".join(" ".join(p) for p in paragraphs if p) + "\n"
+    path = folder / document.id / f"{meta.id}.txt"
+    write_text_file(path, meta.to_header(), body)
+    return path

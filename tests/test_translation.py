@@ -1,0 +1,360 @@
+"""Machine translation through the real Argos/CTranslate2 path, on synthetic random-weight packages.
+
+The packages are built once per session (``synthetic_argos.py``); every test installs them
+into its own temporary Argos home. Their output is noise: these tests check the plumbing —
+one output per input sentence, provenance, pivoting, the synthetic mark, caching, staleness,
+resuming, error paths — never translation quality.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from sourcereader.core import translation as tr
+from sourcereader.core.documents import Document, Library, parse_translation, segment_body, text_hash
+from sourcereader.core.store import Store
+from sourcereader.core.store.translations import MachineTranslationMixin
+from tests.synthetic_argos import BuiltPackages, build_test_packages, point_argos_at
+
+REPO = Path(__file__).resolve().parent.parent
+DOC_ID = "1940-11-12-molotov-telegram-to-stalin"  # Russian, 8 sentences, one gap marker
+
+
+class MTStore(Store, MachineTranslationMixin):
+    """The lead's Store with the machine-translation mixin (harmless once Store includes it)."""
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltPackages:
+    """The synthetic packages, built once per session (a fixed path so both test files share them)."""
+    return build_test_packages(tmp_path_factory.getbasetemp() / "synthetic-argos")
+
+
+@pytest.fixture
+def argos_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty Argos home for this test; returns the packages directory."""
+    return point_argos_at(monkeypatch, tmp_path / "argos")
+
+
+@pytest.fixture
+def installed(argos_home: Path, built: BuiltPackages) -> list[tr.PackageInfo]:
+    """``ru → en`` and ``en → de`` installed through our own install path."""
+    return [tr.install_package_file(built.ru_en), tr.install_package_file(built.en_de)]
+
+
+@pytest.fixture
+def mt_store() -> MTStore:
+    """An in-memory store with the machine-translation table."""
+    return MTStore.memory()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def document() -> Document:
+    """A bundled Russian document."""
+    return Library([(REPO, "bundled")]).document(DOC_ID)
+
+
+def fast(*, max_batch_size: int = 32) -> tr.ArgosTranslator:
+    """A greedy translator with short outputs: the random model would otherwise ramble to 256 tokens."""
+    return tr.ArgosTranslator(beam_size=1, max_decoding_length=24, max_batch_size=max_batch_size)
+
+
+@dataclass
+class CountingTranslator:
+    """Wraps a translator, counting calls and sentences; can interrupt on the n-th call."""
+
+    inner: tr.Translator
+    interrupt_on_call: int | None = None
+    calls: list[int] = field(default_factory=list)
+
+    def language_pairs(self) -> set[tuple[str, str]]:
+        return self.inner.language_pairs()
+
+    def translate(
+        self,
+        sentences: Sequence[str],
+        *,
+        source: str,
+        target: str,
+        on_progress: tr.ProgressCallback | None = None,
+    ) -> list[tr.MachineSentence]:
+        self.calls.append(len(sentences))
+        if self.interrupt_on_call == len(self.calls):
+            raise KeyboardInterrupt
+        return self.inner.translate(sentences, source=source, target=target, on_progress=on_progress)
+
+
+# --------------------------------------------------------------------------- packages
+
+
+def test_install_and_list(installed: list[tr.PackageInfo], argos_home: Path) -> None:
+    packages = tr.installed_packages()
+    assert [(p.name, p.source, p.target, p.version) for p in packages] == [
+        ("translate-en_de", "en", "de", "0.1"),
+        ("translate-ru_en", "ru", "en", "0.1"),
+    ]
+    assert all(p.synthetic and p.size_bytes > 0 and p.path.parent == argos_home for p in packages)
+    assert tr.argos_packages_dir() == argos_home
+
+
+def test_reinstall_replaces_the_same_pair(installed: list[tr.PackageInfo], built: BuiltPackages) -> None:
+    new = tr.install_package_file(built.ru_en_v2)
+    ru_en = [p for p in tr.installed_packages() if p.name == "translate-ru_en"]
+    assert ru_en == [new] and new.version == "0.2"
+
+
+@pytest.mark.parametrize(
+    ("metadata", "readme", "synthetic"),
+    [
+        ({"synthetic": True}, None, True),
+        ({"synthetic": "true"}, None, True),
+        ({}, "# Synthetic package\nRandom weights: noise.", True),
+        ({}, "# Russian-English\nOPUS-MT weights, CC-BY 4.0.", False),
+        ({"synthetic": False}, None, False),
+    ],
+)
+def test_synthetic_detection(metadata: dict[str, object], readme: str | None, synthetic: bool) -> None:
+    assert tr._is_synthetic(metadata, readme) is synthetic
+
+
+def test_remove_by_pair_and_by_name(installed: list[tr.PackageInfo]) -> None:
+    assert [p.name for p in tr.remove_package("ru", "en")] == ["translate-ru_en"]
+    assert [p.name for p in tr.remove_package("translate-en_de")] == ["translate-en_de"]
+    assert tr.installed_packages() == []
+    with pytest.raises(tr.PackageError, match="No installed package translate-ru_en"):
+        tr.remove_package("ru", "en")
+
+
+def test_bad_package_files(argos_home: Path, tmp_path: Path) -> None:
+    with pytest.raises(tr.PackageError, match="No such file"):
+        tr.install_package_file(tmp_path / "missing.argosmodel")
+    not_zip = tmp_path / "not-a-zip.argosmodel"
+    not_zip.write_text("hello")
+    with pytest.raises(tr.PackageError, match="zip"):
+        tr.install_package_file(not_zip)
+    no_meta = tmp_path / "no-meta.argosmodel"
+    with zipfile.ZipFile(no_meta, "w") as zf:
+        zf.writestr("translate-xx_yy/model/model.bin", b"")
+    with pytest.raises(tr.PackageError, match="metadata.json is missing"):
+        tr.install_package_file(no_meta)
+    assert list(argos_home.iterdir()) == []
+
+
+def test_a_broken_package_dir_does_not_hide_the_others(
+    installed: list[tr.PackageInfo], argos_home: Path
+) -> None:
+    (argos_home / "half-copied").mkdir()  # no metadata.json: Argos' own listing raises
+    assert {p.name for p in tr.installed_packages()} == {"translate-ru_en", "translate-en_de"}
+
+
+def test_index_unreachable_fails_fast_with_guidance(
+    argos_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def offline(url: str, timeout: float) -> bytes:
+        assert timeout <= tr.INDEX_TIMEOUT_SECONDS
+        raise OSError("Network is unreachable")
+
+    monkeypatch.setattr(tr, "_fetch_index", offline)
+    with pytest.raises(tr.PackageError) as info:
+        tr.install_from_index("ru", "en")
+    assert "Network is unreachable" in str(info.value)
+    assert "sourcereader models install FILE.argosmodel" in str(info.value)
+
+
+def test_index_without_the_pair(argos_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = [{"from_code": "en", "to_code": "fr", "package_version": "1.0", "links": []}]
+    monkeypatch.setattr(tr, "_fetch_index", lambda url, timeout: json.dumps(index).encode())
+    with pytest.raises(tr.PackageError, match="no translate-de_ru package.*through English"):
+        tr.install_from_index("de", "ru")
+
+
+# --------------------------------------------------------------------------- translating
+
+
+def test_one_output_per_input_with_provenance(installed: list[tr.PackageInfo]) -> None:
+    sentences = ["Состоялся первый разговор с Риббентропом.", "", "Молотов", "12 ноября 1940 г."]
+    out = fast().translate(sentences, source="ru", target="en")
+    assert len(out) == len(sentences)
+    ru_en = next(p for p in installed if p.name == "translate-ru_en")
+    for original, mt in zip(sentences, out, strict=True):
+        assert mt.text.startswith(tr.SYNTHETIC_LABEL)
+        p = mt.provenance
+        assert (p.engine, p.packages, p.package_versions, p.pivot) == (
+            "argos",
+            ("translate-ru_en",),
+            ("0.1",),
+            None,
+        )
+        assert p.model_hashes == (tr.model_hash(ru_en.path),)
+        assert p.source_hash == text_hash(original)
+        assert p.synthetic and p.beam_size == 1 and (p.source, p.target) == ("ru", "en")
+        assert tr.Provenance.from_json(p.to_json()) == p
+    assert out[1].text == tr.SYNTHETIC_LABEL  # empty in, nothing translated, still marked
+
+
+def test_batching_and_length_sorting_keep_the_order(installed: list[tr.PackageInfo]) -> None:
+    sentences = ["Пространно повторив свое письмо к Сталину, он добавил.", "Молотов", "Состоялся разговор."]
+    one_by_one = [fast(max_batch_size=1).translate([s], source="ru", target="en")[0].text for s in sentences]
+    together = [m.text for m in fast(max_batch_size=1).translate(sentences, source="ru", target="en")]
+    assert together == one_by_one
+
+
+def test_pivot_through_english(installed: list[tr.PackageInfo]) -> None:
+    translator = fast()
+    assert translator.language_pairs() == {("ru", "en"), ("en", "de"), ("ru", "de")}
+    out = translator.translate(["Молотов", "Состоялся разговор."], source="ru", target="de")
+    assert len(out) == 2
+    p = out[0].provenance
+    assert (
+        p.pivot == "en" and p.packages == ("translate-ru_en", "translate-en_de") and len(p.model_hashes) == 2
+    )
+
+
+def test_progress_is_reported_per_batch(installed: list[tr.PackageInfo]) -> None:
+    seen: list[tuple[int, int]] = []
+    fast(max_batch_size=2).translate(
+        ["а", "б", "в", "г", "д"], source="ru", target="de", on_progress=lambda *a: seen.append(a)
+    )
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+
+
+def test_missing_model_names_the_package_and_both_ways(installed: list[tr.PackageInfo]) -> None:
+    with pytest.raises(tr.ModelMissing) as info:
+        fast().translate(["Bonjour."], source="fr", target="en")
+    message = str(info.value)
+    assert "translate-fr_en" in message
+    assert "sourcereader models install fr en" in message
+    assert "sourcereader models install FILE.argosmodel" in message
+
+
+def test_no_model_at_all_is_a_normal_state(argos_home: Path) -> None:
+    translator = fast()
+    assert translator.language_pairs() == set()
+    with pytest.raises(tr.ModelMissing, match="translate-de_ru"):
+        translator.route("de", "ru")
+
+
+# --------------------------------------------------------------------------- documents and the cache
+
+
+def test_translate_document_then_cache_hit(
+    installed: list[tr.PackageInfo], mt_store: MTStore, document: Document
+) -> None:
+    counting = CountingTranslator(fast())
+    run = tr.translate_document(document, "en", counting, mt_store, batch_size=3)
+    n = len(document.sentences)
+    assert run.translated == n and run.plan.missing == n and sum(counting.calls) == n
+    rows = mt_store.machine_translations(document.id, "en")
+    assert set(rows) == {s.id for s in document.sentences}
+    assert all(r.source_hash == document.sentence(sid).hash for sid, r in rows.items())
+
+    again = CountingTranslator(fast())
+    run = tr.translate_document(document, "en", again, mt_store)
+    assert again.calls == [] and run.translated == 0 and run.plan.cached == n
+
+
+def test_a_changed_sentence_is_stale_and_only_it_is_redone(
+    installed: list[tr.PackageInfo], mt_store: MTStore, document: Document
+) -> None:
+    tr.translate_document(document, "en", fast(), mt_store)
+    victim = document.sentences[2]
+    body = document.body.replace(victim.text, victim.text.replace("Риббентропом", "Гитлером"), 1)
+    assert body != document.body
+    edited = Document(body, "ru", segment_body(body, "ru"), None, "memory", meta=document.meta)
+    plan, todo = tr.plan_document(edited, "en", mt_store)
+    assert (plan.stale, plan.missing, todo) == (1, 0, [2])
+    assert mt_store.machine_translations(document.id, "en")[victim.id].is_stale(edited.sentences[2].hash)
+
+    counting = CountingTranslator(fast())
+    tr.translate_document(edited, "en", counting, mt_store)
+    assert counting.calls == [1]
+    assert mt_store.machine_translations(document.id, "en")[victim.id].source_hash == edited.sentences[2].hash
+
+
+def test_interrupted_run_keeps_finished_batches_and_resumes(
+    installed: list[tr.PackageInfo], mt_store: MTStore, document: Document
+) -> None:
+    n = len(document.sentences)
+    interrupted = CountingTranslator(fast(), interrupt_on_call=2)
+    with pytest.raises(KeyboardInterrupt):
+        tr.translate_document(document, "en", interrupted, mt_store, batch_size=3)
+    assert len(mt_store.machine_translations(document.id, "en")) == 3
+
+    resumed = CountingTranslator(fast())
+    run = tr.translate_document(document, "en", resumed, mt_store, batch_size=3)
+    assert run.plan.cached == 3 and sum(resumed.calls) == n - 3
+
+
+def test_force_redoes_everything(
+    installed: list[tr.PackageInfo], mt_store: MTStore, document: Document
+) -> None:
+    tr.translate_document(document, "en", fast(), mt_store)
+    counting = CountingTranslator(fast())
+    run = tr.translate_document(document, "en", counting, mt_store, force=True)
+    assert sum(counting.calls) == len(document.sentences) == run.translated
+
+
+def test_document_into_its_own_language_or_without_model(
+    installed: list[tr.PackageInfo], mt_store: MTStore, document: Document
+) -> None:
+    with pytest.raises(tr.TranslationError, match="already in ru"):
+        tr.translate_document(document, "ru", fast(), mt_store)
+    with pytest.raises(tr.ModelMissing):
+        tr.translate_document(document, "fr", fast(), mt_store)
+    assert mt_store.machine_translations(document.id, "fr") == {}
+
+
+def test_written_machine_translation_is_a_marked_translation_file(
+    installed: list[tr.PackageInfo], mt_store: MTStore, document: Document, tmp_path: Path
+) -> None:
+    with pytest.raises(tr.TranslationError, match="no machine translation"):
+        tr.write_machine_translation(document, "de", mt_store, tmp_path)
+    tr.translate_document(document, "de", fast(), mt_store)
+    path = tr.write_machine_translation(document, "de", mt_store, tmp_path)
+    assert path == tmp_path / document.id / "mt-argos-de.txt"
+    parsed = parse_translation(path.read_text(encoding="utf-8"), document_id=document.id, name=str(path))
+    assert parsed.meta.kind == "machine" and parsed.meta.language == "de"
+    assert tr.SYNTHETIC_LABEL in parsed.meta.notes and "NOT a translation" in parsed.meta.notes
+    assert "translate-ru_en 0.1" in parsed.meta.model and "translate-en_de 0.1" in parsed.meta.model
+    machine = parsed.meta.extra["machine"]
+    assert isinstance(machine, dict)
+    assert machine["pivot"] == "en" and machine["synthetic"] is True
+    assert len(machine["source_hashes"]) == len(document.sentences)
+    body = path.read_text(encoding="utf-8").split("+++", 2)[2]
+    assert body.count(tr.SYNTHETIC_LABEL) == len(document.sentences)
+    assert "[[" in body  # the document's gap marker keeps its place
+
+
+# --------------------------------------------------------------------------- imports
+
+
+def test_importing_the_core_and_cli_pulls_in_nothing_heavy() -> None:
+    code = (
+        "import sys, sourcereader.core.translation, sourcereader.core.store.translations, "
+        "sourcereader.cli.translate\n"
+        "print(sorted(m for m in ('torch', 'argostranslate', 'ctranslate2', 'sentencepiece', 'stanza') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_translating_does_not_import_torch(installed: list[tr.PackageInfo], tmp_path: Path) -> None:
+    # The fixture process imported torch to *build* the package (ctranslate2.specs); check in a fresh one.
+    code = (
+        "import sys\n"
+        "from sourcereader.core import translation as tr\n"
+        "t = tr.ArgosTranslator(beam_size=1, max_decoding_length=8)\n"
+        "out = t.translate(['Молотов'], source='ru', target='en')\n"
+        "print(len(out), 'torch' in sys.modules, 'argostranslate.translate' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "1 False False"
