@@ -89,8 +89,11 @@ _LIST_ITEM = re.compile(r"(?:^|\s)\(?(?:\d{1,2}|[a-z])[.)]\s")
 _DOUBLE_DASH = re.compile(r"(?<!-)--(?!-)")
 # Candidate sentence ends: terminal punctuation, closing quotes/brackets, then whitespace.
 _CANDIDATE = re.compile(r"[.!?…]+[\"'»”’)\]]*(?=\s)")
-# A certain boundary: lowercase word of 2+ letters, one terminal mark, whitespace, capital.
+# A certain boundary: a word of 2+ letters, one terminal mark, whitespace, a letter.  A lowercase
+# letter after it is allowed on purpose: informal English starts sentences so ("i was tired. i
+# left."), and for ru/de the correction pass joins such starts again.
 _SURE = re.compile(r"(?<![\w.\-])([^\W\d_]{2,})([.!?])\s+(?=[«\"“„]?[^\W\d_])")
+_QUOTE_END = re.compile(r"[.!?…]+([\"”»])\s+(?=[«\"“„]?[^\W\d_])")
 _MULTI_BANG = re.compile(r"(?:[!?]{2,}|[!?]\.\.+|\.\.\.+|…)[\"'»”’)]*\s+(?=[«\"“„]?[^\W\d_])")
 
 
@@ -190,10 +193,19 @@ def _extra_starts(text: str, lang: str) -> Iterable[int]:
     """Boundaries pySBD misses: ``?!``/``!!``/``!..``/``...`` and Russian ``1940 г.`` before a capital."""
     for m in _MULTI_BANG.finditer(text):
         mark = m.group(0).strip()
+        # "?!", "!!!" end a sentence even before a lowercase word ("VERY CONCERNED!!! plz ...");
+        # "!.." and "..." only before a capital.
+        if not _capital_at(text, m.end()) and not re.fullmatch(r"[!?]+\W*", mark):
+            continue
         # An English ellipsis is as often a pause as an end; pySBD's own rules decide there.
         if lang == "en" and mark.rstrip("\"'»”’)").endswith(("...", "…")):
             continue
         yield m.end()
+    for m in _QUOTE_END.finditer(text):
+        # A quotation that ends with its own full stop before a capital ends the sentence; a
+        # pre-split inside the quotes can hide this from pySBD, which pairs the quotes itself.
+        if _capital_at(text, m.end()) and (m.group(1) != '"' or text.count('"', 0, m.start(1)) % 2 == 1):
+            yield m.end()
     if lang == "ru":
         for m in re.finditer(r"(?:гг?|вв?|т\.\s*[дп]|др|пр)\.\s+(?=[«\"„]?[А-ЯЁA-Z])", text):
             head = text[max(0, m.start() - 12) : m.start() + len(m.group(0).rstrip())]
@@ -202,6 +214,12 @@ def _extra_starts(text: str, lang: str) -> Iterable[int]:
                 and _ru_year_ends_sentence(text[: m.start() + len(m.group(0).rstrip())])
             ):
                 yield m.end()
+
+
+def _capital_at(text: str, i: int) -> bool:
+    """Whether the first letter at ``i``, after opening quotes, is a capital."""
+    m = _LOWER_START.match(text, i)
+    return m is not None and m.group(0)[-1].isupper()
 
 
 def _ru_year_ends_sentence(before: str) -> bool:
