@@ -99,9 +99,9 @@ def missing_model_message(source: str, target: str) -> str:
     lines = [
         f'No translation model for {source} → {target} is installed; it needs the Argos package "{name}".',
         "Get it in one of two ways:",
-        f"  sourcereader models install {source} {target}                 "
-        "(downloads it from the Argos package index; needs a network)",
-        "  sourcereader models install FILE.argosmodel   (a package file downloaded elsewhere)",
+        f"  {f'sourcereader models install {source} {target}':<46}"
+        "(from the Argos package index; needs a network)",
+        f"  {'sourcereader models install FILE.argosmodel':<46}(a package file downloaded elsewhere)",
     ]
     if PIVOT_LANGUAGE not in (source, target):
         lines.append(

@@ -1,0 +1,305 @@
+"""``sourcereader translate`` and ``sourcereader models``: machine translation from the command line.
+
+Thin: parsing, progress display and messages live here; the work is in
+``sourcereader.core.translation``. Argos Translate, CTranslate2 and SentencePiece are imported
+only when a command needs them (and ``argostranslate.translate``, which pulls in torch, never).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from sourcereader.cli.common import UserError
+
+if TYPE_CHECKING:
+    from sourcereader.cli.common import SubParsers
+    from sourcereader.core.documents import Document
+    from sourcereader.core.translation import PackageInfo
+
+#: Exit status when nothing could be done because no model is installed (same as a user error).
+NO_MODEL_STATUS = 2
+
+
+def register(sub: SubParsers) -> None:
+    """Add ``translate`` and ``models`` (with ``list``, ``install``, ``remove``)."""
+    p = sub.add_parser(
+        "translate",
+        help="machine-translate a document, sentence by sentence (Argos Translate)",
+        description=(
+            "Machine-translate every sentence of a document with an installed Argos Translate model. "
+            "Translations are cached per sentence: a re-run only translates what is new or whose source "
+            "changed, and an interrupted run (Ctrl-C) resumes where it stopped."
+        ),
+    )
+    p.add_argument("document", metavar="ID", help="the document id (see `sourcereader list`)")
+    p.add_argument("--to", dest="target", default="en", metavar="LANG", help="target language (default: en)")
+    p.add_argument("--write", action="store_true", help="also write the translation file to the user library")
+    p.add_argument("--force", action="store_true", help="re-translate sentences that are already cached")
+    p.add_argument("--beam", type=int, default=4, metavar="N", help="beam size; 1 is fastest (default: 4)")
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        default=64,
+        metavar="N",
+        help="sentences stored per batch: what an interruption can lose at most (default: 64)",
+    )
+    p.set_defaults(func=run_translate)
+
+    models = sub.add_parser(
+        "models",
+        help="list, install or remove Argos Translate models",
+        description="Manage the Argos Translate packages sourcereader translates with (shared with argospm).",
+    )
+    msub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    ls = msub.add_parser(
+        "list", help="installed models", description="List the installed translation models."
+    )
+    ls.add_argument("--json", action="store_true", help="machine-readable output")
+    ls.set_defaults(func=run_models_list)
+    inst = msub.add_parser(
+        "install",
+        help="install a model from a file or the Argos index",
+        description=(
+            "Install a translation model: `models install FILE.argosmodel` from a package file, or "
+            "`models install FROM TO` (e.g. `ru en`) from the Argos package index, which needs a network."
+        ),
+    )
+    inst.add_argument(
+        "what", nargs="+", metavar="FILE | FROM TO", help="a .argosmodel file, or two language codes"
+    )
+    inst.set_defaults(func=run_models_install)
+    rm = msub.add_parser(
+        "remove",
+        help="remove an installed model",
+        description="Remove an installed model by pair (`ru en`) or package name (`translate-ru_en`).",
+    )
+    rm.add_argument("what", nargs="+", metavar="FROM TO | NAME", help="a language pair, or a package name")
+    rm.set_defaults(func=run_models_remove)
+
+
+# --------------------------------------------------------------------------- translate
+
+
+def _check_language(code: str) -> str:
+    from sourcereader.core import segmenting
+
+    if code not in segmenting.SUPPORTED_LANGUAGES:
+        known = ", ".join(sorted(segmenting.SUPPORTED_LANGUAGES))
+        raise UserError(f"unknown language {code!r} (known: {known})")
+    return code
+
+
+def run_translate(args: argparse.Namespace) -> int:
+    """``sourcereader translate ID``."""
+    from sourcereader import locations
+    from sourcereader.cli.common import get_document, open_library, open_store
+    from sourcereader.core import translation as tr
+
+    target = _check_language(args.target)
+    if args.beam < 1 or args.batch_size < 1:
+        raise UserError("--beam and --batch-size must be 1 or more")
+    # Imported before the store is opened: that registers the machine_translations migration.
+    from sourcereader.core.store.translations import MachineTranslationTable
+
+    store = open_store()
+    cache = MachineTranslationTable(store.db)
+    document = get_document(open_library(store), args.document)
+    translator = tr.ArgosTranslator(beam_size=args.beam)
+    if document.language == target:
+        raise UserError(f"{document.id} is already in {target}; choose another language with --to")
+    if (document.language, target) not in translator.language_pairs():
+        print(tr.missing_model_message(document.language, target), file=sys.stderr)
+        return NO_MODEL_STATUS
+    route = translator.route(document.language, target)
+    plan, _ = tr.plan_document(document, target, cache, force=args.force)
+    _describe(document, target, route)
+    progress = Progress(sys.stderr, plan.pending)
+    try:
+        run = tr.translate_document(
+            document, target, translator, cache, force=args.force, on_progress=progress
+        )
+    except KeyboardInterrupt:
+        progress.finish()
+        kept = len(cache.machine_translations(document.id, target)) - plan.cached
+        print(
+            f"Interrupted. Finished batches are kept ({max(kept, 0)} of {plan.pending} sentences); "
+            "run the same command again to resume.",
+            file=sys.stderr,
+        )
+        return 130
+    except tr.TranslationError as exc:
+        raise UserError(str(exc)) from None
+    progress.finish()
+    print(
+        f"{document.id}: {plan.total} sentences into {target}: {plan.cached} already cached, "
+        f"{run.translated} translated"
+        + (f" ({plan.stale} changed since last time)" if plan.stale else "")
+        + "."
+    )
+    if any(p.synthetic for p in route):
+        print(f"{tr.SYNTHETIC_LABEL} The model is a synthetic test package; its output is noise.")
+    if args.write:
+        path = tr.write_machine_translation(
+            document, target, cache, locations.user_library_dir() / "translations"
+        )
+        print(f"Wrote {path}")
+    return 0
+
+
+def _describe(document: Document, target: str, route: list[PackageInfo]) -> None:
+    names = " → ".join(p.label for p in route)
+    via = " (through English)" if len(route) > 1 else ""
+    print(f"Translating {document.id} ({document.language} → {target}){via} with {names}", file=sys.stderr)
+
+
+class Progress:
+    """Progress of a translation run on ``stream``: a redrawn bar on a terminal, plain lines otherwise.
+
+    Called as ``progress(done, total)`` after each batch. Shows done/total, sentences per second
+    and the estimated time left.
+    """
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO, total: int, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream = stream
+        self.total = total
+        self.clock = clock
+        self.started = clock()
+        self.tty = stream.isatty()
+        self.drawn = False
+        self.last_line = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        self.total = total
+        elapsed = max(self.clock() - self.started, 1e-9)
+        rate = done / elapsed
+        eta = (total - done) / rate if rate > 0 else 0.0
+        if self.tty:
+            filled = self.WIDTH * done // max(total, 1)
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            self.stream.write(f"\r[{bar}] {done}/{total}  {rate:.1f} sent/s  ETA {_clock(eta)} ")
+            self.drawn = True
+        elif done != self.last_line:
+            self.stream.write(
+                f"translated {done}/{total} sentences ({rate:.1f}/s, about {_clock(eta)} left)\n"
+            )
+            self.last_line = done
+        self.stream.flush()
+
+    def finish(self) -> None:
+        """End the bar's line (terminal only)."""
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.drawn = False
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+# --------------------------------------------------------------------------- models
+
+
+def run_models_list(args: argparse.Namespace) -> int:
+    """``sourcereader models list``."""
+    from sourcereader.core import translation as tr
+
+    packages = tr.installed_packages()
+    folder = tr.argos_packages_dir()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "packages_dir": str(folder),
+                    "packages": [
+                        {
+                            "name": p.name,
+                            "from": p.source,
+                            "to": p.target,
+                            "version": p.version,
+                            "size_bytes": p.size_bytes,
+                            "synthetic": p.synthetic,
+                            "path": str(p.path),
+                        }
+                        for p in packages
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    if not packages:
+        print(f"No translation models installed (Argos packages directory: {folder}).")
+        print(
+            "Install one: sourcereader models install ru en  or  sourcereader models install FILE.argosmodel"
+        )
+        return 0
+    rows = [
+        (p.name, f"{p.source} → {p.target}", p.version, f"{p.size_bytes / 1e6:.1f} MB", _mark(p))
+        for p in packages
+    ]
+    header = ("PACKAGE", "PAIR", "VERSION", "SIZE", "")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    print(f"\nPackages directory: {folder}")
+    return 0
+
+
+def _mark(p: PackageInfo) -> str:
+    from sourcereader.core.translation import SYNTHETIC_LABEL
+
+    return SYNTHETIC_LABEL if p.synthetic else ""
+
+
+def run_models_install(args: argparse.Namespace) -> int:
+    """``sourcereader models install FILE`` or ``... FROM TO``."""
+    from sourcereader.core import translation as tr
+
+    what: list[str] = args.what
+    try:
+        if len(what) == 1:
+            path = Path(what[0])
+            if not path.exists() and len(what[0]) <= 3 and what[0].isalpha():
+                raise UserError(f"give two languages (`models install {what[0]} en`) or a .argosmodel file")
+            info = tr.install_package_file(path)
+        elif len(what) == 2:
+            source, target = (_check_language(code) for code in what)
+            print(
+                f"Fetching {tr.package_name(source, target)} from the Argos package index…", file=sys.stderr
+            )
+            info = tr.install_from_index(source, target)
+        else:
+            raise UserError("give a .argosmodel file or two language codes (FROM TO)")
+    except tr.PackageError as exc:
+        raise UserError(str(exc)) from None
+    print(f"Installed {info.label} ({info.source} → {info.target}) in {info.path}")
+    if info.synthetic:
+        print(f"{tr.SYNTHETIC_LABEL} This package is a synthetic test model: its output is noise.")
+    return 0
+
+
+def run_models_remove(args: argparse.Namespace) -> int:
+    """``sourcereader models remove FROM TO`` or ``... NAME``."""
+    from sourcereader.core import translation as tr
+
+    what: list[str] = args.what
+    if len(what) > 2:
+        raise UserError("give a language pair (FROM TO) or a package name")
+    try:
+        removed = tr.remove_package(*what)
+    except tr.PackageError as exc:
+        raise UserError(str(exc)) from None
+    for info in removed:
+        print(f"Removed {info.label} ({info.path})")
+    return 0
