@@ -1,0 +1,925 @@
+"""Sentence alignment: beads, the aligner, corrections as constraints, and their persisted form.
+
+The aligner needs no model. A bead's cost (in nats, lower is better) adds up
+
+* a prior for its shape (1:1, 2:1, ...), re-estimated from the document itself after a first pass;
+* a length term: a heavy-tailed (Student-t) version of Gale–Church over characters and words, with the
+  length ratio and spread re-estimated from the first pass;
+* evidence from *keys* shared by its two sides (see :mod:`sourcereader.core.alignment_features`):
+  transliterated name skeletons, numbers, punctuation structure; a lexicon of word pairs learnt without
+  supervision from the confident beads of the first pass (hunalign's trick, here with Dice over the
+  same document); and, when a machine translation of the source is given, word overlap between the MT
+  and the human translation (the Bleualign idea);
+* penalties for a bead that starts with a fragment cut from the previous sentence (``— сказал он.``)
+  or that crosses or misses paragraph boundaries when both sides have them.
+
+Search is dynamic programming in a band around a guide path (first the cumulative-length diagonal,
+later the previous pass's path), vectorised along rows with numpy; the band widens and re-centres if
+the path runs along its edge. A backward pass gives, for every cell, the best complete path through
+it, so a bead's confidence is a logistic function of how much worse the best alignment is that does
+not contain it (a posterior-like margin).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence, Set
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+__all__ = [
+    "ALIGNER_VERSION",
+    "Bead",
+    "StoredBead",
+    "align",
+    "check_cover",
+    "mark_verified",
+    "merge_next",
+    "move_src",
+    "move_tgt",
+    "remap_fixed",
+    "sentence_hash",
+    "split_bead",
+    "store_fixed",
+]
+
+#: Changes whenever the output for some input may change: part of every alignment cache key.
+ALIGNER_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Bead:
+    """A group of consecutive source sentences aligned with a group of consecutive target sentences."""
+
+    src: tuple[int, ...]
+    """Consecutive 0-based source sentence indices (empty for a 0:1 bead)."""
+    tgt: tuple[int, ...]
+    """Consecutive 0-based target sentence indices (empty for a 1:0 bead)."""
+    confidence: float
+    """Estimated probability in [0, 1] that the bead is right."""
+    verified: bool = False
+    """Fixed by the user: kept exactly when the document is re-aligned."""
+
+
+# ----------------------------------------------------------------------------- corrections
+def _check_index(beads: Sequence[Bead], k: int) -> None:
+    if not 0 <= k < len(beads):
+        raise IndexError(f"no bead {k} in an alignment of {len(beads)}")
+
+
+def merge_next(beads: Sequence[Bead], k: int) -> list[Bead]:
+    """Merge bead ``k`` with bead ``k + 1``; the merged bead is a user decision, so it is verified."""
+    _check_index(beads, k)
+    _check_index(beads, k + 1)
+    a, b = beads[k], beads[k + 1]
+    merged = Bead(a.src + b.src, a.tgt + b.tgt, 1.0, True)
+    return [*beads[:k], merged, *beads[k + 2 :]]
+
+
+def split_bead(beads: Sequence[Bead], k: int, src_cut: int, tgt_cut: int) -> list[Bead]:
+    """Split bead ``k`` before its ``src_cut``-th source and ``tgt_cut``-th target sentence.
+
+    Cuts count within the bead (0 … its length); both halves must keep at least one sentence.
+    """
+    _check_index(beads, k)
+    b = beads[k]
+    if not (0 <= src_cut <= len(b.src) and 0 <= tgt_cut <= len(b.tgt)):
+        raise ValueError(f"cut ({src_cut}, {tgt_cut}) outside bead of shape {len(b.src)}:{len(b.tgt)}")
+    first = Bead(b.src[:src_cut], b.tgt[:tgt_cut], 1.0, True)
+    second = Bead(b.src[src_cut:], b.tgt[tgt_cut:], 1.0, True)
+    if not (first.src or first.tgt) or not (second.src or second.tgt):
+        raise ValueError("a split must leave a sentence on each side of the cut")
+    return [*beads[:k], first, second, *beads[k + 1 :]]
+
+
+def _move(beads: Sequence[Bead], k: int, direction: int, side: str) -> list[Bead]:
+    _check_index(beads, k)
+    out = list(beads)
+    b = out[k]
+    own: tuple[int, ...] = getattr(b, side)
+    if not own:
+        raise ValueError(f"bead {k} has no {side} sentence to move")
+    if direction < 0:
+        _check_index(beads, k - 1)
+        moved, rest = own[0], own[1:]
+        nb = out[k - 1]
+        out[k - 1] = replace(nb, **{side: (*getattr(nb, side), moved)}, confidence=1.0, verified=True)
+    else:
+        _check_index(beads, k + 1)
+        moved, rest = own[-1], own[:-1]
+        nb = out[k + 1]
+        out[k + 1] = replace(nb, **{side: (moved, *getattr(nb, side))}, confidence=1.0, verified=True)
+    new = replace(b, **{side: rest}, confidence=1.0, verified=True)
+    if new.src or new.tgt:
+        out[k] = new
+    else:
+        del out[k]
+    return out
+
+
+def move_src(beads: Sequence[Bead], k: int, direction: int) -> list[Bead]:
+    """Move a source sentence of bead ``k`` into the previous (``direction < 0``: its first sentence)
+    or the next bead (``direction > 0``: its last sentence). An emptied bead disappears."""
+    return _move(beads, k, direction, "src")
+
+
+def move_tgt(beads: Sequence[Bead], k: int, direction: int) -> list[Bead]:
+    """Like :func:`move_src` for the target side."""
+    return _move(beads, k, direction, "tgt")
+
+
+def mark_verified(beads: Sequence[Bead], k: int, verified: bool = True) -> list[Bead]:
+    """Mark bead ``k`` as verified (a constraint for re-alignment) or release it."""
+    _check_index(beads, k)
+    b = beads[k]
+    return [*beads[:k], replace(b, verified=verified, confidence=1.0 if verified else b.confidence),
+            *beads[k + 1 :]]  # fmt: skip
+
+
+def check_cover(beads: Sequence[Bead], n_src: int, n_tgt: int) -> None:
+    """Raise ValueError unless ``beads`` cover every sentence of both sides exactly once, in order."""
+    si = ti = 0
+    for b in beads:
+        if not (b.src or b.tgt):
+            raise ValueError("empty bead")
+        if b.src != tuple(range(si, si + len(b.src))) or b.tgt != tuple(range(ti, ti + len(b.tgt))):
+            raise ValueError(f"bead {b.src}:{b.tgt} out of order at ({si}, {ti})")
+        si += len(b.src)
+        ti += len(b.tgt)
+    if (si, ti) != (n_src, n_tgt):
+        raise ValueError(f"beads cover {si}:{ti} sentences of {n_src}:{n_tgt}")
+
+
+# ----------------------------------------------------------------------------- persisted corrections
+def sentence_hash(text: str) -> str:
+    """Content hash of a sentence, insensitive to whitespace differences."""
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class StoredBead:
+    """A verified bead as persisted: content hashes of its sentences plus their old positions as hints.
+
+    Editing a text elsewhere leaves the bead valid (it is re-mapped to the new indices); editing one of
+    its own sentences drops it.
+    """
+
+    src_hashes: tuple[str, ...]
+    tgt_hashes: tuple[str, ...]
+    src_pos: int
+    """Old index of the first source sentence (for an empty side: where the bead sat)."""
+    tgt_pos: int
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {"src": list(self.src_hashes), "tgt": list(self.tgt_hashes), "sp": self.src_pos,
+                "tp": self.tgt_pos}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> StoredBead:
+        """Inverse of :meth:`to_json`."""
+        return cls(tuple(d["src"]), tuple(d["tgt"]), int(d["sp"]), int(d["tp"]))
+
+
+def store_fixed(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str]) -> list[StoredBead]:
+    """The persisted form of the verified beads of an alignment."""
+    out = []
+    si = ti = 0
+    for b in beads:
+        if b.verified:
+            out.append(StoredBead(tuple(sentence_hash(src[i]) for i in b.src),
+                                  tuple(sentence_hash(tgt[j]) for j in b.tgt), si, ti))  # fmt: skip
+        si += len(b.src)
+        ti += len(b.tgt)
+    return out
+
+
+def _find_run(hashes: Sequence[str], run: tuple[str, ...], hint: int, lo: int) -> int | None:
+    """Start of the occurrence of ``run`` in ``hashes`` at or after ``lo`` nearest to ``hint``."""
+    best: int | None = None
+    for s in range(lo, len(hashes) - len(run) + 1):
+        if tuple(hashes[s : s + len(run)]) == run and (best is None or abs(s - hint) < abs(best - hint)):
+            best = s
+    return best
+
+
+def remap_fixed(
+    stored: Sequence[StoredBead], src: Sequence[str], tgt: Sequence[str]
+) -> tuple[list[Bead], list[StoredBead]]:
+    """Re-map persisted verified beads onto (possibly edited) texts.
+
+    Returns the beads that still apply (as verified :class:`Bead` with new indices) and those dropped
+    because one of their sentences changed or vanished, or because they no longer fit in order.
+    """
+    sh = [sentence_hash(s) for s in src]
+    th = [sentence_hash(t) for t in tgt]
+    kept: list[Bead] = []
+    dropped: list[StoredBead] = []
+    si = ti = 0  # everything before these positions is taken by earlier kept beads
+    for sb in sorted(stored, key=lambda x: (x.src_pos, x.tgt_pos)):
+        s0 = _find_run(sh, sb.src_hashes, sb.src_pos, si) if sb.src_hashes else None
+        t0 = _find_run(th, sb.tgt_hashes, sb.tgt_pos, ti) if sb.tgt_hashes else None
+        if (sb.src_hashes and s0 is None) or (sb.tgt_hashes and t0 is None):
+            dropped.append(sb)
+            continue
+        s0 = s0 if s0 is not None else max(si, min(sb.src_pos, len(sh)))
+        t0 = t0 if t0 is not None else max(ti, min(sb.tgt_pos, len(th)))
+        kept.append(Bead(tuple(range(s0, s0 + len(sb.src_hashes))),
+                         tuple(range(t0, t0 + len(sb.tgt_hashes))), 1.0, True))  # fmt: skip
+        si, ti = s0 + len(sb.src_hashes), t0 + len(sb.tgt_hashes)
+    return kept, dropped
+
+
+# ----------------------------------------------------------------------------- the aligner
+#: Bead shapes searched, except 0:1 which the row recurrence handles separately.
+_SHAPES: tuple[tuple[int, int], ...] = (
+    (1, 1), (1, 0), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3), (4, 1), (1, 4), (3, 2), (2, 3),
+)  # fmt: skip
+_INS = len(_SHAPES)  # back-pointer code of 0:1
+_AMAX = max(a for a, _ in _SHAPES)
+_BMAX = max(b for _, b in _SHAPES)
+#: Initial shape probabilities (Gale–Church-like); re-estimated from the first pass.
+_PRIOR0 = {(1, 1): 0.85, (1, 0): 0.01, (0, 1): 0.01, (2, 1): 0.04, (1, 2): 0.04, (2, 2): 0.01,
+           (3, 1): 0.01, (1, 3): 0.01, (4, 1): 0.003, (1, 4): 0.003, (3, 2): 0.003, (2, 3): 0.003}  # fmt: skip
+_BIG = 1.0e7
+_CELL_BUDGET = 2_600_000  # band cells per pass: bounds memory (about 45 bytes a cell) and time
+
+
+@dataclass
+class _Params:
+    prior: dict[tuple[int, int], float]
+    ratio: float  # target chars per source char
+    spread: float  # variance of target length per source char
+    wratio: float
+    wspread: float
+    lex_lexicon: float = 0.0
+    cont_pen: float = 2.5
+    dangle_pen: float = 1.5
+    par_pen: float = 3.0
+
+
+@dataclass
+class _Side:
+    """Per-sentence features of one side of a stretch."""
+
+    chars: NDArray[np.float64]
+    words: NDArray[np.float64]
+    cont: NDArray[np.bool_]
+    dangle: NDArray[np.bool_]
+    brk: NDArray[np.bool_]  # a paragraph starts at this sentence (index 0 counts)
+    forced: NDArray[np.bool_]  # must be in a 1:0 / 0:1 bead (verified deletion)
+    occ_sent: NDArray[np.int64] = field(repr=False)
+    occ_key: NDArray[np.int64] = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def slice(self, a: int, b: int) -> _Side:
+        import numpy as np
+
+        sel = (self.occ_sent >= a) & (self.occ_sent < b)
+        brk = self.brk[a:b].copy()
+        if len(brk):
+            brk[0] = True
+        return _Side(self.chars[a:b], self.words[a:b], self.cont[a:b], self.dangle[a:b], brk,
+                     self.forced[a:b], self.occ_sent[sel] - a, self.occ_key[sel])  # fmt: skip
+
+    def with_keys(self, sent: NDArray[np.int64], key: NDArray[np.int64]) -> _Side:
+        import numpy as np
+
+        return replace(self, occ_sent=np.concatenate([self.occ_sent, sent]),
+                       occ_key=np.concatenate([self.occ_key, key]))  # fmt: skip
+
+
+def _side(
+    texts: Sequence[str], lang: str, other_lang: str, breaks: Set[int], keyids: dict[str, int]
+) -> tuple[_Side, list[list[int]]]:
+    import numpy as np
+
+    from sourcereader.core import alignment_features as af
+
+    cross_script = (lang in af.CYRILLIC_LANGS) != (other_lang in af.CYRILLIC_LANGS)
+    n = len(texts)
+    chars = np.array([len(t.strip()) for t in texts], dtype=np.float64)
+    words = np.array([len(t.split()) for t in texts], dtype=np.float64)
+    cont = np.array([af.is_continuation(t) for t in texts], dtype=bool)
+    dangle = np.array([af.is_dangling(t) for t in texts], dtype=bool)
+    brk = np.zeros(n, dtype=bool)
+    for b in breaks:
+        if 0 <= b < n:
+            brk[b] = True
+    if n:
+        brk[0] = True
+    keys: list[list[int]] = []
+    for t in texts:
+        ks = af.distinct([*af.name_keys(t, capitalised_only=cross_script), *af.number_keys(t),
+                          *af.punct_keys(t)])  # fmt: skip
+        keys.append([keyids.setdefault(k, len(keyids)) for k in ks])
+    return _Side(chars, words, cont, dangle, brk, np.zeros(n, dtype=bool),
+                 np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)), keys  # fmt: skip
+
+
+def _occurrences(keys: list[list[int]]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    import numpy as np
+
+    sent = np.fromiter((i for i, ks in enumerate(keys) for _ in ks), dtype=np.int64)
+    key = np.fromiter((k for ks in keys for k in ks), dtype=np.int64)
+    return sent, key
+
+
+def _key_weights(
+    s: _Side, t: _Side, n_keys: int, family_weight: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Weight of a shared key: how unlikely it is to be shared by chance (an idf on both sides)."""
+    import numpy as np
+
+    ns, nt = max(len(s), 1), max(len(t), 1)
+    dfs = np.bincount(s.occ_key, minlength=n_keys).astype(np.float64)
+    dft = np.bincount(t.occ_key, minlength=n_keys).astype(np.float64)
+    with np.errstate(divide="ignore"):
+        idf = 0.5 * (np.log((ns + 1) / (dfs + 0.5)) + np.log((nt + 1) / (dft + 0.5)))
+    w = np.clip(idf, 0.0, None) * family_weight[:n_keys]
+    # A key far more frequent on one side than the other is a false friend, not a translation.
+    w[(dfs == 0) | (dft == 0) | (np.maximum(dfs, dft) > 3 * np.minimum(dfs, dft) + 3)] = 0.0
+    w[(dfs > 0.3 * ns + 5) | (dft > 0.3 * nt + 5)] = 0.0
+    return w
+
+
+def _match_matrix(
+    s: _Side, t: _Side, weights: NDArray[np.float64], wlo: NDArray[np.int64], width: int
+) -> NDArray[np.float32]:
+    """M[r, x]: weight of keys shared by source sentence r and target sentence wlo[r] + x (a band)."""
+    import numpy as np
+
+    n, m = len(s), len(t)
+    keep = weights[s.occ_key] > 0
+    sr, sk = s.occ_sent[keep], s.occ_key[keep]
+    tkeep = weights[t.occ_key] > 0
+    comb = np.sort(t.occ_key[tkeep] * (m + 1) + t.occ_sent[tkeep])
+    lo = sk * (m + 1) + wlo[sr]
+    hi = sk * (m + 1) + np.minimum(wlo[sr] + width, m)
+    start = np.searchsorted(comb, lo, "left")
+    end = np.searchsorted(comb, hi, "left")
+    counts = np.maximum(end - start, 0)
+    total = int(counts.sum())
+    out = np.zeros(n * width, dtype=np.float64)
+    if total:
+        rep = np.repeat(np.arange(len(sr)), counts)
+        offs = np.cumsum(counts) - counts
+        pos = start[rep] + (np.arange(total) - offs[rep])
+        c = comb[pos] % (m + 1)
+        r = sr[rep]
+        out += np.bincount(r * width + (c - wlo[r]), weights=weights[sk[rep]], minlength=n * width)
+    return out.reshape(n, width).astype(np.float32)
+
+
+def _tcost(delta: NDArray[np.float64], nu: float = 3.0) -> NDArray[np.float64]:
+    """Negative log-density (up to a constant) of a Student-t: Gale–Church with heavy tails."""
+    import numpy as np
+
+    return np.asarray(0.5 * (nu + 1) * np.log1p(delta * delta / nu), dtype=np.float64)
+
+
+@dataclass
+class _Result:
+    path: list[tuple[int, int]]
+    conf: list[float]
+    touched_edge: bool
+
+
+def _band(guide: NDArray[np.float64], m: int, width: int) -> NDArray[np.int64]:
+    import numpy as np
+
+    lo = np.rint(guide).astype(np.int64) - width // 2
+    lo = np.clip(lo, 0, max(0, m + 1 - width))
+    lo = np.maximum.accumulate(lo)
+    lo[0] = 0
+    return lo
+
+
+def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDArray[np.float64],
+        width: int) -> _Result:  # fmt: skip
+    """One banded forward-backward pass. ``guide[i]`` is the expected target position at source i."""
+    import numpy as np
+
+    n, m = len(s), len(t)
+    W = min(width, m + 1)
+    lo = _band(guide, m, W)
+    rows = n + 1
+    ar = np.arange(W)
+    J = lo[:, None] + ar[None, :]  # target position of each cell
+    valid_cell = J <= m
+    # The lexical band for source sentence r covers the targets any bead containing r can reach.
+    jump = np.array([lo[min(r + _AMAX, n)] - lo[r + 1] for r in range(n)], dtype=np.int64) if n else None
+    W2 = int(min(W + _BMAX + (int(jump.max()) if n and jump is not None else 0), 3 * W + _BMAX))
+    wlo = np.maximum(lo[1:] - _BMAX, 0) if n else np.zeros(0, dtype=np.int64)
+    M = _match_matrix(s, t, weights, wlo, W2)
+    Q = np.zeros((n, W2 + 1), dtype=np.float32)
+    np.cumsum(M, axis=1, out=Q[:, 1:])
+
+    CS = np.concatenate([[0.0], np.cumsum(s.chars)])
+    CT = np.concatenate([[0.0], np.cumsum(t.chars)])
+    WS = np.concatenate([[0.0], np.cumsum(s.words)])
+    WT = np.concatenate([[0.0], np.cumsum(t.words)])
+    FS = np.concatenate([[0], np.cumsum(s.forced)])
+    FT = np.concatenate([[0], np.cumsum(t.forced)])
+    BS = np.concatenate([[0], np.cumsum(s.brk)])
+    BT = np.concatenate([[0], np.cumsum(t.brk)])
+    use_par = bool(s.brk[1:].any() and t.brk[1:].any()) if n and m else False
+    Jc = np.minimum(J, m)
+    MS = np.concatenate([[0.0], np.cumsum(np.bincount(s.occ_sent, weights=weights[s.occ_key], minlength=n))])
+    MT = np.concatenate([[0.0], np.cumsum(np.bincount(t.occ_sent, weights=weights[t.occ_key], minlength=m))])
+    iidx = np.arange(rows)
+
+    # Lexical sums: G[a][i, x] = sum over source rows i-a..i-1 of matches with targets up to column x.
+    G: list[NDArray[np.float32]] = [np.zeros((rows, W + _BMAX), dtype=np.float32)]
+    xs = np.arange(-_BMAX, W)
+    for rr in range(1, _AMAX + 1):
+        r = iidx - rr
+        ok = r >= 0
+        rc = np.where(ok, r, 0)
+        col = np.clip(lo[:, None] + xs[None, :] - wlo[rc][:, None] if n else xs[None, :], 0, W2)
+        g = Q[rc[:, None], col] if n else np.zeros((rows, W + _BMAX), dtype=np.float32)
+        g[~ok] = 0.0
+        G.append(G[-1] + g)
+
+    def cost(a: int, b: int) -> NDArray[np.float64]:
+        i0 = iidx - a
+        ok_rows = i0 >= 0
+        i0c = np.maximum(i0, 0)
+        j0 = J - b
+        ok = valid_cell & ok_rows[:, None] & (j0 >= 0)
+        j0c = np.clip(j0, 0, m)
+        # The previous cell must be inside the band of row i0.
+        kp = j0 - lo[i0c][:, None]
+        ok &= (kp >= 0) & (kp < W)
+        ls = (CS - CS[i0c])[:, None]
+        lt = CT[Jc] - CT[j0c]
+        lsw = (WS - WS[i0c])[:, None]
+        ltw = WT[Jc] - WT[j0c]
+        dc = (lt - p.ratio * ls) / np.sqrt(p.spread * (ls + lt / p.ratio) / 2 + 4.0)
+        dw = (ltw - p.wratio * lsw) / np.sqrt(p.wspread * (lsw + ltw / p.wratio) / 2 + 1.0)
+        c = -math.log(p.prior[(a, b)]) + 0.6 * _tcost(dc) + 0.4 * _tcost(dw)
+        if a and b:
+            # Shared keys, each counted at most once per bead: the pair sum over-counts a key that
+            # recurs in neighbouring sentences, which would otherwise pull every bead into a merge.
+            pairs = G[a][:, _BMAX:] - np.take(G[a], ar + _BMAX - b, axis=1)
+            c = c - np.minimum(pairs, np.minimum((MS - MS[i0c])[:, None], MT[Jc] - MT[j0c]))
+        # A bead that starts with a fragment cut from the previous sentence (or ends in one that
+        # continues) is suspect, unless the other side is cut the same way (parallel ``;`` splits).
+        cs = np.zeros((rows, 1), dtype=bool)
+        ds = np.zeros((rows, 1), dtype=bool)
+        ct = np.zeros((1, W), dtype=bool)
+        dt = np.zeros((1, W), dtype=bool)
+        if a and n:
+            cs = (s.cont[np.minimum(i0c, n - 1)] & (i0 < n))[:, None]
+            ds = (s.dangle[np.maximum(iidx - 1, 0)] & (iidx > 0))[:, None]
+        if b and m:
+            ct = np.where(j0c < m, t.cont[np.minimum(j0c, m - 1)], False)
+            dt = np.where(Jc > 0, t.dangle[np.maximum(Jc - 1, 0)], False)
+        c = c + p.cont_pen * (cs != ct) + p.dangle_pen * (ds != dt)
+        # A verified deletion admits only its own 1:0 / 0:1 bead.
+        nfs = (FS - FS[i0c])[:, None]
+        nft = FT[Jc] - FT[j0c]
+        if (a, b) in ((1, 0), (0, 1)):
+            pass
+        else:
+            ok &= (nfs == 0) & (nft == 0)
+        if use_par and a and b:
+            inner = ((BS - BS[i0c])[:, None] - s.brk[np.minimum(i0c, n - 1)][:, None]) + (
+                BT[Jc] - BT[j0c] - t.brk[np.minimum(j0c, m - 1)]
+            )
+            starts_s = s.brk[np.minimum(i0c, n - 1)][:, None]
+            starts_t = t.brk[np.minimum(j0c, m - 1)]
+            c = c + p.par_pen * (inner + (starts_s != starts_t))
+        return np.where(ok, c, _BIG)
+
+    T = len(_SHAPES)
+    C = np.empty((T, rows, W), dtype=np.float32)
+    for ti, (a, b) in enumerate(_SHAPES):
+        C[ti] = cost(a, b)
+    C01 = cost(0, 1).astype(np.float64)
+    Cflat = C.reshape(T, -1)
+    A = np.array([a for a, _ in _SHAPES])
+    B = np.array([b for _, b in _SHAPES])
+
+    # Forward.
+    D = np.full((rows, W), _BIG, dtype=np.float64)
+    bp = np.zeros((rows, W), dtype=np.int8)
+    Dflat = D.reshape(-1)
+    X = np.full(W, _BIG)
+    X[0] = 0.0
+    for i in range(rows):
+        if i > 0:
+            i0 = i - A
+            okr = i0 >= 0
+            i0c = np.maximum(i0, 0)
+            base = i0c * W + lo[i] - B - lo[i0c]
+            idx = base[:, None] + ar[None, :]
+            idx = np.clip(idx, 0, rows * W - 1)
+            cand = Dflat[idx] + C[:, i, :]
+            cand[~okr] = _BIG
+            tbest = np.argmin(cand, axis=0)
+            X = cand[tbest, ar]
+        else:
+            tbest = np.zeros(W, dtype=np.int64)
+        s01 = C01[i].copy()
+        s01[0] = _BIG
+        S = np.cumsum(s01)
+        row = S + np.minimum.accumulate(X - S)
+        D[i] = np.minimum(row, _BIG)
+        bp[i] = np.where(row < X - 1e-7, _INS, tbest)
+
+    end_k = m - lo[n]
+    best = D[n, end_k]
+    path = [(n, m)]
+    i, k = n, int(end_k)
+    while (i, lo[i] + k) != (0, 0):
+        code = int(bp[i, k])
+        if code == _INS:
+            k -= 1
+        else:
+            a, b = _SHAPES[code]
+            j = lo[i] + k - b
+            i -= a
+            k = int(j - lo[i])
+        path.append((i, int(lo[i] + k)))
+        if len(path) > rows + m + 2:  # pragma: no cover - defensive: a broken back-pointer
+            raise RuntimeError("alignment back-trace did not terminate")
+    path.reverse()
+
+    # Backward: E[i, k] = best cost from cell (i, lo[i] + k) to the end.
+    E = np.full((rows, W), _BIG, dtype=np.float64)
+    Eflat = np.concatenate([E.reshape(-1), [_BIG]])
+    sentinel = rows * W
+    Cpad = np.concatenate([Cflat, np.full((T, 1), _BIG, dtype=np.float32)], axis=1)
+    for i in range(n, -1, -1):
+        i1 = i + A
+        okr = i1 <= n
+        i1c = np.minimum(i1, n)
+        kp = lo[i] + B - lo[i1c]
+        kk = kp[:, None] + ar[None, :]
+        idx = i1c[:, None] * W + kk
+        good = okr[:, None] & (kk >= 0) & (kk < W)
+        idx = np.where(good, idx, sentinel)
+        Y = (Eflat[idx] + Cpad[np.arange(T)[:, None], idx]).min(axis=0)
+        if i == n:
+            Y[end_k] = 0.0
+        sp = np.empty(W)
+        sp[:-1] = C01[i, 1:]
+        sp[-1] = _BIG
+        R = np.concatenate([[0.0], np.cumsum(sp)[:-1]])
+        row = -R + np.minimum.accumulate((Y + R)[::-1])[::-1]
+        Eflat[i * W : (i + 1) * W] = np.minimum(row, _BIG)
+    E = Eflat[:-1].reshape(rows, W)
+
+    # Margins: how much worse is the best path avoiding a path cell (through its row or column).
+    F = D + E
+    pi = np.array([c[0] for c in path])
+    pk = np.array([c[1] for c in path]) - lo[pi]
+    Fm = F.copy()
+    Fm[pi, pk] = np.inf
+    Fm[~valid_cell] = np.inf
+    row_alt = Fm.min(axis=1)
+    col_alt = np.full(m + 1, np.inf)
+    np.minimum.at(col_alt, J[valid_cell], Fm[valid_cell])
+    cell_margin = [min(row_alt[i], col_alt[j]) - best for i, j in path]
+    conf: list[float] = []
+    for q in range(1, len(path)):
+        (i0_, j0_), (i1_, j1_) = path[q - 1], path[q]
+        mar = min(cell_margin[q - 1] if q > 1 else np.inf, cell_margin[q] if q < len(path) - 1 else np.inf)
+        if (i1_ - i0_) + (j1_ - j0_) > 2:  # alternatives that split this bead pass through its inside
+            for ii in range(i0_, i1_ + 1):
+                for jj in range(j0_, j1_ + 1):
+                    kk2 = jj - lo[ii]
+                    if (ii, jj) in ((i0_, j0_), (i1_, j1_)) or not 0 <= kk2 < W:
+                        continue
+                    mar = min(mar, F[ii, kk2] - best)
+        conf.append(float(mar))
+    margin_edge = 3
+    touched = any(
+        (k_ < margin_edge and lo[i_] > 0) or (k_ >= W - margin_edge and lo[i_] + W <= m)
+        for i_, k_ in zip(pi.tolist(), pk.tolist(), strict=True)
+    )
+    return _Result(path, conf, touched)
+
+
+def _guide_from_lengths(s: _Side, t: _Side) -> NDArray[np.float64]:
+    import numpy as np
+
+    n, m = len(s), len(t)
+    cs = np.concatenate([[0.0], np.cumsum(s.chars + 1)])
+    ct = np.concatenate([[0.0], np.cumsum(t.chars + 1)])
+    if cs[-1] == 0 or ct[-1] == 0:
+        return np.linspace(0, m, n + 1)
+    frac = cs / cs[-1]
+    return np.asarray(np.interp(frac, ct / ct[-1], np.arange(m + 1)), dtype=np.float64)
+
+
+def _guide_from_path(path: list[tuple[int, int]], n: int) -> NDArray[np.float64]:
+    import numpy as np
+
+    pi = np.array([c[0] for c in path], dtype=np.float64)
+    pj = np.array([c[1] for c in path], dtype=np.float64)
+    return np.asarray(np.interp(np.arange(n + 1), pi, pj), dtype=np.float64)
+
+
+def _run(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64],
+         guide: NDArray[np.float64] | None) -> _Result:  # fmt: skip
+    """A banded pass that widens and re-centres its band while the path runs along the band's edge."""
+    n, m = len(s), len(t)
+    width = max(96, min(m + 1, _CELL_BUDGET // (n + 1)))
+    g = _guide_from_lengths(s, t) if guide is None else guide
+    res = _dp(s, t, p, weights, g, width)
+    for _ in range(3):
+        if not res.touched_edge or width >= m + 1:
+            break
+        width = min(m + 1, width * 2)
+        res = _dp(s, t, p, weights, _guide_from_path(res.path, n), width)
+    return res
+
+
+def _sigmoid(x: float) -> float:
+    if x > 40:
+        return 1.0
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _to_beads(path: list[tuple[int, int]], conf: list[float], s0: int, t0: int, scale: float) -> list[Bead]:
+    out = []
+    for q in range(1, len(path)):
+        (i0, j0), (i1, j1) = path[q - 1], path[q]
+        out.append(Bead(tuple(range(s0 + i0, s0 + i1)), tuple(range(t0 + j0, t0 + j1)),
+                        round(_sigmoid(scale * conf[q - 1] - 0.5), 4)))  # fmt: skip
+    return out
+
+
+def _estimate(beads: list[tuple[int, int, int, int, float]], s: _Side, t: _Side, p: _Params) -> _Params:
+    """Re-estimate shape priors and length ratios from a first-pass alignment (confident beads)."""
+    import numpy as np
+
+    # A Dirichlet prior worth 100 beads keeps short documents near the usual shape distribution.
+    counts = {k: 100.0 * v for k, v in _PRIOR0.items()}
+    rs, rt, ws, wt = [], [], [], []
+    for i0, i1, j0, j1, c in beads:
+        shape = (i1 - i0, j1 - j0)
+        if shape in counts:
+            counts[shape] += 1.0
+        if c > 0.6 and i1 > i0 and j1 > j0:
+            rs.append(s.chars[i0:i1].sum())
+            rt.append(t.chars[j0:j1].sum())
+            ws.append(s.words[i0:i1].sum())
+            wt.append(t.words[j0:j1].sum())
+    tot = sum(counts.values())
+    prior = {k: v / tot for k, v in counts.items()}
+    if len(rs) < 10:
+        return replace(p, prior=prior)
+    a_s, a_t, a_ws, a_wt = (np.array(x) for x in (rs, rt, ws, wt))
+    ratio = float(a_t.sum() / max(a_s.sum(), 1.0))
+    wratio = float(a_wt.sum() / max(a_ws.sum(), 1.0))
+    resid = (a_t - ratio * a_s) ** 2 / ((a_s + a_t / ratio) / 2 + 4.0)
+    wresid = (a_wt - wratio * a_ws) ** 2 / ((a_ws + a_wt / wratio) / 2 + 1.0)
+    spread = float(np.clip(np.median(resid) * 2.2, 1.0, 40.0))
+    wspread = float(np.clip(np.median(wresid) * 2.2, 0.2, 10.0))
+    return replace(p, prior=prior, ratio=ratio, spread=spread, wratio=wratio, wspread=wspread)
+
+
+def _learn_lexicon(
+    beads: list[tuple[int, int, int, int, float]], src_stems: list[list[str]], tgt_stems: list[list[str]],
+) -> list[tuple[str, str, float]]:
+    """Word pairs that co-occur in confident beads far more than chance (Dice over beads)."""
+    import numpy as np
+
+    sv: dict[str, int] = {}
+    tv: dict[str, int] = {}
+    su: list[int] = []
+    tu: list[int] = []
+    sb: list[int] = []
+    tb: list[int] = []
+    nb = 0
+    for i0, i1, j0, j1, c in beads:
+        if c < 0.5 or i1 == i0 or j1 == j0 or i1 - i0 > 2 or j1 - j0 > 2:
+            continue
+        ss = {w for i in range(i0, i1) for w in src_stems[i]}
+        ts = {w for j in range(j0, j1) for w in tgt_stems[j]}
+        for w in ss:
+            su.append(sv.setdefault(w, len(sv)))
+            sb.append(nb)
+        for w in ts:
+            tu.append(tv.setdefault(w, len(tv)))
+            tb.append(nb)
+        nb += 1
+    if nb < 20:
+        return []
+    su_a, sb_a, tu_a, tb_a = (np.array(x, dtype=np.int64) for x in (su, sb, tu, tb))
+    dfs = np.bincount(su_a, minlength=len(sv))
+    dft = np.bincount(tu_a, minlength=len(tv))
+    # Only words seen at least twice on both sides can form a pair seen twice; stop-words are skipped.
+    ks = (dfs[su_a] >= 2) & (dfs[su_a] <= nb * 0.25)
+    kt = (dft[tu_a] >= 2) & (dft[tu_a] <= nb * 0.25)
+    su_a, sb_a, tu_a, tb_a = su_a[ks], sb_a[ks], tu_a[kt], tb_a[kt]
+    # Join on bead: sort both by bead and expand the per-bead products.
+    o1, o2 = np.argsort(sb_a, kind="stable"), np.argsort(tb_a, kind="stable")
+    su_a, sb_a, tu_a, tb_a = su_a[o1], sb_a[o1], tu_a[o2], tb_a[o2]
+    tstart = np.searchsorted(tb_a, sb_a, "left")
+    tend = np.searchsorted(tb_a, sb_a, "right")
+    cnt = tend - tstart
+    total = int(cnt.sum())
+    if not total:
+        return []
+    rep = np.repeat(np.arange(len(su_a)), cnt)
+    offs = np.cumsum(cnt) - cnt
+    tpos = tstart[rep] + (np.arange(total) - offs[rep])
+    pair = su_a[rep] * len(tv) + tu_a[tpos]
+    uniq, co = np.unique(pair, return_counts=True)
+    ps, pt = uniq // len(tv), uniq % len(tv)
+    dice = 2 * co / (dfs[ps] + dft[pt])
+    keep = (co >= 2) & (dice >= 0.3)
+    ps, pt, dice, co = ps[keep], pt[keep], dice[keep], co[keep]
+    sname = list(sv)
+    tname = list(tv)
+    best: dict[int, list[tuple[float, int]]] = {}
+    for a, b, d in zip(ps.tolist(), pt.tolist(), dice.tolist(), strict=True):
+        best.setdefault(a, []).append((d, b))
+    out = []
+    for a, lst in best.items():
+        lst.sort(reverse=True)
+        for d, b in lst[:2]:
+            out.append((sname[a], tname[b], d))
+    return out
+
+
+def align(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    src_breaks: Set[int] = frozenset(),
+    tgt_breaks: Set[int] = frozenset(),
+    fixed: Sequence[Bead] = (),
+    mt: Sequence[str] | None = None,
+) -> list[Bead]:
+    """Align source sentences with target sentences into beads covering both sides once, in order.
+
+    ``src_breaks``/``tgt_breaks`` are indices (> 0) where paragraphs start; they anchor the alignment
+    when both sides have them. ``fixed`` beads are kept exactly (returned verified); a fixed bead with
+    an empty side pins that sentence as untranslated. ``mt`` is a machine translation of ``src`` (one
+    string per source sentence, in the target language): its word overlap with ``tgt`` is extra
+    evidence.
+    """
+    import numpy as np
+
+    from sourcereader.core import alignment_features as af
+
+    n, m = len(src), len(tgt)
+    if mt is not None and len(mt) != n:
+        raise ValueError(f"mt has {len(mt)} sentences for {n} source sentences")
+    anchors, forced_s, forced_t = _check_fixed(fixed, n, m)
+    if n == 0 or m == 0:
+        return [Bead((i,), (), 1.0, i in forced_s) for i in range(n)] + [
+            Bead((), (j,), 1.0, j in forced_t) for j in range(m)
+        ]
+
+    keyids: dict[str, int] = {}
+    S, skeys = _side(src, src_lang, tgt_lang, src_breaks, keyids)
+    T, tkeys = _side(tgt, tgt_lang, src_lang, tgt_breaks, keyids)
+    import os
+
+    LX = float(os.environ.get("LX", "1"))
+    fam = {"n": 1.0 * LX, "#": 1.5 * LX, "p": 0.35 * LX}
+    if mt is not None:
+        # Words of the MT and of the human translation share a language: plain word overlap.
+        for i, line in enumerate(mt):
+            skeys[i].extend(keyids.setdefault("m" + w, len(keyids)) for w in set(af.stem_words(line)))
+        for j, line in enumerate(tgt):
+            tkeys[j].extend(keyids.setdefault("m" + w, len(keyids)) for w in set(af.stem_words(line)))
+        fam["m"] = 0.8
+    S.occ_sent, S.occ_key = _occurrences(skeys)
+    T.occ_sent, T.occ_key = _occurrences(tkeys)
+    S.forced[list(forced_s)] = True
+    T.forced[list(forced_t)] = True
+    names = list(keyids)
+    famw = np.array([fam.get(k[0], 1.0) for k in names], dtype=np.float64)
+    weights = _key_weights(S, T, len(names), famw)
+
+    ratio = float(T.chars.sum() / max(S.chars.sum(), 1.0))
+    wratio = float(T.words.sum() / max(S.words.sum(), 1.0))
+    p = _Params(dict(_PRIOR0), ratio, 6.8 * ratio, wratio, 1.5 * wratio)
+
+    stretches = _stretches(anchors, n, m)
+
+    def run_all(
+        p: _Params, S: _Side, T: _Side, weights: NDArray[np.float64], guides: list[_Result | None]
+    ) -> list[_Result | None]:
+        out: list[_Result | None] = []
+        for (s0, s1, t0, t1), g in zip(stretches, guides, strict=True):
+            if s1 == s0 or t1 == t0:
+                out.append(None)
+                continue
+            ss, tt = S.slice(s0, s1), T.slice(t0, t1)
+            out.append(_run(ss, tt, p, weights, _guide_from_path(g.path, s1 - s0) if g else None))
+        return out
+
+    def spans(results: list[_Result | None]) -> list[tuple[int, int, int, int, float]]:
+        out = [(a.src[0], a.src[-1] + 1, a.tgt[0], a.tgt[-1] + 1, 1.0) for a in anchors]
+        for (s0, _s1, t0, _t1), r in zip(stretches, results, strict=True):
+            if r is None:
+                continue
+            for q in range(1, len(r.path)):
+                (i0, j0), (i1, j1) = r.path[q - 1], r.path[q]
+                out.append((s0 + i0, s0 + i1, t0 + j0, t0 + j1, _sigmoid(r.conf[q - 1] - 0.5)))
+        return out
+
+    first = run_all(p, S, T, weights, [None] * len(stretches))
+    sp1 = spans(first)
+    if os.environ.get("NOEST") is None:
+        p = _estimate(sp1, S, T, p)
+    if os.environ.get("DBG"):
+        print(p)
+    # Second pass: a lexicon learnt from the confident beads of the first.
+    sstems = [af.stem_words(x) for x in src]
+    tstems = [af.stem_words(x) for x in tgt]
+    lex = _learn_lexicon(sp1, sstems, tstems) if os.environ.get("NOLEX") is None else []
+    if lex:
+        lid: dict[str, list[tuple[int, float]]] = {}
+        rid: dict[str, list[int]] = {}
+        for q, (a, b, d) in enumerate(lex):
+            lid.setdefault(a, []).append((q, d))
+            rid.setdefault(b, []).append(q)
+        base = len(names)
+        ls_sent, ls_key, lt_sent, lt_key = [], [], [], []
+        for i, ws in enumerate(sstems):
+            for w in set(ws):
+                for q, _d in lid.get(w, ()):
+                    ls_sent.append(i)
+                    ls_key.append(base + q)
+        for j, ws in enumerate(tstems):
+            for w in set(ws):
+                for q in rid.get(w, ()):
+                    lt_sent.append(j)
+                    lt_key.append(base + q)
+        S2 = S.with_keys(np.array(ls_sent, dtype=np.int64), np.array(ls_key, dtype=np.int64))
+        T2 = T.with_keys(np.array(lt_sent, dtype=np.int64), np.array(lt_key, dtype=np.int64))
+        lw = np.array([d for _a, _b, d in lex], dtype=np.float64) * 1.2
+        weights2 = np.concatenate([weights, lw])
+    else:
+        S2, T2, weights2 = S, T, weights
+    second = run_all(p, S2, T2, weights2, first)
+
+    beads: list[Bead] = []
+    for q, ((s0, s1, t0, t1), r) in enumerate(zip(stretches, second, strict=True)):
+        if r is None:
+            beads.extend(Bead((i,), (), 0.9 if i in forced_s else 0.5, i in forced_s) for i in range(s0, s1))
+            beads.extend(Bead((), (j,), 0.9 if j in forced_t else 0.5, j in forced_t) for j in range(t0, t1))
+        else:
+            for b in _to_beads(r.path, r.conf, s0, t0, 1.0):
+                pinned = bool(set(b.src) & forced_s or set(b.tgt) & forced_t)
+                beads.append(replace(b, verified=True, confidence=1.0) if pinned else b)
+        if q < len(anchors):
+            beads.append(replace(anchors[q], confidence=1.0, verified=True))
+    return beads
+
+
+def _check_fixed(fixed: Sequence[Bead], n: int, m: int) -> tuple[list[Bead], set[int], set[int]]:
+    """Validate ``fixed``; split it into anchors (both sides) and pinned deletions (one side)."""
+    anchors: list[Bead] = []
+    fs: set[int] = set()
+    ft: set[int] = set()
+    used_s: set[int] = set()
+    used_t: set[int] = set()
+    for b in fixed:
+        if not (b.src or b.tgt):
+            raise ValueError("a fixed bead needs at least one sentence")
+        for side, idx, size, used in (("src", b.src, n, used_s), ("tgt", b.tgt, m, used_t)):
+            if idx and (idx != tuple(range(idx[0], idx[0] + len(idx))) or idx[0] < 0 or idx[-1] >= size):
+                raise ValueError(f"fixed bead {b.src}:{b.tgt}: {side} indices not consecutive in range")
+            if used & set(idx):
+                raise ValueError(f"fixed bead {b.src}:{b.tgt} overlaps another")
+            used.update(idx)
+        if b.src and b.tgt:
+            anchors.append(b)
+        elif b.src:
+            fs.add(b.src[0]) if len(b.src) == 1 else fs.update(b.src)
+        else:
+            ft.update(b.tgt)
+    anchors.sort(key=lambda b: b.src[0])
+    for x, y in zip(anchors, anchors[1:], strict=False):
+        if y.tgt[0] <= x.tgt[-1]:
+            raise ValueError(f"fixed beads {x.src}:{x.tgt} and {y.src}:{y.tgt} cross")
+    return anchors, fs, ft
+
+
+def _stretches(anchors: list[Bead], n: int, m: int) -> list[tuple[int, int, int, int]]:
+    out = []
+    si = ti = 0
+    for a in anchors:
+        out.append((si, a.src[0], ti, a.tgt[0]))
+        si, ti = a.src[-1] + 1, a.tgt[-1] + 1
+    out.append((si, n, ti, m))
+    return out

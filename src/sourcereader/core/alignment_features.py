@@ -1,0 +1,131 @@
+"""Language-free features for the sentence aligner: transliteration, name skeletons, numbers, punctuation.
+
+Everything here turns a sentence into *keys*: short strings that, when the same key occurs in a source
+sentence and a target sentence, is evidence that the two translate each other. No dictionary and no
+model: proper names survive translation (through transliteration), numbers survive, and punctuation
+structure (questions, exclamations, quoted speech) mostly survives.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = [
+    "CYRILLIC_LANGS",
+    "is_continuation",
+    "is_dangling",
+    "name_keys",
+    "number_keys",
+    "punct_keys",
+    "skeleton",
+    "stem_words",
+    "transliterate",
+]
+
+#: Languages written in Cyrillic (so their names must be transliterated before comparison).
+CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "bg", "sr", "mk", "kk"})
+
+_CYR = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "yi", "є": "ye",
+    "ґ": "g", "ў": "u", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "c", "ђ": "dj", "џ": "dz",
+}  # fmt: skip
+_TRANS = str.maketrans({**_CYR, **{k.upper(): v.capitalize() for k, v in _CYR.items()}})
+
+# Digraphs that different romanisations spell differently are folded to one letter so that
+# Гитлер/Hitler, Харьков/Kharkov, Черчилль/Churchill and Дарданеллы/Dardanelles meet.
+_FOLD = [
+    ("shch", "s"), ("sch", "s"), ("tsch", "c"), ("ch", "c"), ("sh", "s"), ("zh", "z"), ("kh", "g"),
+    ("tz", "c"), ("ts", "c"), ("ph", "f"), ("th", "t"), ("ck", "k"), ("x", "ks"), ("w", "v"),
+    ("q", "k"), ("h", "g"), ("j", "i"), ("y", "i"),
+]  # fmt: skip
+_VOWELS = re.compile(r"(?<=.)[aeiou]")
+_DOUBLE = re.compile(r"(.)\1+")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*")
+_LEAD = re.compile(r"^[\s\"'«»“”„‘’‹›()\[\]—–\-…*.]+")
+
+
+def transliterate(text: str) -> str:
+    """Romanise Cyrillic and strip diacritics (ä → a, é → e, ß → ss); other text is unchanged."""
+    text = text.translate(_TRANS).replace("ß", "ss").replace("æ", "ae").replace("œ", "oe")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def skeleton(word: str) -> str:
+    """The consonant skeleton of a romanised word: cross-script spelling variants collapse to one string."""
+    w = transliterate(word).lower()
+    for a, b in _FOLD:
+        w = w.replace(a, b)
+    w = "".join(ch for ch in w if "a" <= ch <= "z")
+    return _DOUBLE.sub(r"\1", _VOWELS.sub("", w))
+
+
+def name_keys(text: str, *, capitalised_only: bool, prefix: int = 4) -> list[str]:
+    """Skeleton prefixes of the (capitalised) words of ``text``: proper names and cognates.
+
+    Between scripts only capitalised words are used (names); within one script every word of four
+    letters or more is a potential cognate (Expedition/expédition, Meter/mètres).
+    """
+    out = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if len(word) < 4 or (capitalised_only and not word[0].isupper()):
+            continue
+        sk = skeleton(word)
+        if len(sk) >= 3:
+            out.append("n" + sk[:prefix])
+    return out
+
+
+def number_keys(text: str) -> list[str]:
+    """Numbers with their thousands separators removed (1,000 = 1 000 = 1000)."""
+    return ["#" + re.sub(r"\D", "", m.group()).lstrip("0") for m in _NUMBER.finditer(text)]
+
+
+def punct_keys(text: str) -> list[str]:
+    """Punctuation structure that survives translation: questions, exclamations, speech, brackets."""
+    out = []
+    s = text.strip()
+    if "?" in s:
+        out.append("p?")
+    if "!" in s:
+        out.append("p!")
+    if s[:1] in "—–-«»“”„\"'‘":
+        out.append("pq")
+    if "(" in s:
+        out.append("p(")
+    if ":" in s:
+        out.append("p:")
+    if ";" in s:
+        out.append("p;")
+    if "…" in s or "..." in s:
+        out.append("p.")
+    return out
+
+
+def stem_words(text: str, *, size: int = 5) -> list[str]:
+    """Lower-cased words cut to ``size`` letters: a crude stem good enough for co-occurrence counts."""
+    return [m.group().lower()[:size] for m in _WORD.finditer(text) if len(m.group()) >= 2]
+
+
+def is_continuation(text: str) -> bool:
+    """True if the sentence begins in lower case (``— сказал он.``): a segmenter cut it from its start."""
+    rest = _LEAD.sub("", text)
+    return bool(rest) and rest[0].isalpha() and rest[0].islower()
+
+
+def is_dangling(text: str) -> bool:
+    """True if the sentence ends as if it continued (comma, colon, dash)."""
+    s = text.rstrip()
+    return bool(s) and s[-1] in ",;:—–-"
+
+
+def distinct(items: Iterable[str]) -> list[str]:
+    """Keys in first-seen order without repeats."""
+    return list(dict.fromkeys(items))
