@@ -1,0 +1,243 @@
+"""What the reader shows: rows of a document read side by side with its translations.
+
+Each shown translation has its own alignment with the source (a list of beads). The reader
+needs one list of rows that keeps *every* column aligned, so a row is the smallest stretch of
+the source at whose both ends every shown translation has a bead boundary (the union of the
+beads, merged): with one translation a row is a bead; with two, a 2:1 bead in one and two
+1:1 beads in the other make one row.
+
+* Sentences a translation leaves out (1:0 beads) are empty cells of that translation.
+* Sentences only a translation has (0:n beads) sit at a source position; where every
+  translation has a boundary there they get a row of their own with an empty source cell.
+* Gaps of the source (``[[GAP …]]`` and friends) are rows of their own at their place; a gap
+  that falls inside a multi-sentence row (a bead spanning it) follows that row.
+
+Every source sentence and every sentence of every translation appears in exactly one row, in
+order. The machine translation is one sentence per source sentence, so it needs no alignment:
+the reader shows the MT of a row's source sentences.
+
+Pure functions over plain values: no store, no TUI.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sourcereader.core.alignment import Bead
+from sourcereader.core.documents import Gap
+
+#: Below this confidence a bead is marked for review (the alignment module's own threshold when it has one).
+LOW_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of the reader: a stretch of the source and what each shown translation has for it."""
+
+    src: range
+    """Source sentence indices (empty for a gap row or a translation-only row)."""
+    tgt: tuple[range, ...]
+    """Per shown translation (in the order given to :func:`build_rows`), its sentence indices."""
+    beads: tuple[range, ...]
+    """Per shown translation, the indices of its beads that make up this row."""
+    gap: Gap | None = None
+    """For a gap row, the gap; its cells are empty."""
+    confidence: float = 1.0
+    """The lowest confidence among the row's beads (1.0 for gap rows and rows without translation)."""
+    verified: bool = False
+    """True when the row has beads and every one of them was verified by a person."""
+    gap_inside: bool = False
+    """A bead of this row spans a gap of the source (the gap row follows)."""
+
+    @property
+    def is_gap(self) -> bool:
+        """True for a gap row."""
+        return self.gap is not None
+
+    def is_low(self, threshold: float = LOW_CONFIDENCE) -> bool:
+        """True when the row holds a bead the aligner was unsure of (and nobody verified)."""
+        return self.gap is None and not self.verified and self.confidence < threshold
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The rows of a document with a lookup from source sentence to row."""
+
+    rows: tuple[Row, ...]
+    _starts: list[int] = field(default_factory=list, repr=False, compare=False)
+    _with_src: list[int] = field(default_factory=list, repr=False, compare=False)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int) -> Row:
+        return self.rows[index]
+
+    def row_of_source(self, sentence_index: int) -> int:
+        """The index of the row holding source sentence ``sentence_index``."""
+        k = bisect.bisect_right(self._starts, sentence_index) - 1
+        if k < 0:
+            raise IndexError(sentence_index)
+        return self._with_src[k]
+
+    def row_of_target(self, column: int, sentence_index: int) -> int:
+        """The index of the row holding sentence ``sentence_index`` of shown translation ``column``."""
+        for k, row in enumerate(self.rows):
+            if sentence_index in row.tgt[column]:
+                return k
+        raise IndexError(sentence_index)
+
+
+def _cuts(beads: Sequence[Bead]) -> tuple[list[int], list[int]]:
+    """Cumulative source and target counts before each bead (and after the last)."""
+    src_cum = [0]
+    tgt_cum = [0]
+    s = t = 0
+    for b in beads:
+        s += len(b.src)
+        t += len(b.tgt)
+        src_cum.append(s)
+        tgt_cum.append(t)
+    return src_cum, tgt_cum
+
+
+def build_rows(n_src: int, gaps: Sequence[Gap], alignments: Sequence[Sequence[Bead]]) -> Rows:
+    """Rows for a source of ``n_src`` sentences with ``gaps`` and one alignment per shown translation.
+
+    Each alignment must cover all ``n_src`` source sentences (and its own target) in order.
+    """
+    n_t = len(alignments)
+    src_cums: list[list[int]] = []
+    tgt_cums: list[list[int]] = []
+    # For each translation and source position p: the first and last cut index with that position.
+    first: list[dict[int, int]] = []
+    last: list[dict[int, int]] = []
+    for beads in alignments:
+        sc, tc = _cuts(beads)
+        if sc[-1] != n_src:
+            raise ValueError(f"an alignment covers {sc[-1]} source sentences of {n_src}")
+        f: dict[int, int] = {}
+        la: dict[int, int] = {}
+        for k, p in enumerate(sc):
+            f.setdefault(p, k)
+            la[p] = k
+        src_cums.append(sc)
+        tgt_cums.append(tc)
+        first.append(f)
+        last.append(la)
+    if n_t:
+        common_set = set(first[0])
+        for f in first[1:]:
+            common_set &= f.keys()
+        common = sorted(common_set)
+    else:
+        common = list(range(n_src + 1))
+    gaps_at: dict[int, list[Gap]] = {}
+    for g in gaps:
+        gaps_at.setdefault(g.after_sentence, []).append(g)
+
+    rows: list[Row] = []
+    starts: list[int] = []
+    with_src: list[int] = []
+    empty = range(0, 0)
+    all_beads = [list(b) for b in alignments]
+
+    def stats(spans: Sequence[range]) -> tuple[float, bool]:
+        conf = 1.0
+        verified = True
+        any_bead = False
+        for t, span in enumerate(spans):
+            for k in span:
+                bead = all_beads[t][k]
+                any_bead = True
+                if bead.confidence < conf:
+                    conf = bead.confidence
+                verified = verified and bead.verified
+        return conf, any_bead and verified
+
+    for q, p in enumerate(common):
+        # Translation-only beads at this boundary.
+        if n_t:
+            ins_beads = tuple(range(first[t][p], last[t][p]) for t in range(n_t))
+            if any(ins_beads):
+                tgt = tuple(range(tgt_cums[t][first[t][p]], tgt_cums[t][last[t][p]]) for t in range(n_t))
+                conf, ver = stats(ins_beads)
+                rows.append(Row(empty, tgt, ins_beads, None, conf, ver))
+        for g in gaps_at.pop(p, ()):
+            rows.append(Row(range(p, p), (empty,) * n_t, (empty,) * n_t, g))
+        if q + 1 == len(common):
+            break
+        nxt = common[q + 1]
+        bead_spans = tuple(range(last[t][p], first[t][nxt]) for t in range(n_t))
+        tgt = tuple(range(tgt_cums[t][last[t][p]], tgt_cums[t][first[t][nxt]]) for t in range(n_t))
+        inside = [g for x in range(p + 1, nxt) for g in gaps_at.pop(x, ())]
+        conf, ver = stats(bead_spans) if n_t else (1.0, False)
+        starts.append(p)
+        with_src.append(len(rows))
+        rows.append(Row(range(p, nxt), tgt, bead_spans, None, conf, ver, bool(inside)))
+        for g in inside:
+            rows.append(Row(range(nxt, nxt), (empty,) * n_t, (empty,) * n_t, g))
+    # Gaps past the end (or in a source without sentences) go last, in order.
+    for p in sorted(gaps_at):
+        for g in gaps_at[p]:
+            rows.append(Row(range(n_src, n_src), (empty,) * n_t, (empty,) * n_t, g))
+    return Rows(tuple(rows), starts, with_src)
+
+
+def one_to_one(n_src: int, n_tgt: int) -> list[Bead]:
+    """A naive alignment pairing sentences in order (extra sentences on either side alone).
+
+    Only a stand-in where no aligner result exists (tests, placeholders); confidence 0.
+    """
+    beads = [Bead((i,), (i,), 0.0) for i in range(min(n_src, n_tgt))]
+    beads += [Bead((i,), (), 0.0) for i in range(n_tgt, n_src)]
+    beads += [Bead((), (j,), 0.0) for j in range(n_src, n_tgt)]
+    return beads
+
+
+def source_only(n_src: int) -> list[Bead]:
+    """Every source sentence alone (the alignment of a translation that covers nothing)."""
+    return [Bead((i,), (), 1.0) for i in range(n_src)]
+
+
+def low_rows(rows: Rows, threshold: float = LOW_CONFIDENCE) -> list[int]:
+    """Indices of rows holding a low-confidence, unverified bead."""
+    return [k for k, row in enumerate(rows.rows) if row.is_low(threshold)]
+
+
+def next_index(indices: Sequence[int], current: int, *, forward: bool = True) -> int | None:
+    """The next (or previous) of the sorted ``indices`` after ``current``, wrapping around; None if empty."""
+    if not indices:
+        return None
+    if forward:
+        k = bisect.bisect_right(indices, current)
+        return indices[k % len(indices)]
+    k = bisect.bisect_left(indices, current) - 1
+    return indices[k % len(indices)]
+
+
+def find_rows(rows: Rows, cell_texts: Callable[[Row], Iterable[str]], query: str) -> list[int]:
+    """Indices of rows where any cell text contains ``query`` (case-insensitive)."""
+    needle = query.casefold().strip()
+    if not needle:
+        return []
+    return [
+        k for k, row in enumerate(rows.rows) if any(needle in text.casefold() for text in cell_texts(row))
+    ]
+
+
+def split_cut(src_len: int, tgt_len: int) -> tuple[int, int]:
+    """Where the reader's split key cuts a bead of shape ``src_len:tgt_len``.
+
+    The first source sentence goes with the first target sentence; a 1:1 bead is split into
+    a source-only and a target-only bead (the two sentences do not match).
+    """
+    if src_len >= 2:
+        return 1, min(1, tgt_len)
+    if tgt_len >= 2:
+        return src_len, 1
+    if src_len == 1 and tgt_len == 1:
+        return 1, 0
+    raise ValueError(f"a {src_len}:{tgt_len} bead cannot be split")
