@@ -122,16 +122,29 @@ def run_translate(args: argparse.Namespace) -> int:
     progress = Progress(sys.stderr, plan.pending)
     try:
         run = tr.translate_document(
-            document, target, translator, cache, force=args.force, on_progress=progress
+            document,
+            target,
+            translator,
+            cache,
+            force=args.force,
+            batch_size=args.batch_size,
+            on_progress=progress,
         )
     except KeyboardInterrupt:
         progress.finish()
-        kept = len(cache.machine_translations(document.id, target)) - plan.cached
-        print(
-            f"Interrupted. Finished batches are kept ({max(kept, 0)} of {plan.pending} sentences); "
-            "run the same command again to resume.",
-            file=sys.stderr,
-        )
+        if args.force:
+            print(
+                "Interrupted. Finished batches were re-translated; the other sentences keep their "
+                "earlier translation.",
+                file=sys.stderr,
+            )
+        else:
+            left, _ = tr.plan_document(document, target, cache)
+            print(
+                f"Interrupted. Finished batches are kept ({plan.pending - left.pending} of {plan.pending} "
+                "sentences); run the same command again to resume.",
+                file=sys.stderr,
+            )
         return 130
     except tr.TranslationError as exc:
         raise UserError(str(exc)) from None

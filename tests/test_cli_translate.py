@@ -1,0 +1,249 @@
+"""``sourcereader translate`` and ``sourcereader models``, end to end on synthetic Argos packages.
+
+The conftest gives every test its own SOURCEREADER_HOME; ``point_argos_at`` gives it its own
+Argos home. Output of the synthetic packages is noise; what is checked is what a user sees:
+exit statuses, messages, progress, caching, resuming, files written.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from sourcereader import locations
+from sourcereader.cli import run
+from sourcereader.cli.translate import Progress
+from sourcereader.core import translation as tr
+from sourcereader.core.documents import Library
+from tests.synthetic_argos import BuiltPackages, build_test_packages, point_argos_at
+
+REPO = Path(__file__).resolve().parent.parent
+DOC_ID = "1940-11-12-molotov-telegram-to-stalin"  # Russian, 8 sentences
+N_SENTENCES = 8
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltPackages:
+    """The synthetic packages, built once per session and shared with test_translation.py."""
+    return build_test_packages(tmp_path_factory.getbasetemp() / "synthetic-argos")
+
+
+@pytest.fixture
+def argos_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty Argos home for this test."""
+    return point_argos_at(monkeypatch, tmp_path / "argos")
+
+
+@pytest.fixture
+def installed(argos_home: Path, built: BuiltPackages, capsys: pytest.CaptureFixture[str]) -> None:
+    """ru → en and en → de installed through the CLI; short greedy outputs keep the tests quick."""
+    for archive in (built.ru_en, built.en_de):
+        assert run(["models", "install", str(archive)]) == 0
+    capsys.readouterr()
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the CLI; return (status, stdout, stderr)."""
+    status = run(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return status, out, err
+
+
+def translate(capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
+    """``sourcereader translate DOC_ID --beam 1 ...``."""
+    return cli(capsys, "translate", DOC_ID, "--beam", "1", *extra)
+
+
+# --------------------------------------------------------------------------- models
+
+
+def test_models_list_when_empty(argos_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = cli(capsys, "models", "list")
+    assert status == 0 and "No translation models installed" in out and str(argos_home) in out
+    status, out, _ = cli(capsys, "models", "list", "--json")
+    assert json.loads(out) == {"packages_dir": str(argos_home), "packages": []}
+
+
+def test_models_install_file_and_list(
+    argos_home: Path, built: BuiltPackages, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = cli(capsys, "models", "install", str(built.ru_en))
+    assert status == 0 and "Installed translate-ru_en 0.1 (ru → en)" in out and tr.SYNTHETIC_LABEL in out
+    status, out, _ = cli(capsys, "models", "list")
+    assert status == 0 and "translate-ru_en" in out and "ru → en" in out and tr.SYNTHETIC_LABEL in out
+    listing = json.loads(cli(capsys, "models", "list", "--json")[1])
+    (package,) = listing["packages"]
+    assert package["name"] == "translate-ru_en" and package["synthetic"] is True and package["size_bytes"] > 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["models", "install", "nonexistent.argosmodel"], "No such file"),
+        (["models", "install", "ru"], "give two languages"),
+        (["models", "install", "ru", "zz"], "unknown language 'zz'"),
+        (["models", "install", "a", "b", "c"], "a .argosmodel file or two language codes"),
+        (["models", "remove", "ru", "en"], "No installed package translate-ru_en"),
+        (["translate", DOC_ID, "--to", "zz"], "unknown language 'zz'"),
+        (["translate", "no-such-document"], "no document with id 'no-such-document'"),
+        (["translate", DOC_ID, "--to", "ru"], "already in ru"),
+        (["translate", DOC_ID, "--beam", "0"], "must be 1 or more"),
+    ],
+)
+def test_user_errors_are_one_line(
+    argos_home: Path, capsys: pytest.CaptureFixture[str], argv: Sequence[str], message: str
+) -> None:
+    status, _, err = cli(capsys, *argv)
+    assert status == 2 and message in err and err.count("\n") == 1
+
+
+def test_install_a_file_that_is_not_a_package(
+    argos_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.argosmodel"
+    bad.write_bytes(b"not a zip")
+    status, _, err = cli(capsys, "models", "install", str(bad))
+    assert status == 2 and "not an Argos package" in err
+
+
+def test_install_from_index_without_network(
+    argos_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def offline(url: str, timeout: float) -> bytes:
+        raise OSError("[Errno 101] Network is unreachable")
+
+    monkeypatch.setattr(tr, "_fetch_index", offline)
+    status, _, err = cli(capsys, "models", "install", "ru", "en")
+    assert status == 2
+    assert "Could not reach the Argos package index" in err and "models install FILE.argosmodel" in err
+
+
+def test_models_remove(installed: None, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = cli(capsys, "models", "remove", "ru", "en")
+    assert status == 0 and "Removed translate-ru_en 0.1" in out
+    status, out, _ = cli(capsys, "models", "remove", "translate-en_de")
+    assert status == 0 and [p.name for p in tr.installed_packages()] == []
+
+
+# --------------------------------------------------------------------------- translate
+
+
+def test_translate_without_a_model_gives_guidance(
+    argos_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = translate(capsys)
+    assert status == 2 and out == ""
+    assert 'needs the Argos package "translate-ru_en"' in err
+    assert "sourcereader models install ru en" in err and "sourcereader models install FILE.argosmodel" in err
+
+
+def test_translate_caches_and_marks_synthetic_output(
+    installed: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = translate(capsys)
+    assert status == 0
+    assert f"{N_SENTENCES} sentences into en: 0 already cached, {N_SENTENCES} translated." in out
+    assert tr.SYNTHETIC_LABEL in out
+    assert "with translate-ru_en 0.1" in err and f"translated {N_SENTENCES}/{N_SENTENCES} sentences" in err
+
+    status, out, err = translate(capsys)
+    assert status == 0 and f"{N_SENTENCES} already cached, 0 translated." in out
+
+    status, out, _ = translate(capsys, "--force")
+    assert status == 0 and f"0 already cached, {N_SENTENCES} translated." in out
+
+
+def test_translate_pivots_and_writes_a_file_the_library_reads(
+    installed: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = translate(capsys, "--to", "de", "--write")
+    assert status == 0 and "(through English)" in err
+    path = locations.user_library_dir() / "translations" / DOC_ID / "mt-argos-de.txt"
+    assert f"Wrote {path}" in out
+    library = Library([(REPO, "bundled"), (locations.user_library_dir(), "user")])
+    mt = library.translation(DOC_ID, "mt-argos-de")
+    assert mt.meta.kind == "machine" and tr.SYNTHETIC_LABEL in mt.meta.notes
+    assert all(s.text.startswith(tr.SYNTHETIC_LABEL) for s in mt.sentences[:1])
+
+
+def test_ctrl_c_keeps_finished_batches_and_a_rerun_resumes(
+    installed: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = tr.ArgosTranslator.translate
+    calls: list[int] = []
+
+    def interrupt_second_batch(self: tr.ArgosTranslator, sentences: Sequence[str], **kw: object) -> object:
+        calls.append(len(sentences))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(self, sentences, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tr.ArgosTranslator, "translate", interrupt_second_batch)
+    status, _, err = translate(capsys, "--batch-size", "3")
+    assert (
+        status == 130
+        and "Interrupted" in err
+        and "(3 of 8 sentences)" in err
+        and "run the same command" in err
+    )
+
+    monkeypatch.setattr(tr.ArgosTranslator, "translate", real)
+    status, out, _ = translate(capsys, "--batch-size", "3")
+    assert status == 0 and "3 already cached, 5 translated." in out
+
+
+def test_an_edited_source_sentence_is_retranslated(
+    installed: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert translate(capsys)[0] == 0
+    # The user's copy of a document replaces the bundled one with the same id.
+    original = (REPO / "sources" / f"{DOC_ID}.txt").read_text(encoding="utf-8")
+    edited = original.replace("двухчасовой", "трехчасовой", 1)
+    assert edited != original
+    user_sources = locations.user_library_dir() / "sources"
+    user_sources.mkdir(parents=True, exist_ok=True)
+    (user_sources / f"{DOC_ID}.txt").write_text(edited, encoding="utf-8")
+    status, out, _ = translate(capsys)
+    assert (
+        status == 0 and f"{N_SENTENCES - 1} already cached, 1 translated (1 changed since last time)." in out
+    )
+
+
+# --------------------------------------------------------------------------- progress display
+
+
+class FakeTTY(io.StringIO):
+    """A stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal() -> None:
+    ticks = iter([0.0, 2.0, 4.0])
+    stream = FakeTTY()
+    progress = Progress(stream, 10, clock=lambda: next(ticks))
+    progress(5, 10)
+    progress(10, 10)
+    progress.finish()
+    text = stream.getvalue()
+    assert text.startswith("\r[###############---------------] 5/10  2.5 sent/s  ETA 0:02")
+    assert "\r[##############################] 10/10  2.5 sent/s  ETA 0:00" in text and text.endswith("\n")
+
+
+def test_progress_lines_when_not_a_terminal() -> None:
+    ticks = iter([0.0, 1.0, 2.0])
+    stream = io.StringIO()
+    progress = Progress(stream, 4, clock=lambda: next(ticks))
+    progress(2, 4)
+    progress(4, 4)
+    progress.finish()
+    assert stream.getvalue().splitlines() == [
+        "translated 2/4 sentences (2.0/s, about 0:01 left)",
+        "translated 4/4 sentences (2.0/s, about 0:00 left)",
+    ]
