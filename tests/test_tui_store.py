@@ -1,0 +1,52 @@
+"""The reader's store modules: the FTS5 search index and witness links (no TUI involved)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sourcereader.core.store import Store
+from sourcereader.core.store.links import Passage, WitnessLink
+from sourcereader.core.store.search import fts_query
+
+
+@pytest.mark.parametrize(
+    ("typed", "query"),
+    [
+        ("гитлер", '"гитлер"*'),
+        ("pact OR", '"pact" "OR"*'),
+        ('"; DROP', '"DROP"*'),
+        ("  ", None),
+        ("[bold]", '"bold"*'),
+    ],
+)
+def test_fts_query_quotes_every_word(typed: str, query: str | None) -> None:
+    assert fts_query(typed) == query
+
+
+def test_index_is_rebuilt_only_when_the_version_changes(store: Store) -> None:
+    assert store.index_text("d", "source", "v1", [("s1", "Гитлер говорит о пакте"), ("s2", "Молотов")])
+    assert not store.index_text("d", "source", "v1", [])
+    hits = store.search_library("ГИТЛ")
+    assert [(h.document_id, h.sentence_id, h.position, h.spans) for h in hits] == [("d", "s1", 0, ((0, 4),))]
+    assert store.index_text("d", "source", "v2", [("s1", "Молотов отвечает")])
+    assert store.search_library("гитлер") == []
+    assert [h.sentence_id for h in store.search_library("молотов")] == ["s1"]
+
+
+def test_forget_texts_no_longer_in_the_library(store: Store) -> None:
+    store.index_text("a", "source", "v", [("s1", "pact")])
+    store.index_text("b", "t1", "v", [("s1", "pact")])
+    assert store.forget_indexed_except([("a", "source")]) == 1
+    assert [h.document_id for h in store.search_library("pact")] == ["a"]
+    assert store.indexed_version("b", "t1") is None
+
+
+def test_witness_links_are_symmetric(store: Store) -> None:
+    link = store.add_witness_link(WitnessLink(Passage("a", "s1", "s2", "h"), Passage("b", "s3", "s3"), "n"))
+    assert link.id is not None and link.created
+    [from_b] = store.witness_links("b")
+    assert from_b.a == Passage("b", "s3", "s3") and from_b.b.document_id == "a"
+    assert store.witness_links("a", "c") == []
+    assert store.delete_witness_link(link.id)
+    assert store.witness_links("a") == []
+    assert not store.delete_witness_link(link.id)
