@@ -247,6 +247,9 @@ _BMAX = max(b for _, b in _SHAPES)
 _PRIOR0 = {(1, 1): 0.85, (1, 0): 0.01, (0, 1): 0.01, (2, 1): 0.04, (1, 2): 0.04, (2, 2): 0.01,
            (3, 1): 0.01, (1, 3): 0.01, (4, 1): 0.003, (1, 4): 0.003, (3, 2): 0.003, (2, 3): 0.003}  # fmt: skip
 _BIG = 1.0e7
+import os
+CAPONLY = not os.environ.get("ALLWORDS")
+MERGE = os.environ.get("MERGE", "g")
 _CELL_BUDGET = 2_600_000  # band cells per pass: bounds memory (about 45 bytes a cell) and time
 
 
@@ -317,7 +320,7 @@ def _side(
         brk[0] = True
     keys: list[list[int]] = []
     for t in texts:
-        ks = af.distinct([*af.name_keys(t, capitalised_only=cross_script), *af.number_keys(t),
+        ks = af.distinct([*af.name_keys(t, capitalised_only=cross_script and CAPONLY), *af.number_keys(t),
                           *af.punct_keys(t)])  # fmt: skip
         keys.append([keyids.setdefault(k, len(keyids)) for k in ks])
     return _Side(chars, words, cont, dangle, brk, np.zeros(n, dtype=bool),
@@ -378,6 +381,24 @@ def _match_matrix(
     return out.reshape(n, width).astype(np.float32)
 
 
+def _dedupe(side: _Side, window: int = 2) -> _Side:
+    """Drop a key's occurrence when the same key occurred in one of the ``window`` previous sentences.
+
+    Shared keys are summed over the sentence pairs of a bead; a key that recurs in neighbouring
+    sentences on both sides (the topic's names) would otherwise be counted four times in a 2:2 bead
+    and twice in two 1:1 beads, and pull every bead into a merge.
+    """
+    import numpy as np
+
+    if not len(side.occ_key):
+        return side
+    order = np.lexsort((side.occ_sent, side.occ_key))
+    k, sn = side.occ_key[order], side.occ_sent[order]
+    keep = np.ones(len(k), dtype=bool)
+    keep[1:] = ~((k[1:] == k[:-1]) & (sn[1:] - sn[:-1] <= window))
+    return replace(side, occ_sent=sn[keep], occ_key=k[keep])
+
+
 def _tcost(delta: NDArray[np.float64], nu: float = 3.0) -> NDArray[np.float64]:
     """Negative log-density (up to a constant) of a Student-t: Gale–Church with heavy tails."""
     import numpy as np
@@ -418,6 +439,7 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
     jump = np.array([lo[min(r + _AMAX, n)] - lo[r + 1] for r in range(n)], dtype=np.int64) if n else None
     W2 = int(min(W + _BMAX + (int(jump.max()) if n and jump is not None else 0), 3 * W + _BMAX))
     wlo = np.maximum(lo[1:] - _BMAX, 0) if n else np.zeros(0, dtype=np.int64)
+    s, t = _dedupe(s), _dedupe(t)
     M = _match_matrix(s, t, weights, wlo, W2)
     Q = np.zeros((n, W2 + 1), dtype=np.float32)
     np.cumsum(M, axis=1, out=Q[:, 1:])
@@ -469,7 +491,10 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
             # Shared keys, each counted at most once per bead: the pair sum over-counts a key that
             # recurs in neighbouring sentences, which would otherwise pull every bead into a merge.
             pairs = G[a][:, _BMAX:] - np.take(G[a], ar + _BMAX - b, axis=1)
-            c = c - np.minimum(pairs, np.minimum((MS - MS[i0c])[:, None], MT[Jc] - MT[j0c]))
+            ev = np.minimum(pairs, np.minimum((MS - MS[i0c])[:, None], MT[Jc] - MT[j0c]))
+            # Neighbouring sentences share vocabulary, so a merged bead collects cross matches even
+            # when it is wrong: discount evidence by the bead's size.
+            c = c - ev * (2.0 / (a + b) if MERGE == "h" else (1 / math.sqrt(a * b) if MERGE == "g" else 1.0))
         # A bead that starts with a fragment cut from the previous sentence (or ends in one that
         # continues) is suspect, unless the other side is cut the same way (parallel ``;`` splits).
         cs = np.zeros((rows, 1), dtype=bool)
@@ -741,16 +766,21 @@ def _learn_lexicon(
     dice = 2 * co / (dfs[ps] + dft[pt])
     keep = (co >= 2) & (dice >= 0.3)
     ps, pt, dice, co = ps[keep], pt[keep], dice[keep], co[keep]
+    # Competitive linking: keep a pair only if each word is the other's best partner, so that a
+    # frequent word cannot vouch for two different target sentences.
+    order = np.argsort(-dice, kind="stable")
+    used_s: set[int] = set()
+    used_t: set[int] = set()
     sname = list(sv)
     tname = list(tv)
-    best: dict[int, list[tuple[float, int]]] = {}
-    for a, b, d in zip(ps.tolist(), pt.tolist(), dice.tolist(), strict=True):
-        best.setdefault(a, []).append((d, b))
     out = []
-    for a, lst in best.items():
-        lst.sort(reverse=True)
-        for d, b in lst[:2]:
-            out.append((sname[a], tname[b], d))
+    for q in order.tolist():
+        a, b = int(ps[q]), int(pt[q])
+        if a in used_s or b in used_t:
+            continue
+        used_s.add(a)
+        used_t.add(b)
+        out.append((sname[a], tname[b], float(dice[q])))
     return out
 
 
@@ -846,6 +876,8 @@ def align(
     sstems = [af.stem_words(x) for x in src]
     tstems = [af.stem_words(x) for x in tgt]
     lex = _learn_lexicon(sp1, sstems, tstems) if os.environ.get("NOLEX") is None else []
+    if os.environ.get("DBGLEX"):
+        print(len(lex), lex[:80])
     if lex:
         lid: dict[str, list[tuple[int, float]]] = {}
         rid: dict[str, list[int]] = {}

@@ -75,7 +75,7 @@ def name_keys(text: str, *, capitalised_only: bool, prefix: int = 4) -> list[str
     out = []
     for m in _WORD.finditer(text):
         word = m.group()
-        if len(word) < 4 or (capitalised_only and not word[0].isupper()):
+        if len(word) < (4 if word[0].isupper() else 5) or (capitalised_only and not word[0].isupper()):
             continue
         sk = skeleton(word)
         if len(sk) >= 3:
@@ -83,9 +83,28 @@ def name_keys(text: str, *, capitalised_only: bool, prefix: int = 4) -> list[str
     return out
 
 
+_ROMAN = re.compile(r"\b[IVXLC]+\b")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def _roman(s: str) -> int:
+    total = 0
+    for ch, nxt in zip(s, [*s[1:], ""], strict=True):
+        v = _ROMAN_VALUES[ch]
+        total += -v if nxt and _ROMAN_VALUES[nxt] > v else v
+    return total
+
+
 def number_keys(text: str) -> list[str]:
-    """Numbers with their thousands separators removed (1,000 = 1 000 = 1000)."""
-    return ["#" + re.sub(r"\D", "", m.group()).lstrip("0") for m in _NUMBER.finditer(text)]
+    """Numbers with their thousands separators removed (1,000 = 1 000 = 1000), and Roman numerals.
+
+    A lone ``I`` counts as a numeral only in a heading-like sentence of three words or fewer (so that
+    the English pronoun does not).
+    """
+    out = ["#" + re.sub(r"\D", "", m.group()).lstrip("0") for m in _NUMBER.finditer(text)]
+    short = len(text.split()) <= 3
+    out += ["#" + str(_roman(m.group())) for m in _ROMAN.finditer(text) if short or len(m.group()) > 1]
+    return out
 
 
 def punct_keys(text: str) -> list[str]:
