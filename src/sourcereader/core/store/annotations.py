@@ -1,0 +1,506 @@
+"""Annotation tables and queries.
+
+The tables are plain so that ``sqlite-utils`` and Datasette can browse them::
+
+    annotations                  one row per annotation (soft-deleted rows included)
+        id              INTEGER  primary key; the number the user types
+        uuid            TEXT     global identity (W3C export/import); unique
+        document_id     TEXT     the document annotated
+        translation_id  TEXT     NULL, or the translation whose sentences are annotated
+        kind            TEXT     note | highlight | tag | relation
+        note            TEXT     Markdown body, or NULL
+        highlight       TEXT     colour/style name, or NULL
+        created, updated TEXT    ISO 8601 UTC
+        deleted_at      TEXT     NULL, or when it was put in the bin (``notes restore`` undoes it)
+        status          TEXT     anchored | orphan
+        anchor_method   TEXT     created | imported | manual, or how it was last re-anchored:
+                                 unchanged | sentence | position | quote | fuzzy | orphan
+        anchor_version  TEXT     Text.version the anchor fields below were computed on
+        checked_version TEXT     Text.version the anchor was last checked against
+        sentence_ids    TEXT     JSON array, e.g. ["s3", "s4"]
+        span_start, span_end INTEGER  offsets inside the first sentence for a span; NULL for whole sentences
+        quote_exact, quote_prefix, quote_suffix TEXT   W3C TextQuoteSelector
+        position_start, position_end INTEGER           W3C TextPositionSelector (offsets in the body)
+        original_quote  TEXT     the quote when the annotation was made
+    annotation_tags              (annotation_id, tag) primary key
+        tag             TEXT     case-folded key
+        tag_display     TEXT     as first typed anywhere in the database
+        position        INTEGER  order given by the user
+    annotation_compared          the translations a relation note compares
+        annotation_id, translation_id, position, sentence_ids (JSON array or NULL: the bead's
+        translation sentences when the note was made)
+
+Every user action is one ``BEGIN IMMEDIATE`` transaction, committed with ``synchronous=FULL`` (the
+rest of the store runs with NORMAL for its caches): an annotation whose save returned survives a
+crash, a kill or a power cut. Nothing is hard-deleted except by :meth:`purge_deleted`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import uuid as uuidlib
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlite_utils import Database
+
+from sourcereader.core.annotations import (
+    Anchor,
+    Annotation,
+    AnnotationDraft,
+    AnnotationError,
+    check_draft,
+    check_highlight,
+    normalise_note,
+    normalise_tag,
+    normalise_tags,
+)
+from sourcereader.core.store.migrations import MIGRATIONS
+
+
+@MIGRATIONS(name="0004_annotations")
+def _annotations(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE annotations (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            document_id TEXT NOT NULL,
+            translation_id TEXT,
+            kind TEXT NOT NULL,
+            note TEXT,
+            highlight TEXT,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            deleted_at TEXT,
+            status TEXT NOT NULL DEFAULT 'anchored',
+            anchor_method TEXT NOT NULL,
+            anchor_version TEXT NOT NULL,
+            checked_version TEXT NOT NULL,
+            sentence_ids TEXT NOT NULL,
+            span_start INTEGER,
+            span_end INTEGER,
+            quote_exact TEXT NOT NULL,
+            quote_prefix TEXT NOT NULL,
+            quote_suffix TEXT NOT NULL,
+            position_start INTEGER NOT NULL,
+            position_end INTEGER NOT NULL,
+            original_quote TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE annotation_tags (
+            annotation_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL,
+            tag_display TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (annotation_id, tag)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE annotation_compared (
+            annotation_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+            translation_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            sentence_ids TEXT,
+            PRIMARY KEY (annotation_id, translation_id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX annotations_document ON annotations(document_id, position_start)")
+    db.execute("CREATE INDEX annotation_tags_tag ON annotation_tags(tag)")
+
+
+def now() -> str:
+    """The current time, ISO 8601 UTC with milliseconds (sorts as text)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+_COLUMNS = (
+    "a.id, a.uuid, a.document_id, a.translation_id, a.kind, a.note, a.highlight, a.created, a.updated, "
+    "a.deleted_at, a.status, a.anchor_method, a.anchor_version, a.checked_version, a.sentence_ids, "
+    "a.span_start, a.span_end, a.quote_exact, a.quote_prefix, a.quote_suffix, a.position_start, "
+    "a.position_end, a.original_quote, "
+    "(SELECT json_group_array(tag_display) FROM "
+    "  (SELECT tag_display FROM annotation_tags t WHERE t.annotation_id = a.id ORDER BY position)), "
+    "(SELECT json_group_array(json_array(translation_id, sentence_ids)) FROM "
+    "  (SELECT translation_id, sentence_ids FROM annotation_compared c WHERE c.annotation_id = a.id "
+    "   ORDER BY position))"
+)
+_ORDER = "ORDER BY a.document_id, a.translation_id IS NOT NULL, a.translation_id, a.position_start, a.id"
+
+
+def _from_row(row: Sequence[Any]) -> Annotation:
+    span = (row[15], row[16]) if row[15] is not None else None
+    anchor = Anchor(
+        document_id=row[2],
+        translation_id=row[3],
+        sentence_ids=tuple(json.loads(row[14])),
+        exact=row[17],
+        prefix=row[18],
+        suffix=row[19],
+        start=row[20],
+        end=row[21],
+        version=row[12],
+        span=span,
+    )
+    compared_rows: list[list[str | None]] = json.loads(row[24]) if row[24] else []
+    compared = tuple(str(c[0]) for c in compared_rows)
+    compared_sentences = {str(c[0]): tuple(json.loads(c[1])) for c in compared_rows if c[1]}
+    return Annotation(
+        id=row[0],
+        uuid=row[1],
+        kind=row[4],
+        anchor=anchor,
+        note=row[5],
+        highlight=row[6],
+        tags=tuple(json.loads(row[23])) if row[23] else (),
+        compared=compared,
+        compared_sentences=compared_sentences,
+        created=row[7],
+        updated=row[8],
+        deleted_at=row[9],
+        status=row[10],
+        anchor_method=row[11],
+        original_quote=row[22],
+        checked_version=row[13],
+    )
+
+
+def _anchor_values(anchor: Anchor) -> dict[str, Any]:
+    return {
+        "document_id": anchor.document_id,
+        "translation_id": anchor.translation_id,
+        "anchor_version": anchor.version,
+        "sentence_ids": json.dumps(list(anchor.sentence_ids)),
+        "span_start": anchor.span[0] if anchor.span else None,
+        "span_end": anchor.span[1] if anchor.span else None,
+        "quote_exact": anchor.exact,
+        "quote_prefix": anchor.prefix,
+        "quote_suffix": anchor.suffix,
+        "position_start": anchor.start,
+        "position_end": anchor.end,
+    }
+
+
+class AnnotationMixin:
+    """Annotations: one transaction per user action, soft delete with restore, dataclasses out."""
+
+    db: Database
+
+    # ----------------------------------------------------------------- transactions
+    @contextmanager
+    def _action(self) -> Iterator[sqlite3.Connection]:
+        """One user action: ``BEGIN IMMEDIATE`` (so a read-then-write never hits a stale snapshot
+        in WAL mode; the busy timeout queues us behind another writer), committed durably."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            raise RuntimeError("an annotation action was started inside another transaction")
+        conn.execute("PRAGMA synchronous = FULL")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.execute("COMMIT")
+        finally:
+            conn.execute("PRAGMA synchronous = NORMAL")
+
+    def _select(self, where: str = "", params: Sequence[Any] = ()) -> list[Annotation]:
+        sql = f"SELECT {_COLUMNS} FROM annotations a {where} {_ORDER}"
+        return [_from_row(r) for r in self.db.conn.execute(sql, list(params)).fetchall()]
+
+    # ----------------------------------------------------------------- writing
+    def add_annotation(self, draft: AnnotationDraft) -> Annotation:
+        """Save a new annotation (one durable transaction) and return it."""
+        draft = check_draft(draft)
+        stamp = now()
+        values = _anchor_values(draft.anchor)
+        values.update(
+            uuid=draft.uuid or str(uuidlib.uuid4()),
+            kind=draft.kind,
+            note=draft.note,
+            highlight=draft.highlight,
+            created=draft.created or stamp,
+            updated=draft.updated or draft.created or stamp,
+            deleted_at=None,
+            status="anchored",
+            anchor_method="imported" if draft.uuid else "created",
+            checked_version=draft.anchor.version,
+            original_quote=draft.anchor.exact,
+        )
+        names = ", ".join(values)
+        marks = ", ".join(f":{k}" for k in values)
+        with self._action() as conn:
+            try:
+                cursor = conn.execute(f"INSERT INTO annotations ({names}) VALUES ({marks})", values)
+            except sqlite3.IntegrityError:
+                raise AnnotationError(f"an annotation with uuid {draft.uuid} already exists") from None
+            annotation_id = int(cursor.lastrowid or 0)
+            self._write_tags(conn, annotation_id, draft.tags)
+            conn.executemany(
+                "INSERT INTO annotation_compared (annotation_id, translation_id, position, sentence_ids) "
+                "VALUES (?, ?, ?, ?)",
+                [
+                    (
+                        annotation_id,
+                        tid,
+                        n,
+                        json.dumps(list(draft.compared_sentences[tid]))
+                        if tid in draft.compared_sentences
+                        else None,
+                    )
+                    for n, tid in enumerate(draft.compared)
+                ],
+            )
+        return self.annotation(annotation_id)
+
+    def _write_tags(self, conn: sqlite3.Connection, annotation_id: int, tags: Sequence[str]) -> None:
+        conn.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", [annotation_id])
+        for n, (key, display) in enumerate(normalise_tags(tags)):
+            # A tag keeps the form it was first typed in, whatever the case typed later.
+            row = conn.execute(
+                "SELECT tag_display FROM annotation_tags WHERE tag = ? ORDER BY rowid LIMIT 1", [key]
+            ).fetchone()
+            conn.execute(
+                "INSERT INTO annotation_tags (annotation_id, tag, tag_display, position) VALUES (?, ?, ?, ?)",
+                [annotation_id, key, row[0] if row else display, n],
+            )
+
+    def update_annotation(
+        self,
+        annotation_id: int,
+        *,
+        note: str | None = None,
+        tags: Sequence[str] | None = None,
+        highlight: str | None = None,
+    ) -> Annotation:
+        """Change the note, the tags or the highlight (None: leave as is; ``""`` clears a note or colour)."""
+        current = self.annotation(annotation_id, include_deleted=True)
+        changes: dict[str, Any] = {}
+        if note is not None:
+            changes["note"] = normalise_note(note)
+        if highlight is not None:
+            changes["highlight"] = check_highlight(highlight)
+        if tags is not None:
+            for tag in tags:
+                normalise_tag(tag)
+        kind = current.kind
+        if kind == "note" and "note" in changes and changes["note"] is None:
+            raise AnnotationError("a note needs some text (delete the annotation instead)")
+        if kind == "highlight" and "highlight" in changes and changes["highlight"] is None:
+            raise AnnotationError("a highlight needs a colour (delete the annotation instead)")
+        if kind == "tag" and tags is not None and not list(tags):
+            raise AnnotationError("a tag annotation needs at least one tag (delete it instead)")
+        with self._action() as conn:
+            sets = ", ".join(f"{k} = :{k}" for k in changes)
+            changes.update(id=annotation_id, updated=now())
+            conn.execute(
+                f"UPDATE annotations SET {sets + ', ' if sets else ''}updated = :updated WHERE id = :id",
+                changes,
+            )
+            if tags is not None:
+                self._write_tags(conn, annotation_id, tags)
+        return self.annotation(annotation_id, include_deleted=True)
+
+    def delete_annotation(self, annotation_id: int) -> Annotation:
+        """Put an annotation in the bin (soft delete; :meth:`restore_annotation` undoes it)."""
+        self.annotation(annotation_id)
+        with self._action() as conn:
+            conn.execute("UPDATE annotations SET deleted_at = ? WHERE id = ?", [now(), annotation_id])
+        return self.annotation(annotation_id, include_deleted=True)
+
+    def restore_annotation(self, annotation_id: int) -> Annotation:
+        """Take an annotation out of the bin."""
+        current = self.annotation(annotation_id, include_deleted=True)
+        if not current.is_deleted:
+            raise AnnotationError(f"annotation {annotation_id} is not deleted")
+        with self._action() as conn:
+            conn.execute("UPDATE annotations SET deleted_at = NULL WHERE id = ?", [annotation_id])
+        return self.annotation(annotation_id)
+
+    def purge_deleted(self, *, before: str | None = None) -> int:
+        """Hard-delete annotations in the bin (deleted before ``before``, if given); how many went."""
+        with self._action() as conn:
+            where, params = "deleted_at IS NOT NULL", []
+            if before is not None:
+                where += " AND deleted_at < ?"
+                params.append(before)
+            cursor = conn.execute(f"DELETE FROM annotations WHERE {where}", params)
+            return cursor.rowcount
+
+    def reattach_annotation(self, annotation_id: int, anchor: Anchor) -> Annotation:
+        """Put an annotation (an orphan, usually) on a new anchor chosen by the user."""
+        current = self.annotation(annotation_id, include_deleted=True)
+        if anchor.document_id != current.document_id:
+            raise AnnotationError(
+                f"annotation {annotation_id} belongs to {current.document_id}, not {anchor.document_id}"
+            )
+        values = _anchor_values(anchor)
+        values.update(id=annotation_id, updated=now(), checked_version=anchor.version)
+        sets = ", ".join(f"{k} = :{k}" for k in values if k != "id")
+        with self._action() as conn:
+            conn.execute(
+                f"UPDATE annotations SET {sets}, status = 'anchored', anchor_method = 'manual' "
+                "WHERE id = :id",
+                values,
+            )
+        return self.annotation(annotation_id)
+
+    def save_reanchored(self, results: Sequence[tuple[Annotation, Anchor | None, str, str]]) -> int:
+        """Write re-anchoring results ``(annotation, new anchor or None, method, checked version)``.
+
+        One transaction. A row whose anchor changed since it was read (another process re-attached
+        it, say) is left alone. Only anchor columns are written: a note edited meanwhile is kept.
+        Returns how many rows were written.
+        """
+        written = 0
+        with self._action() as conn:
+            for old, new, method, checked in results:
+                guard = (
+                    "id = :id AND anchor_version = :old_version AND position_start = :old_start "
+                    "AND quote_exact = :old_exact"
+                )
+                values: dict[str, Any] = {
+                    "id": old.id,
+                    "old_version": old.anchor.version,
+                    "old_start": old.anchor.start,
+                    "old_exact": old.anchor.exact,
+                    "checked": checked,
+                    "method": method,
+                }
+                if new is None:
+                    sql = (
+                        "UPDATE annotations SET status = 'orphan', anchor_method = 'orphan', "
+                        f"checked_version = :checked WHERE {guard}"
+                    )
+                else:
+                    fields = _anchor_values(new)
+                    values.update(fields)
+                    sets = ", ".join(f"{k} = :{k}" for k in fields)
+                    sql = (
+                        f"UPDATE annotations SET {sets}, status = 'anchored', anchor_method = :method, "
+                        f"checked_version = :checked WHERE {guard}"
+                    )
+                written += conn.execute(sql, values).rowcount
+        return written
+
+    # ----------------------------------------------------------------- reading
+    def annotation(self, annotation_id: int, *, include_deleted: bool = False) -> Annotation:
+        """One annotation; AnnotationError if there is none (or it is deleted, unless asked)."""
+        found = self._select("WHERE a.id = ?", [annotation_id])
+        if not found:
+            raise AnnotationError(f"no annotation with id {annotation_id}; `sourcereader notes` lists them")
+        if found[0].is_deleted and not include_deleted:
+            raise AnnotationError(
+                f"annotation {annotation_id} is deleted; "
+                f"`sourcereader notes restore {annotation_id}` brings it back"
+            )
+        return found[0]
+
+    def annotations(
+        self,
+        *,
+        document_id: str | None = None,
+        tag: str | None = None,
+        kind: str | None = None,
+        text: str | None = None,
+        orphans: bool | None = None,
+        include_deleted: bool = False,
+        since: str | None = None,
+    ) -> list[Annotation]:
+        """Annotations in document order, filtered.
+
+        ``tag`` matches case-insensitively; ``text`` searches notes, quotes and tags
+        (case-insensitive, any script); ``orphans`` True gives only orphans, False only anchored
+        ones, None both; ``since`` keeps those created or updated at or after that ISO date/time.
+        """
+        clauses: list[str] = []
+        params: list[Any] = []
+        if not include_deleted:
+            clauses.append("a.deleted_at IS NULL")
+        if document_id is not None:
+            clauses.append("a.document_id = ?")
+            params.append(document_id)
+        if kind is not None:
+            clauses.append("a.kind = ?")
+            params.append(kind)
+        if orphans is not None:
+            clauses.append("a.status = ?")
+            params.append("orphan" if orphans else "anchored")
+        if since is not None:
+            clauses.append("(a.created >= ? OR a.updated >= ?)")
+            params.extend([since, since])
+        if tag is not None:
+            key, _ = normalise_tag(tag)
+            clauses.append("a.id IN (SELECT annotation_id FROM annotation_tags WHERE tag = ?)")
+            params.append(key)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        found = self._select(where, params)
+        if text:
+            # SQLite's LIKE folds ASCII only; Russian notes need Python's casefold.
+            needle = text.casefold()
+            found = [
+                a
+                for a in found
+                if needle in (a.note or "").casefold()
+                or needle in a.anchor.exact.casefold()
+                or any(needle in t.casefold() for t in a.tags)
+            ]
+        return found
+
+    def annotations_for(
+        self, document_id: str, sentence_ids: Sequence[str], *, translation_id: str | None = None
+    ) -> list[Annotation]:
+        """Live, anchored annotations touching any of these sentences (of the document, or of
+        ``translation_id``), for the reader to draw."""
+        ids = list(sentence_ids)
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        where = (
+            "WHERE a.document_id = ? AND a.translation_id IS ? AND a.deleted_at IS NULL "
+            "AND a.status = 'anchored' "
+            f"AND EXISTS (SELECT 1 FROM json_each(a.sentence_ids) j WHERE j.value IN ({marks}))"
+        )
+        return self._select(where, [document_id, translation_id, *ids])
+
+    def count_annotations(self, document_id: str | None = None) -> int:
+        """How many live annotations (orphans included) there are, in one document or all."""
+        sql = "SELECT count(*) FROM annotations WHERE deleted_at IS NULL"
+        params: list[Any] = []
+        if document_id is not None:
+            sql += " AND document_id = ?"
+            params.append(document_id)
+        row = self.db.conn.execute(sql, params).fetchone()
+        return int(row[0])
+
+    def tags(self) -> list[str]:
+        """Every tag in use on a live annotation, display form, sorted case-insensitively."""
+        rows = self.db.conn.execute(
+            "SELECT tag, min(tag_display) FROM annotation_tags t "
+            "JOIN annotations a ON a.id = t.annotation_id "
+            "WHERE a.deleted_at IS NULL GROUP BY tag ORDER BY tag"
+        ).fetchall()
+        return [r[1] for r in rows]
+
+    def annotation_by_uuid(self, uuid: str) -> Annotation | None:
+        """The annotation with this global id (deleted ones included), or None."""
+        found = self._select("WHERE a.uuid = ?", [uuid])
+        return found[0] if found else None
+
+    def annotation_counts(self) -> Mapping[str, int]:
+        """Live annotations per document id."""
+        rows = self.db.conn.execute(
+            "SELECT document_id, count(*) FROM annotations WHERE deleted_at IS NULL GROUP BY document_id"
+        ).fetchall()
+        return {r[0]: int(r[1]) for r in rows}
