@@ -586,3 +586,27 @@ def ensure_anchored(store: Store, library: Library, document_id: str) -> Reancho
     """
     entry = library.entry(document_id)
     return reanchor_document(store, entry.document, entry.translations)
+
+
+def to_json(annotation: Annotation) -> dict[str, object]:
+    """A JSON-ready view of an annotation (``sourcereader notes --json``)."""
+    anchor = annotation.anchor
+    return {
+        "id": annotation.id,
+        "uuid": annotation.uuid,
+        "document": anchor.document_id,
+        "translation": anchor.translation_id,
+        "kind": annotation.kind,
+        "sentences": list(anchor.sentence_ids),
+        "span": list(anchor.span) if anchor.span is not None else None,
+        "quote": anchor.exact,
+        "note": annotation.note,
+        "highlight": annotation.highlight,
+        "tags": list(annotation.tags),
+        "compared": list(annotation.compared),
+        "status": annotation.status,
+        "anchor_method": annotation.anchor_method,
+        "created": annotation.created,
+        "updated": annotation.updated,
+        "deleted": annotation.deleted_at,
+    }
