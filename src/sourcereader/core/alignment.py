@@ -250,6 +250,8 @@ _BIG = 1.0e7
 import os
 CAPONLY = not os.environ.get("ALLWORDS")
 MERGE = os.environ.get("MERGE", "g")
+NPASS = int(os.environ.get("NPASS", "2"))
+LW = float(os.environ.get("LW", "4"))
 _CELL_BUDGET = 2_600_000  # band cells per pass: bounds memory (about 45 bytes a cell) and time
 
 
@@ -780,8 +782,28 @@ def _learn_lexicon(
             continue
         used_s.add(a)
         used_t.add(b)
-        out.append((sname[a], tname[b], float(dice[q])))
+        # A pair seen twice may be chance; one seen ten times is not.
+        out.append((sname[a], tname[b], float(dice[q]) * (1.0 - 1.0 / float(co[q]))))
     return out
+
+
+def _with_lexicon(
+    S: _Side, T: _Side, weights: NDArray[np.float64], lex: list[tuple[str, str, float]],
+    sstems: list[list[str]], tstems: list[list[str]],
+) -> tuple[_Side, _Side, NDArray[np.float64]]:
+    """Add one key per lexicon pair to the sentences holding its words."""
+    import numpy as np
+
+    lid = {a: q for q, (a, _b, _d) in enumerate(lex)}
+    rid = {b: q for q, (_a, b, _d) in enumerate(lex)}
+    base = len(weights)
+    ls = [(i, base + lid[w]) for i, ws in enumerate(sstems) for w in set(ws) if w in lid]
+    lt = [(j, base + rid[w]) for j, ws in enumerate(tstems) for w in set(ws) if w in rid]
+    sa = np.array(ls, dtype=np.int64).reshape(-1, 2)
+    ta = np.array(lt, dtype=np.int64).reshape(-1, 2)
+    lw = np.array([d for _a, _b, d in lex], dtype=np.float64) * LW
+    return (S.with_keys(sa[:, 0], sa[:, 1]), T.with_keys(ta[:, 0], ta[:, 1]),
+            np.concatenate([weights, lw]))  # fmt: skip
 
 
 def align(
@@ -866,43 +888,19 @@ def align(
                 out.append((s0 + i0, s0 + i1, t0 + j0, t0 + j1, _sigmoid(r.conf[q - 1] - 0.5)))
         return out
 
-    first = run_all(p, S, T, weights, [None] * len(stretches))
-    sp1 = spans(first)
-    if os.environ.get("NOEST") is None:
-        p = _estimate(sp1, S, T, p)
-    if os.environ.get("DBG"):
-        print(p)
-    # Second pass: a lexicon learnt from the confident beads of the first.
+    result = run_all(p, S, T, weights, [None] * len(stretches))
     sstems = [af.stem_words(x) for x in src]
     tstems = [af.stem_words(x) for x in tgt]
-    lex = _learn_lexicon(sp1, sstems, tstems) if os.environ.get("NOLEX") is None else []
-    if os.environ.get("DBGLEX"):
-        print(len(lex), lex[:80])
-    if lex:
-        lid: dict[str, list[tuple[int, float]]] = {}
-        rid: dict[str, list[int]] = {}
-        for q, (a, b, d) in enumerate(lex):
-            lid.setdefault(a, []).append((q, d))
-            rid.setdefault(b, []).append(q)
-        base = len(names)
-        ls_sent, ls_key, lt_sent, lt_key = [], [], [], []
-        for i, ws in enumerate(sstems):
-            for w in set(ws):
-                for q, _d in lid.get(w, ()):
-                    ls_sent.append(i)
-                    ls_key.append(base + q)
-        for j, ws in enumerate(tstems):
-            for w in set(ws):
-                for q in rid.get(w, ()):
-                    lt_sent.append(j)
-                    lt_key.append(base + q)
-        S2 = S.with_keys(np.array(ls_sent, dtype=np.int64), np.array(ls_key, dtype=np.int64))
-        T2 = T.with_keys(np.array(lt_sent, dtype=np.int64), np.array(lt_key, dtype=np.int64))
-        lw = np.array([d for _a, _b, d in lex], dtype=np.float64) * 1.2
-        weights2 = np.concatenate([weights, lw])
-    else:
-        S2, T2, weights2 = S, T, weights
-    second = run_all(p, S2, T2, weights2, first)
+    for _ in range(NPASS):
+        sp = spans(result)
+        p = _estimate(sp, S, T, p)
+        # Next pass: a lexicon learnt from the confident beads of the previous one.
+        lex = _learn_lexicon(sp, sstems, tstems)
+        if not lex:
+            break
+        S2, T2, weights2 = _with_lexicon(S, T, weights, lex, sstems, tstems)
+        result = run_all(p, S2, T2, weights2, result)
+    second = result
 
     beads: list[Bead] = []
     for q, ((s0, s1, t0, t1), r) in enumerate(zip(stretches, second, strict=True)):
