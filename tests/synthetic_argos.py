@@ -50,6 +50,10 @@ class ModelShape:
     """CTranslate2 vocabulary size; ``None`` means exactly the SentencePiece pieces. A larger
     value pads the vocabulary with filler tokens so the output projection has realistic cost."""
     quantization: str = "int8"
+    eos_bias: float = 2.0
+    """Added to the ``</s>`` logit. A random model rarely ends a sentence; +2 gives outputs of varied,
+    finite length (tests). A large negative value makes every output run to ``max_decoding_length``,
+    so that a benchmark does the same decoding work on every path."""
 
 
 def corpus_lines(limit: int | None = None) -> list[str]:
@@ -155,9 +159,7 @@ def build_ct2_model(model_dir: Path, sp_model: Path, shape: ModelShape, *, seed:
     spec.config.add_source_eos = True
     rng = np.random.default_rng(seed)
     _fill_transformer(spec, shape, len(vocab), rng)
-    # A random model rarely emits </s>; a positive bias gives outputs of varied, finite length.
-    eos = vocab.index("</s>")
-    spec.decoder.projection.bias[eos] = 2.0
+    spec.decoder.projection.bias[vocab.index("</s>")] = shape.eos_bias
     spec.register_source_vocabulary(vocab)
     spec.register_target_vocabulary(vocab)
     spec.validate()

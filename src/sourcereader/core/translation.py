@@ -508,6 +508,10 @@ class ArgosTranslator:
                 best[key] = info
         return list(best.values())
 
+    def refresh(self) -> None:
+        """Forget the package list, so that packages installed or removed since are seen."""
+        self.packages = None
+
     def language_pairs(self) -> set[tuple[str, str]]:
         """Direct pairs plus every pair reachable through English."""
         direct = {(p.source, p.target) for p in self.available_packages()}
