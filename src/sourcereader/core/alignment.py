@@ -247,11 +247,8 @@ _BMAX = max(b for _, b in _SHAPES)
 _PRIOR0 = {(1, 1): 0.85, (1, 0): 0.01, (0, 1): 0.01, (2, 1): 0.04, (1, 2): 0.04, (2, 2): 0.01,
            (3, 1): 0.01, (1, 3): 0.01, (4, 1): 0.003, (1, 4): 0.003, (3, 2): 0.003, (2, 3): 0.003}  # fmt: skip
 _BIG = 1.0e7
-import os
-CAPONLY = not os.environ.get("ALLWORDS")
-MERGE = os.environ.get("MERGE", "g")
-NPASS = int(os.environ.get("NPASS", "2"))
-LW = float(os.environ.get("LW", "4"))
+_LEXICON_PASSES = 2  # passes that learn a lexicon from the previous pass (1 → 2 gains most)
+_LEXICON_WEIGHT = 4.0  # nats per learnt word pair of Dice 1 seen many times
 _CELL_BUDGET = 2_600_000  # band cells per pass: bounds memory (about 45 bytes a cell) and time
 
 
@@ -322,7 +319,7 @@ def _side(
         brk[0] = True
     keys: list[list[int]] = []
     for t in texts:
-        ks = af.distinct([*af.name_keys(t, capitalised_only=cross_script and CAPONLY), *af.number_keys(t),
+        ks = af.distinct([*af.name_keys(t, capitalised_only=cross_script), *af.number_keys(t),
                           *af.punct_keys(t)])  # fmt: skip
         keys.append([keyids.setdefault(k, len(keyids)) for k in ks])
     return _Side(chars, words, cont, dangle, brk, np.zeros(n, dtype=bool),
@@ -413,6 +410,7 @@ class _Result:
     path: list[tuple[int, int]]
     conf: list[float]
     touched_edge: bool
+    has_conf: bool
 
 
 def _band(guide: NDArray[np.float64], m: int, width: int) -> NDArray[np.int64]:
@@ -426,7 +424,7 @@ def _band(guide: NDArray[np.float64], m: int, width: int) -> NDArray[np.int64]:
 
 
 def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDArray[np.float64],
-        width: int) -> _Result:  # fmt: skip
+        width: int, want_conf: bool = True) -> _Result:  # fmt: skip
     """One banded forward-backward pass. ``guide[i]`` is the expected target position at source i."""
     import numpy as np
 
@@ -496,7 +494,7 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
             ev = np.minimum(pairs, np.minimum((MS - MS[i0c])[:, None], MT[Jc] - MT[j0c]))
             # Neighbouring sentences share vocabulary, so a merged bead collects cross matches even
             # when it is wrong: discount evidence by the bead's size.
-            c = c - ev * (2.0 / (a + b) if MERGE == "h" else (1 / math.sqrt(a * b) if MERGE == "g" else 1.0))
+            c = c - ev / math.sqrt(a * b)
         # A bead that starts with a fragment cut from the previous sentence (or ends in one that
         # continues) is suspect, unless the other side is cut the same way (parallel ``;`` splits).
         cs = np.zeros((rows, 1), dtype=bool)
@@ -535,32 +533,30 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
     A = np.array([a for a, _ in _SHAPES])
     B = np.array([b for _, b in _SHAPES])
 
-    # Forward.
+    # Forward. Rows are sequential; within a row every shape is one gather, and 0:1 chains are a
+    # running minimum (D[k] = min(X[k], D[k-1] + s[k]) solved with a cumulative sum).
     D = np.full((rows, W), _BIG, dtype=np.float64)
     bp = np.zeros((rows, W), dtype=np.int8)
     Dflat = D.reshape(-1)
     X = np.full(W, _BIG)
     X[0] = 0.0
+    C01[:, 0] = _BIG
+    S01 = np.cumsum(C01, axis=1)
+    i0all = np.maximum(iidx[None, :] - A[:, None], 0)
+    base_all = i0all * W + lo[None, :] - B[:, None] - lo[i0all]
+    tbest = np.zeros(W, dtype=np.int64)
     for i in range(rows):
         if i > 0:
-            i0 = i - A
-            okr = i0 >= 0
-            i0c = np.maximum(i0, 0)
-            base = i0c * W + lo[i] - B - lo[i0c]
-            idx = base[:, None] + ar[None, :]
-            idx = np.clip(idx, 0, rows * W - 1)
-            cand = Dflat[idx] + C[:, i, :]
-            cand[~okr] = _BIG
-            tbest = np.argmin(cand, axis=0)
+            cand = Dflat.take(base_all[:, i, None] + ar, mode="clip")
+            cand += C[:, i, :]
+            tbest = cand.argmin(axis=0)
             X = cand[tbest, ar]
-        else:
-            tbest = np.zeros(W, dtype=np.int64)
-        s01 = C01[i].copy()
-        s01[0] = _BIG
-        S = np.cumsum(s01)
-        row = S + np.minimum.accumulate(X - S)
-        D[i] = np.minimum(row, _BIG)
+        S = S01[i]
+        row = np.minimum.accumulate(X - S)
+        row += S
+        D[i] = row
         bp[i] = np.where(row < X - 1e-7, _INS, tbest)
+    np.minimum(D, _BIG, out=D)
 
     end_k = m - lo[n]
     best = D[n, end_k]
@@ -580,6 +576,9 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
             raise RuntimeError("alignment back-trace did not terminate")
     path.reverse()
 
+    if not want_conf:
+        # Without the backward pass every bead counts as confident (used between passes only).
+        return _Result(path, [10.0] * (len(path) - 1), _touched(path, lo, W, m), False)
     # Backward: E[i, k] = best cost from cell (i, lo[i] + k) to the end.
     E = np.full((rows, W), _BIG, dtype=np.float64)
     Eflat = np.concatenate([E.reshape(-1), [_BIG]])
@@ -598,7 +597,7 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
         if i == n:
             Y[end_k] = 0.0
         sp = np.empty(W)
-        sp[:-1] = C01[i, 1:]
+        sp[:-1] = C01[i, 1:]  # column 0 was set to BIG above; it is never a 0:1 end here
         sp[-1] = _BIG
         R = np.concatenate([[0.0], np.cumsum(sp)[:-1]])
         row = -R + np.minimum.accumulate((Y + R)[::-1])[::-1]
@@ -628,12 +627,15 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
                         continue
                     mar = min(mar, F[ii, kk2] - best)
         conf.append(float(mar))
-    margin_edge = 3
-    touched = any(
-        (k_ < margin_edge and lo[i_] > 0) or (k_ >= W - margin_edge and lo[i_] + W <= m)
-        for i_, k_ in zip(pi.tolist(), pk.tolist(), strict=True)
+    touched = _touched(path, lo, W, m)
+    return _Result(path, conf, touched, True)
+
+
+def _touched(path: list[tuple[int, int]], lo: NDArray[np.int64], W: int, m: int, edge: int = 3) -> bool:
+    """Whether the path runs within ``edge`` cells of a band edge that is not the matrix edge."""
+    return any(
+        (j - lo[i] < edge and lo[i] > 0) or (j - lo[i] >= W - edge and lo[i] + W <= m) for i, j in path
     )
-    return _Result(path, conf, touched)
 
 
 def _guide_from_lengths(s: _Side, t: _Side) -> NDArray[np.float64]:
@@ -657,17 +659,22 @@ def _guide_from_path(path: list[tuple[int, int]], n: int) -> NDArray[np.float64]
 
 
 def _run(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64],
-         guide: NDArray[np.float64] | None) -> _Result:  # fmt: skip
-    """A banded pass that widens and re-centres its band while the path runs along the band's edge."""
+         guide: NDArray[np.float64] | None, want_conf: bool) -> _Result:  # fmt: skip
+    """A banded pass that widens and re-centres its band while the path runs along the band's edge.
+
+    The first pass follows the cumulative-length diagonal in a wide band; later passes follow the
+    previous path in a narrow one.
+    """
     n, m = len(s), len(t)
-    width = max(96, min(m + 1, _CELL_BUDGET // (n + 1)))
+    width = 256 if guide is None else 96
+    width = max(32, min(m + 1, width, _CELL_BUDGET // (n + 1)))
     g = _guide_from_lengths(s, t) if guide is None else guide
-    res = _dp(s, t, p, weights, g, width)
-    for _ in range(3):
+    res = _dp(s, t, p, weights, g, width, want_conf)
+    for _ in range(4):
         if not res.touched_edge or width >= m + 1:
             break
         width = min(m + 1, width * 2)
-        res = _dp(s, t, p, weights, _guide_from_path(res.path, n), width)
+        res = _dp(s, t, p, weights, _guide_from_path(res.path, n), width, want_conf)
     return res
 
 
@@ -801,7 +808,7 @@ def _with_lexicon(
     lt = [(j, base + rid[w]) for j, ws in enumerate(tstems) for w in set(ws) if w in rid]
     sa = np.array(ls, dtype=np.int64).reshape(-1, 2)
     ta = np.array(lt, dtype=np.int64).reshape(-1, 2)
-    lw = np.array([d for _a, _b, d in lex], dtype=np.float64) * LW
+    lw = np.array([d for _a, _b, d in lex], dtype=np.float64) * _LEXICON_WEIGHT
     return (S.with_keys(sa[:, 0], sa[:, 1]), T.with_keys(ta[:, 0], ta[:, 1]),
             np.concatenate([weights, lw]))  # fmt: skip
 
@@ -841,10 +848,7 @@ def align(
     keyids: dict[str, int] = {}
     S, skeys = _side(src, src_lang, tgt_lang, src_breaks, keyids)
     T, tkeys = _side(tgt, tgt_lang, src_lang, tgt_breaks, keyids)
-    import os
-
-    LX = float(os.environ.get("LX", "1"))
-    fam = {"n": 1.0 * LX, "#": 1.5 * LX, "p": 0.35 * LX}
+    fam = {"n": 1.0, "#": 1.5, "p": 0.35}  # names, numbers, punctuation
     if mt is not None:
         # Words of the MT and of the human translation share a language: plain word overlap.
         for i, line in enumerate(mt):
@@ -867,7 +871,8 @@ def align(
     stretches = _stretches(anchors, n, m)
 
     def run_all(
-        p: _Params, S: _Side, T: _Side, weights: NDArray[np.float64], guides: list[_Result | None]
+        p: _Params, S: _Side, T: _Side, weights: NDArray[np.float64], guides: list[_Result | None],
+        want_conf: bool,
     ) -> list[_Result | None]:
         out: list[_Result | None] = []
         for (s0, s1, t0, t1), g in zip(stretches, guides, strict=True):
@@ -875,7 +880,7 @@ def align(
                 out.append(None)
                 continue
             ss, tt = S.slice(s0, s1), T.slice(t0, t1)
-            out.append(_run(ss, tt, p, weights, _guide_from_path(g.path, s1 - s0) if g else None))
+            out.append(_run(ss, tt, p, weights, _guide_from_path(g.path, s1 - s0) if g else None, want_conf))
         return out
 
     def spans(results: list[_Result | None]) -> list[tuple[int, int, int, int, float]]:
@@ -888,10 +893,11 @@ def align(
                 out.append((s0 + i0, s0 + i1, t0 + j0, t0 + j1, _sigmoid(r.conf[q - 1] - 0.5)))
         return out
 
-    result = run_all(p, S, T, weights, [None] * len(stretches))
+    result = run_all(p, S, T, weights, [None] * len(stretches), True)
     sstems = [af.stem_words(x) for x in src]
     tstems = [af.stem_words(x) for x in tgt]
-    for _ in range(NPASS):
+    last: tuple[_Side, _Side, NDArray[np.float64]] = (S, T, weights)
+    for q in range(_LEXICON_PASSES):
         sp = spans(result)
         p = _estimate(sp, S, T, p)
         # Next pass: a lexicon learnt from the confident beads of the previous one.
@@ -899,7 +905,10 @@ def align(
         if not lex:
             break
         S2, T2, weights2 = _with_lexicon(S, T, weights, lex, sstems, tstems)
-        result = run_all(p, S2, T2, weights2, result)
+        result = run_all(p, S2, T2, weights2, result, q == _LEXICON_PASSES - 1)
+        last = (S2, T2, weights2)
+    if any(r is not None and not r.has_conf for r in result):
+        result = run_all(p, *last, result, True)
     second = result
 
     beads: list[Bead] = []
