@@ -349,3 +349,23 @@ def test_reanchoring_never_loses_an_annotation(body: str, picks: list[tuple[int,
         if not a.is_orphan:
             assert changed.body[a.anchor.start : a.anchor.end] == a.anchor.exact
             assert a.anchor.exact.strip()
+
+
+def test_add_annotations_is_all_or_nothing(store: Store) -> None:
+    good = AnnotationDraft(anchor_for(DOC, ["s1"]), kind="tag", tags=("a",), uuid="u-1")
+    dup = AnnotationDraft(anchor_for(DOC, ["s2"]), kind="tag", tags=("b",), uuid="u-1")
+    with pytest.raises(AnnotationError, match="already exists"):
+        store.add_annotations([good, dup])
+    assert store.count_annotations() == 0
+    ids = store.add_annotations([good])
+    assert store.annotation(ids[0]).anchor_method == "imported"
+
+
+@given(st.lists(st.text(max_size=12), max_size=5))
+def test_fast_json_string_arrays_read_like_json(values: list[str]) -> None:
+    import json
+
+    from sourcereader.core.store.annotations import _strings
+
+    for text in (json.dumps(values), json.dumps(values, ensure_ascii=False, separators=(",", ":"))):
+        assert _strings(text) == tuple(values)

@@ -62,7 +62,7 @@ class AnnotationError(ValueError):
 
 
 # --------------------------------------------------------------------------- values
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Anchor:
     """Where an annotation sits, stated redundantly so it can be found again after an edit."""
 
@@ -127,7 +127,7 @@ class AnnotationDraft:
     """Kept when importing."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Annotation:
     """A saved annotation."""
 
