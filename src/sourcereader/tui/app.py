@@ -1,0 +1,154 @@
+"""The application and its one factory, :func:`make_app`, used by the CLI and the tests alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import BindingType
+from textual.screen import Screen
+
+from sourcereader.core.documents import Library
+from sourcereader.core.store import Store
+from sourcereader.tui import data
+from sourcereader.tui.bindings import KeymapResult, bindings_for, keys_file, load_keymap
+from sourcereader.tui.commands import BindingCommands
+from sourcereader.tui.messages import SearchIndexRefreshed
+
+if TYPE_CHECKING:
+    from sourcereader.core.store.search import SearchHit
+    from sourcereader.core.translation import Translator
+
+
+class SourceReaderApp(App[None]):
+    """Read primary documents side by side with their translations."""
+
+    CSS_PATH = "sourcereader.tcss"
+    TITLE = "sourcereader"
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("app"))
+    COMMANDS = App.COMMANDS | {BindingCommands}
+
+    def __init__(
+        self,
+        library: Library,
+        store: Store,
+        translator: Translator | None = None,
+        *,
+        document_id: str | None = None,
+        keymap: KeymapResult | None = None,
+        keys_path: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.store = store
+        self.translator = translator
+        self.start_document = document_id
+        self.keymap_result = keymap or KeymapResult({})
+        self.keys_path = keys_path
+        self.search_query = ""
+
+    @property
+    def user_keymap(self) -> Mapping[str, str]:
+        """The user's remapped keys by binding id."""
+        return self.keymap_result.keymap
+
+    def on_mount(self) -> None:
+        from sourcereader.tui.screens.library import LibraryScreen
+
+        self.set_keymap(dict(self.keymap_result.keymap))
+        self.push_screen(LibraryScreen(self.library, self.count_annotations))
+        if self.start_document is not None:
+            self.open_document(self.start_document)
+        for problem in [*self.keymap_result.problems, *self.library.problems]:
+            self.notify(problem, title="sourcereader", severity="warning", markup=False, timeout=8)
+        self.refresh_search_index()
+
+    def count_annotations(self, document_id: str) -> int:
+        """Annotations on a document (0 without the annotations store)."""
+        return data.annotation_count(self.store, document_id)
+
+    def get_translator(self) -> Translator:
+        """The machine translator (the Argos one unless one was injected). Called from workers."""
+        if self.translator is None:
+            from sourcereader.core.translation import ArgosTranslator
+
+            self.translator = ArgosTranslator()
+        return self.translator
+
+    # ------------------------------------------------------------------ navigation
+    def show_library(self) -> None:
+        """Back to the library (the bottom screen)."""
+        from sourcereader.tui.screens.library import LibraryScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, LibraryScreen):
+            self.pop_screen()
+        if isinstance(self.screen, LibraryScreen):
+            self.screen.refresh_counts()
+
+    def open_document(self, document_id: str, *, sentence: tuple[str, str] | None = None) -> None:
+        """Open a document in the reader (replacing an open one), optionally at a sentence."""
+        from sourcereader.tui.screens.reader import ReaderScreen
+
+        entry = self.library.entry(document_id)
+        if isinstance(self.screen, ReaderScreen):
+            self.pop_screen()
+        screen = ReaderScreen(entry)
+        # The jump waits for the alignments: rows are only final once they are loaded.
+        screen._pending_row = sentence
+        self.push_screen(screen)
+
+    def open_witnesses(self, document_id: str) -> None:
+        """The document and another record of its event, side by side."""
+        from sourcereader.tui.screens.witnesses import WitnessesScreen
+
+        others = self.library.witnesses(document_id)
+        if not others:
+            self.notify("No other record of this document's event is in the library.", title="Witnesses")
+            return
+        self.push_screen(WitnessesScreen(self.store, self.library.document(document_id), others[0]))
+
+    # ------------------------------------------------------------------ actions
+    def action_help(self) -> None:
+        """Show every key."""
+        from sourcereader.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.user_keymap, self.keys_path))
+
+    def action_search_library(self) -> None:
+        """Search every document and translation."""
+        from sourcereader.tui.screens.search import SearchScreen
+
+        titles = {e.document.id: e.document.meta.title for e in self.library}
+        labels = data.translation_labels(self.library)
+
+        def chosen(hit: SearchHit | None) -> None:
+            if hit is not None:
+                self.open_document(hit.document_id, sentence=(hit.text_id, hit.sentence_id))
+
+        self.push_screen(SearchScreen(self.store, titles, labels, query=self.search_query), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="index", description="Indexing the library")
+    def refresh_search_index(self) -> None:
+        """Bring the search index up to date with the library, in a thread with its own store."""
+        with data.worker_store(self.store) as store:
+            report = data.refresh_search_index(store, self.library)
+        self.post_message(SearchIndexRefreshed(report.reindexed))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own commands (theme, keys, quit…); ours come from :class:`BindingCommands`."""
+        yield from super().get_system_commands(screen)
+
+
+def make_app(
+    library: Library, store: Store, translator: Translator | None = None, *, document_id: str | None = None
+) -> SourceReaderApp:
+    """The app over ``library`` and ``store``, with the user's key remapping from the config directory."""
+    from sourcereader import locations
+
+    path = keys_file(locations.config_dir())
+    return SourceReaderApp(
+        library, store, translator, document_id=document_id, keymap=load_keymap(path), keys_path=path
+    )

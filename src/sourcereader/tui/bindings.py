@@ -1,0 +1,219 @@
+"""The one table of key bindings: it feeds every ``BINDINGS``, the help screen and the command palette.
+
+Every binding has an id. Users remap keys by id in ``keys.toml`` in the config directory
+(``sourcereader`` shows the path in the help screen)::
+
+    [keys]
+    next_low_confidence = "n"
+    merge_next = "+,m"
+
+A value is a key or a comma-separated list of keys, in Textual's key names (``ctrl+d``,
+``pagedown``, ``question_mark`` or ``?``). Unknown ids are reported, never fatal.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from textual.binding import Binding
+
+Scope = Literal["app", "library", "reader", "text", "witnesses", "search"]
+
+#: What each scope is called on the help screen, in the order shown.
+SCOPE_TITLES: dict[Scope, str] = {
+    "app": "Everywhere",
+    "library": "Library",
+    "text": "Moving in a text (reader and witnesses)",
+    "reader": "Reader",
+    "witnesses": "Witnesses",
+    "search": "Library search",
+}
+
+
+def _b(key: str, action: str, description: str, id: str, tooltip: str, *, show: bool = True) -> Binding:
+    return Binding(key, action, description, show=show, id=id, tooltip=tooltip)
+
+
+TABLE: dict[Scope, tuple[Binding, ...]] = {
+    "app": (
+        _b("question_mark", "help", "Help", "help", "List every key"),
+        _b("f", "search_library", "Search all", "search_library", "Search every document and translation"),
+    ),
+    "library": (
+        _b("enter", "open_document", "Open", "open_document", "Open the highlighted document"),
+        _b("slash", "focus_filter", "Filter", "filter", "Type to filter the documents"),
+        _b(
+            "W",
+            "witnesses",
+            "Witnesses",
+            "library_witnesses",
+            "Read the witnesses of this event side by side",
+        ),
+        _b("q", "quit", "Quit", "quit", "Leave sourcereader"),
+    ),
+    "text": (
+        _b("j,down", "cursor_down", "Down", "down", "Next row", show=False),
+        _b("k,up", "cursor_up", "Up", "up", "Previous row", show=False),
+        _b("g,home", "first", "First", "first", "First row", show=False),
+        _b("G,end", "last", "Last", "last", "Last row", show=False),
+        _b("pagedown,space", "page_down", "Page down", "page_down", "One screen down", show=False),
+        _b("pageup,b", "page_up", "Page up", "page_up", "One screen up", show=False),
+        _b("ctrl+d", "half_down", "Half down", "half_down", "Half a screen down", show=False),
+        _b("ctrl+u", "half_up", "Half up", "half_up", "Half a screen up", show=False),
+    ),
+    "reader": (
+        _b("escape,q", "back", "Library", "back", "Back to the library"),
+        _b("slash", "find", "Find", "find", "Find text in every column of this document"),
+        _b("n", "next_hit", "Next hit", "next_hit", "Next match of the search", show=False),
+        _b("p", "previous_hit", "Previous hit", "previous_hit", "Previous match of the search", show=False),
+        _b("l", "next_low", "Next unsure", "next_low_confidence", "Next low-confidence row"),
+        _b(
+            "L",
+            "previous_low",
+            "Prev unsure",
+            "previous_low_confidence",
+            "Previous low-confidence row",
+            show=False,
+        ),
+        _b("c", "columns", "Columns", "columns", "Choose, order and hide columns"),
+        _b("w", "next_translation", "Translation", "next_translation", "Show the next human translation"),
+        _b("i", "toggle_provenance", "Provenance", "provenance", "Show or hide the provenance panel"),
+        _b("t", "translate", "Translate", "translate", "Machine-translate this document"),
+        _b(
+            "x",
+            "cancel_translation",
+            "Stop MT",
+            "cancel_translation",
+            "Stop the machine translation (keeps what is done)",
+            show=False,
+        ),
+        _b("m", "merge_next", "Merge", "merge_next", "Merge this row's bead with the next"),
+        _b("s", "split", "Split", "split", "Split this row's bead in two", show=False),
+        _b(
+            "left_square_bracket",
+            "move_target(-1)",
+            "Tgt ↑",
+            "move_target_up",
+            "Move the first translated sentence to the previous bead",
+            show=False,
+        ),
+        _b(
+            "right_square_bracket",
+            "move_target(1)",
+            "Tgt ↓",
+            "move_target_down",
+            "Move the last translated sentence to the next bead",
+            show=False,
+        ),
+        _b(
+            "left_curly_bracket",
+            "move_source(-1)",
+            "Src ↑",
+            "move_source_up",
+            "Move the first source sentence to the previous bead",
+            show=False,
+        ),
+        _b(
+            "right_curly_bracket",
+            "move_source(1)",
+            "Src ↓",
+            "move_source_down",
+            "Move the last source sentence to the next bead",
+            show=False,
+        ),
+        _b(
+            "v",
+            "verify",
+            "Verify",
+            "verify",
+            "Mark this row's alignment as checked (or unmark it)",
+            show=False,
+        ),
+        _b("u,ctrl+z", "undo", "Undo", "undo", "Undo the last alignment correction", show=False),
+        _b(
+            "W",
+            "witnesses",
+            "Witnesses",
+            "witnesses",
+            "Read the other records of this event side by side",
+            show=False,
+        ),
+    ),
+    "witnesses": (
+        _b("escape,q", "back", "Back", "witnesses_back", "Close the witnesses view"),
+        _b("tab", "switch_pane", "Other side", "switch_pane", "Move to the other record"),
+        _b("enter", "link", "Link", "link", "Link the two current passages"),
+        _b(
+            "o",
+            "follow_link",
+            "Follow",
+            "follow_link",
+            "Show the passage linked to the current one in the other record",
+        ),
+        _b("delete,d", "unlink", "Unlink", "unlink", "Remove the links of the current passage"),
+    ),
+    "search": (
+        _b("escape", "dismiss_search", "Close", "search_close", "Close the search"),
+        _b("down", "hit_down", "Next", "search_next", "Next hit", show=False),
+        _b("up", "hit_up", "Previous", "search_previous", "Previous hit", show=False),
+    ),
+}
+
+
+def bindings_for(scope: Scope) -> tuple[Binding, ...]:
+    """The bindings of one scope (what a screen or widget puts in ``BINDINGS``)."""
+    return TABLE[scope]
+
+
+def all_ids() -> set[str]:
+    """Every binding id."""
+    return {b.id for bindings in TABLE.values() for b in bindings if b.id}
+
+
+@dataclass(frozen=True)
+class KeymapResult:
+    """A user keymap as read from ``keys.toml``, with what was wrong with it."""
+
+    keymap: dict[str, str]
+    problems: tuple[str, ...] = ()
+
+
+def keys_file(config_dir: Path) -> Path:
+    """Where the user's key remapping lives."""
+    return config_dir / "keys.toml"
+
+
+def load_keymap(path: Path) -> KeymapResult:
+    """Read ``[keys] binding_id = "key,key"`` from ``path`` (missing file: no remapping)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return KeymapResult({})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return KeymapResult({}, (f"{path}: cannot read key bindings ({exc}); using the defaults",))
+    keys = data.get("keys", {})
+    if not isinstance(keys, Mapping):
+        return KeymapResult({}, (f'{path}: [keys] must be a table of binding id = "key"',))
+    known = all_ids()
+    keymap: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, value in keys.items():
+        if binding_id not in known:
+            problems.append(f"{path}: no binding with id {binding_id!r}; ignored")
+        elif not isinstance(value, str) or not value.strip():
+            problems.append(f"{path}: the key for {binding_id!r} must be a non-empty string")
+        else:
+            keymap[binding_id] = value.strip()
+    return KeymapResult(keymap, tuple(problems))
+
+
+def key_display(binding: Binding, keymap: Mapping[str, str]) -> str:
+    """The keys of ``binding`` as the user sees them (remapped ones included)."""
+    from textual.keys import format_key
+
+    keys = keymap.get(binding.id or "", binding.key)
+    return " ".join(format_key(k.strip()) for k in keys.split(","))

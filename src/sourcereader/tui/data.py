@@ -1,0 +1,149 @@
+"""Loading what the reader shows, off the UI thread: alignments, machine translations, the search index.
+
+Everything here runs inside thread workers, each with its own :class:`Store` connection
+(:func:`worker_store`): a SQLite connection belongs to the thread that opened it. Nothing here
+touches Textual; the screens call these from their workers and post the results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from sourcereader.core.alignment import Bead
+from sourcereader.core.documents import Document, Library, Translation
+
+if TYPE_CHECKING:
+    from sourcereader.core.store import Store
+    from sourcereader.core.store.translations import StoredMachineSentence
+    from sourcereader.core.translation import MachineSentence
+
+
+@runtime_checkable
+class CountsAnnotations(Protocol):
+    """A store that knows about annotations (the annotations mixin)."""
+
+    def count_annotations(self, document_id: str | None = None) -> int:
+        """How many annotations a document has."""
+        ...
+
+
+@runtime_checkable
+class CachesMachineTranslations(Protocol):
+    """A store with the machine-translation table (the translations mixin)."""
+
+    def machine_translations(self, document_id: str, target: str) -> dict[str, StoredMachineSentence]:
+        """Cached machine translations by sentence id."""
+        ...
+
+    def put_machine_translations(
+        self, document_id: str, target: str, rows: Sequence[tuple[str, str, MachineSentence]]
+    ) -> None:
+        """Store one batch."""
+        ...
+
+
+@contextmanager
+def worker_store(store: Store) -> Iterator[Store]:
+    """A connection of the worker's own to ``store``'s database (closed afterwards).
+
+    The connection is of the same class as ``store`` (a store extended with more mixins stays so).
+    An in-memory store has no file another connection could open; it is used as it is, which
+    only works when its connection allows other threads (tests use database files instead).
+    """
+    if store.path is None:
+        yield store
+        return
+    own = type(store).open(store.path)
+    try:
+        yield own
+    finally:
+        own.close()
+
+
+def annotation_count(store: Store, document_id: str) -> int:
+    """How many annotations a document has (0 while the store has no annotations)."""
+    if isinstance(store, CountsAnnotations):
+        return store.count_annotations(document_id)
+    return 0
+
+
+def mt_target(document: Document, translations: Sequence[Translation]) -> str:
+    """The language the machine translation goes into: the human translations' language, else English
+    (Russian for an English document)."""
+    for t in translations:
+        if t.language != document.language:
+            return t.language
+    return "en" if document.language != "en" else "ru"
+
+
+def machine_translations(store: Store, document: Document, target: str) -> dict[str, StoredMachineSentence]:
+    """The cached machine translation of ``document`` into ``target`` (empty without the MT table)."""
+    if isinstance(store, CachesMachineTranslations):
+        return store.machine_translations(document.id, target)
+    return {}
+
+
+def load_alignment(store: Store, document: Document, translation: Translation) -> list[Bead]:
+    """The alignment of ``document`` with ``translation``: cached in the store when the alignment
+    module offers its store-backed entry point, else computed here."""
+    from sourcereader.core import alignment
+
+    cached = getattr(alignment, "document_alignment", None)
+    if cached is not None:
+        result = cached(store, document, translation)
+        return list(result.beads)
+    return alignment.align(
+        [s.text for s in document.sentences],
+        [s.text for s in translation.sentences],
+        src_lang=document.language,
+        tgt_lang=translation.language,
+        src_breaks=document.paragraph_breaks(),
+        tgt_breaks=translation.paragraph_breaks(),
+    )
+
+
+def save_alignment(store: Store, document: Document, translation: Translation, beads: Sequence[Bead]) -> bool:
+    """Persist a corrected alignment through the alignment module; False when it cannot yet."""
+    from sourcereader.core import alignment
+
+    save = getattr(alignment, "save_alignment", None)
+    if save is None:
+        return False
+    save(store, document, translation, list(beads))
+    return True
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What an index refresh did."""
+
+    texts: int
+    """Texts in the library."""
+    reindexed: int
+    """Texts (re)indexed because they were new or changed."""
+
+
+def refresh_search_index(store: Store, library: Library) -> IndexReport:
+    """Bring the library-wide search index up to date (only changed texts are re-indexed)."""
+    from sourcereader.core.store.search import SOURCE_TEXT
+
+    keep: list[tuple[str, str]] = []
+    changed = 0
+    for entry in library:
+        doc = entry.document
+        texts: list[tuple[str, Document | Translation]] = [(SOURCE_TEXT, doc)]
+        texts += [(t.id, t) for t in entry.translations]
+        for text_id, text in texts:
+            keep.append((doc.id, text_id))
+            sentences = [(s.id, s.text) for s in text.sentences]
+            changed += store.index_text(doc.id, text_id, text.version, sentences)
+    store.forget_indexed_except(keep)
+    return IndexReport(len(keep), changed)
+
+
+def translation_labels(library: Library) -> Mapping[tuple[str, str], str]:
+    """Column titles of every translation, by (document id, translation id)."""
+    return {(e.document.id, t.id): t.meta.label for e in library for t in e.translations}

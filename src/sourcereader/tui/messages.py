@@ -1,0 +1,63 @@
+"""Messages workers post to the screens (past tense: each says what happened)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from sourcereader.core.alignment import Bead
+
+if TYPE_CHECKING:
+    from sourcereader.core.store.translations import StoredMachineSentence
+
+
+@dataclass
+class AlignmentsLoaded(Message):
+    """The alignments of the shown translations are ready."""
+
+    document_id: str
+    alignments: Mapping[str, list[Bead]]
+    """Beads by translation id."""
+
+
+@dataclass
+class MachineTranslationLoaded(Message):
+    """Cached machine translations were read (at start, or after a finished batch)."""
+
+    document_id: str
+    target: str
+    rows: Mapping[str, StoredMachineSentence]
+
+
+@dataclass
+class TranslationProgressed(Message):
+    """A machine translation run advanced."""
+
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        # Only the latest progress matters when several queue up.
+        return isinstance(message, TranslationProgressed)
+
+
+@dataclass
+class TranslationFinished(Message):
+    """A machine translation run ended: completed, cancelled or failed (``error`` says why)."""
+
+    document_id: str
+    translated: int
+    cancelled: bool = False
+    error: str = ""
+    missing_model: str = ""
+    """The no-model guidance, when the language pair has no model installed."""
+
+
+@dataclass
+class SearchIndexRefreshed(Message):
+    """The library-wide search index is up to date."""
+
+    reindexed: int

@@ -1,0 +1,74 @@
+"""Choosing, ordering and hiding the reader's columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, SelectionList
+from textual.widgets.selection_list import Selection
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """A column the document can show."""
+
+    key: str
+    title: str
+
+
+class ColumnsDialog(ModalScreen[tuple[str, ...] | None]):
+    """Tick the columns to show; shift+up/down (or K/J) move the highlighted one. Returns the shown keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="columns_cancel", tooltip="Close without changes"),
+        Binding(
+            "enter", "apply", "Apply", id="columns_apply", tooltip="Show the ticked columns", priority=True
+        ),
+        Binding("shift+up,K", "move(-1)", "Move up", id="column_up", tooltip="Move the column left"),
+        Binding("shift+down,J", "move(1)", "Move down", id="column_down", tooltip="Move the column right"),
+    ]
+
+    def __init__(self, choices: list[ColumnChoice], shown: tuple[str, ...]) -> None:
+        super().__init__()
+        known = {c.key: c for c in choices}
+        # Shown columns first, in their order, then the others.
+        self.order = [known[k] for k in shown if k in known] + [c for c in choices if c.key not in shown]
+        self.ticked = {k for k in shown if k in known}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="columns-dialog", classes="dialog"):
+            yield Label("Columns", classes="dialog-title")
+            yield SelectionList[str](*self._selections(), id="columns-list")
+            yield Label(
+                "space: show/hide · shift+↑/↓: reorder · enter: apply · esc: cancel", classes="dialog-help"
+            )
+
+    def _selections(self) -> list[Selection[str]]:
+        return [Selection(c.title, c.key, c.key in self.ticked) for c in self.order]
+
+    def action_move(self, direction: int) -> None:
+        """Move the highlighted column left (up) or right (down)."""
+        listing = self.query_one(SelectionList)
+        k = listing.highlighted
+        if k is None or not 0 <= k + direction < len(self.order):
+            return
+        self.ticked = set(listing.selected)
+        self.order[k], self.order[k + direction] = self.order[k + direction], self.order[k]
+        listing.clear_options()
+        listing.add_options(self._selections())
+        listing.highlighted = k + direction
+
+    def action_apply(self) -> None:
+        """Return the ticked columns in order."""
+        selected = set(self.query_one(SelectionList).selected)
+        keys = tuple(c.key for c in self.order if c.key in selected)
+        self.dismiss(keys or None)
+
+    def action_cancel(self) -> None:
+        """Close without changes."""
+        self.dismiss(None)

@@ -1,0 +1,204 @@
+"""The library: every document, bundled and the user's; witnesses of one event grouped together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from sourcereader.core.documents import Library, LibraryEntry
+from sourcereader.tui.bindings import bindings_for
+from sourcereader.tui.widgets.parallel_text import display_text
+
+
+@dataclass(frozen=True)
+class Group:
+    """Documents listed together: the witnesses of one event, or a document on its own."""
+
+    event: str
+    entries: tuple[LibraryEntry, ...]
+
+
+def groups(library: Library) -> list[Group]:
+    """Entries in date order, the witnesses of an event gathered where the first of them stands."""
+    out: list[Group] = []
+    seen: set[str] = set()
+    entries = list(library)
+    for entry in entries:
+        event = entry.document.meta.event
+        if not event:
+            out.append(Group("", (entry,)))
+        elif event not in seen:
+            seen.add(event)
+            out.append(Group(event, tuple(e for e in entries if e.document.meta.event == event)))
+    return out
+
+
+def matches(entry: LibraryEntry, query: str) -> bool:
+    """True when every word of ``query`` occurs in the entry's id, title, kind, language, date or event."""
+    meta = entry.document.meta
+    hay = " ".join(
+        [meta.id, meta.title, meta.kind, meta.language, meta.date, meta.event, meta.status]
+        + [t.meta.label for t in entry.translations]
+    ).casefold()
+    return all(word in hay for word in query.casefold().split())
+
+
+def entry_text(entry: LibraryEntry, annotations: int) -> Text:
+    """Two literal lines for a document: its title and what it is."""
+    meta = entry.document.meta
+    text = Text(display_text(meta.title), style="bold")
+    if meta.status == "partial":
+        text.append("  PARTIAL", style="bold reverse")
+    if entry.document.origin == "user":
+        text.append("  yours", style="italic")
+    translations = ", ".join(f"{display_text(t.meta.label)} ({t.language})" for t in entry.translations)
+    details = [
+        meta.language,
+        meta.date,
+        display_text(meta.kind),
+        f"{len(entry.document.sentences)} sentences",
+        f"translations: {translations}" if translations else "no translation",
+        f"{annotations} notes",
+    ]
+    text.append("\n" + " · ".join(details), style="dim")
+    return text
+
+
+class LibraryScreen(Screen[None]):
+    """Pick a document to read. Typing filters the list; Enter opens."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("library"))
+    SCOPES = ("app", "library")
+
+    def __init__(self, library: Library, count_annotations: Callable[[str], int]) -> None:
+        super().__init__()
+        self.library = library
+        self.count_annotations = count_annotations
+        self.shown: list[LibraryEntry | None] = []
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._summary(), id="library-title")
+        yield Input(placeholder="Type to filter: title, id, language, date, kind, event…", id="filter")
+        yield OptionList(id="documents")
+        yield Footer()
+
+    def _summary(self) -> str:
+        n = len(self.library)
+        return f"sourcereader — {n} document{'s' if n != 1 else ''} · Enter opens · ? for keys"
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#documents", OptionList).focus()
+
+    def _options(self, query: str) -> Iterable[tuple[Option, LibraryEntry | None]]:
+        for group in groups(self.library):
+            entries = [e for e in group.entries if matches(e, query)]
+            if not entries:
+                continue
+            if group.event and len(group.entries) > 1:
+                header = Text(f"▾ {display_text(group.event)}", style="bold italic")
+                header.append(f" — {len(group.entries)} witnesses", style="italic")
+                yield Option(header, disabled=True), None
+            for entry in entries:
+                prompt = entry_text(entry, self.count_annotations(entry.document.id))
+                if group.event and len(group.entries) > 1:
+                    prompt = Text.assemble("  ", prompt)
+                yield Option(prompt, id=entry.document.id), entry
+
+    def _fill(self, query: str) -> None:
+        listing = self.query_one("#documents", OptionList)
+        pairs = list(self._options(query))
+        listing.clear_options()
+        listing.add_options([option for option, _ in pairs])
+        self.shown = [entry for _, entry in pairs]
+        first = next((k for k, entry in enumerate(self.shown) if entry is not None), None)
+        listing.highlighted = first
+        if not pairs:
+            listing.add_option(Option(Text("No document matches the filter."), disabled=True))
+
+    @on(Input.Changed, "#filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _submitted(self) -> None:
+        self.action_open_document()
+
+    @on(OptionList.OptionSelected, "#documents")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self._open(event.option.id)
+
+    def on_key(self, event: Key) -> None:
+        # Typing anywhere filters: a printable key on the list goes to the filter box.
+        listing = self.query_one("#documents", OptionList)
+        box = self.query_one("#filter", Input)
+        if self.focused is box and event.key in ("down", "escape"):
+            if event.key == "escape":
+                box.value = ""
+            listing.focus()
+            event.stop()
+            event.prevent_default()
+            return
+        if self.focused is listing and event.is_printable and event.character and event.character.isalnum():
+            if event.key in self._bound_keys():
+                return  # the screen's and the app's own keys keep working on the list
+            box.focus()
+            box.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
+
+    def _bound_keys(self) -> set[str]:
+        keymap = getattr(self.app, "user_keymap", {})
+        keys: set[str] = set()
+        for binding in (*bindings_for("app"), *bindings_for("library")):
+            keys.update(k.strip() for k in keymap.get(binding.id or "", binding.key).split(","))
+        return keys
+
+    def current(self) -> LibraryEntry | None:
+        """The highlighted document."""
+        k = self.query_one("#documents", OptionList).highlighted
+        if k is None or k >= len(self.shown):
+            return None
+        return self.shown[k]
+
+    def action_open_document(self) -> None:
+        """Open the highlighted document."""
+        entry = self.current()
+        if entry is not None:
+            self._open(entry.document.id)
+
+    def _open(self, document_id: str) -> None:
+        from sourcereader.tui.app import SourceReaderApp
+
+        app = self.app
+        assert isinstance(app, SourceReaderApp)
+        app.open_document(document_id)
+
+    def action_focus_filter(self) -> None:
+        """Put the cursor in the filter box."""
+        self.query_one("#filter", Input).focus()
+
+    def action_witnesses(self) -> None:
+        """Open the witnesses of the highlighted document's event."""
+        from sourcereader.tui.app import SourceReaderApp
+
+        entry = self.current()
+        app = self.app
+        assert isinstance(app, SourceReaderApp)
+        if entry is not None:
+            app.open_witnesses(entry.document.id)
+
+    def refresh_counts(self) -> None:
+        """Redraw the list (annotation counts may have changed)."""
+        self._fill(self.query_one("#filter", Input).value)

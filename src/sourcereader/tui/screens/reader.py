@@ -1,0 +1,638 @@
+"""The reader: a document side by side with its translations, one row per bead.
+
+The screen owns the state — the document, the shown columns, each translation's alignment,
+the machine translation and the cursor — as typed reactives. Whenever one of them changes it
+builds a new :class:`ParallelView` and data-binds it into the column header and the parallel
+text. Alignment and machine translation run in named thread workers with their own store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, ProgressBar, Static
+from textual.worker import Worker, get_current_worker
+
+from sourcereader.core import reading
+from sourcereader.core.alignment import Bead, mark_verified, merge_next, move_src, move_tgt, split_bead
+from sourcereader.core.documents import Document, LibraryEntry, Translation
+from sourcereader.core.reading import Row, Rows, build_rows, find_rows, low_rows, next_index
+from sourcereader.tui import data
+from sourcereader.tui.bindings import bindings_for
+from sourcereader.tui.messages import (
+    AlignmentsLoaded,
+    MachineTranslationLoaded,
+    TranslationFinished,
+    TranslationProgressed,
+)
+from sourcereader.tui.view import EMPTY, Cell, ColumnSpec, ParallelView
+from sourcereader.tui.widgets.parallel_text import ColumnHeader, ParallelText, display_text
+from sourcereader.tui.widgets.provenance import ProvenancePanel
+
+if TYPE_CHECKING:
+    from sourcereader.core.store.translations import StoredMachineSentence
+    from sourcereader.tui.app import SourceReaderApp
+
+MT_KEY = "mt"
+SOURCE_KEY = "source"
+
+
+class _Cancelled(Exception):
+    """Raised inside the translation worker to stop between batches."""
+
+
+class ReaderScreen(Screen[None]):
+    """Read one document with its translations."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("reader"))
+    SCOPES = ("app", "reader", "text")
+    """Binding scopes offered by the command palette and help on this screen."""
+
+    columns: var[tuple[str, ...]] = var((SOURCE_KEY,))
+    """Shown columns in order: ``source``, ``t:<translation id>``, ``mt``."""
+    alignments: var[Mapping[str, list[Bead]]] = var(dict, always_update=True)
+    """Beads by translation id (loaded in a worker; replaced whole on every correction)."""
+    machine: var[Mapping[str, StoredMachineSentence]] = var(dict, always_update=True)
+    """Cached machine translations by source sentence id."""
+    translating: var[bool] = var(False)
+    """A machine translation run is going on."""
+    view: var[ParallelView | None] = var(None, always_update=True)
+    """What the parallel text and the column header draw (derived from the state above)."""
+    cursor: var[int] = var(0)
+    """The current row."""
+    show_provenance: var[bool] = var(True)
+    """The provenance panel is shown."""
+    find_query: var[str] = var("")
+    """The in-document search."""
+
+    def __init__(self, entry: LibraryEntry) -> None:
+        super().__init__()
+        self.entry = entry
+        self.document: Document = entry.document
+        self.mt_target = data.mt_target(self.document, entry.translations)
+        humans = [t for t in entry.translations if t.meta.kind == "human"]
+        first = humans[0] if humans else (entry.translations[0] if entry.translations else None)
+        self.set_reactive(
+            ReaderScreen.columns, (SOURCE_KEY, f"t:{first.id}") if first is not None else (SOURCE_KEY,)
+        )
+        self.rows: Rows = build_rows(len(self.document.sentences), self.document.gaps, [])
+        self._undo: list[tuple[str, list[Bead]]] = []
+        self._hits: list[int] = []
+        self._low: list[int] = []
+        self._pending_row: tuple[str, str] | None = None
+        self.show_provenance_auto = True
+
+    @property
+    def reader_app(self) -> SourceReaderApp:
+        """The app, typed."""
+        from sourcereader.tui.app import SourceReaderApp
+
+        assert isinstance(self.app, SourceReaderApp)
+        return self.app
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        meta = self.document.meta
+        title = Text(display_text(meta.title), style="bold")
+        if meta.status == "partial":
+            title.append("  PARTIAL", style="bold reverse")
+        yield Static(title, id="reader-title")
+        yield ColumnHeader(id="column-header").data_bind(view=ReaderScreen.view)
+        with Horizontal(id="reader-body"):
+            yield ParallelText(id="parallel").data_bind(view=ReaderScreen.view, cursor=ReaderScreen.cursor)
+            yield ProvenancePanel(id="provenance")
+        yield Input(placeholder="Find in this document (Enter: keep, Esc: close)", id="find")
+        with Horizontal(id="mt-progress"):
+            yield Label("Machine translation", id="mt-progress-label")
+            yield ProgressBar(id="mt-progress-bar", show_eta=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#find", Input).display = False
+        self.query_one("#mt-progress").display = False
+        self._rebuild()
+        self.query_one(ParallelText).focus()
+        self.load_alignments(self._shown_translation_ids())
+        self.load_machine_translation()
+
+    # ------------------------------------------------------------------ state → view
+    def _translation(self, translation_id: str) -> Translation:
+        for t in self.entry.translations:
+            if t.id == translation_id:
+                return t
+        raise KeyError(translation_id)
+
+    def _shown_translation_ids(self) -> list[str]:
+        return [key[2:] for key in self.columns if key.startswith("t:")]
+
+    def _column_spec(self, key: str) -> ColumnSpec:
+        if key == SOURCE_KEY:
+            lang = self.document.language
+            return ColumnSpec(key, f"Source ({lang}) · {self.document.meta.kind}", "source", lang)
+        if key == MT_KEY:
+            return self._mt_spec()
+        t = self._translation(key[2:])
+        missing = t.id not in self.alignments
+        return ColumnSpec(
+            key,
+            f"{t.meta.label} ({t.language})",
+            "human" if t.meta.kind == "human" else "machine",
+            t.language,
+            "aligning…" if missing else "",
+        )
+
+    def _mt_spec(self) -> ColumnSpec:
+        rows = list(self.machine.values())
+        title = f"MT ({self.mt_target})"
+        warning = ""
+        if rows:
+            prov = rows[0].provenance
+            title = f"MT: {prov.engine} {' → '.join(prov.packages)} ({self.mt_target})"
+            if any(r.provenance.synthetic for r in rows):
+                warning = "SYNTHETIC TEST MODEL — NOT A TRANSLATION"
+            else:
+                hashes = {s.id: s.hash for s in self.document.sentences}
+                stale = sum(1 for sid, r in self.machine.items() if r.is_stale(hashes.get(sid, "")))
+                if stale:
+                    warning = f"{stale} stale"
+        elif not self.translating:
+            warning = "not translated yet: press t"
+        return ColumnSpec(MT_KEY, title, "machine", self.mt_target, warning)
+
+    def _rebuild(self) -> None:
+        """Rows from the shown translations' alignments, then a new view."""
+        doc = self.document
+        n = len(doc.sentences)
+        shown = [tid for tid in self._shown_translation_ids() if tid in self.alignments]
+        self._row_translations = shown
+        self.rows = build_rows(n, doc.gaps, [self.alignments[tid] for tid in shown])
+        self._low = low_rows(self.rows)
+        self._make_view()
+
+    def _make_view(self) -> None:
+        doc = self.document
+        sentences = doc.sentences
+        specs = tuple(self._column_spec(key) for key in self.columns)
+        translations = {tid: self._translation(tid) for tid in self._shown_translation_ids()}
+        position = {tid: k for k, tid in enumerate(self._row_translations)}
+        machine = self.machine
+        translating = self.translating
+
+        def cells(row: Row) -> tuple[Cell, ...]:
+            out: list[Cell] = []
+            for key in self.columns:
+                if key == SOURCE_KEY:
+                    out.append(Cell(" ".join(sentences[i].text for i in row.src)) if row.src else EMPTY)
+                elif key == MT_KEY:
+                    out.append(_mt_cell(row, sentences, machine, translating))
+                else:
+                    tid = key[2:]
+                    if tid not in position:
+                        out.append(EMPTY)
+                        continue
+                    tgt = row.tgt[position[tid]]
+                    ts = translations[tid].sentences
+                    out.append(Cell(" ".join(ts[j].text for j in tgt)) if tgt else EMPTY)
+            return tuple(out)
+
+        self.view = ParallelView(self.rows, specs, cells)
+
+    def watch_columns(self) -> None:
+        if not self.is_mounted:
+            return
+        missing = [tid for tid in self._shown_translation_ids() if tid not in self.alignments]
+        if missing:
+            self.load_alignments(missing)
+        self._rebuild()
+
+    def watch_alignments(self) -> None:
+        if self.is_mounted:
+            self._rebuild()
+
+    def watch_machine(self) -> None:
+        if self.is_mounted:
+            self._make_view()
+
+    def watch_translating(self, translating: bool) -> None:
+        if self.is_mounted:
+            self.query_one("#mt-progress").display = translating
+            self._make_view()
+
+    def watch_view(self) -> None:
+        if self.is_mounted:
+            self._update_provenance()
+
+    def watch_cursor(self) -> None:
+        if self.is_mounted:
+            self._update_provenance()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below 100 columns the provenance panel would squeeze the text: it hides (i still shows it)."""
+        self.set_class(event.size.width < 100 and self.show_provenance_auto, "-narrow")
+
+    def watch_show_provenance(self, show: bool) -> None:
+        self.set_class(not show, "-hide-provenance")
+
+    @on(ParallelText.CursorMoved, "#parallel")
+    def _cursor_moved(self, message: ParallelText.CursorMoved) -> None:
+        self.cursor = message.row
+
+    def _update_provenance(self) -> None:
+        panel = self.query_one(ProvenancePanel)
+        row = self.rows[self.cursor] if len(self.rows) else None
+        panel.show(self.document, row, self._provenance_translations(), self.machine, self.mt_target)
+
+    def _provenance_translations(self) -> list[tuple[Translation, int | None, Sequence[Bead]]]:
+        out: list[tuple[Translation, int | None, Sequence[Bead]]] = []
+        for tid in self._shown_translation_ids():
+            position = self._row_translations.index(tid) if tid in self._row_translations else None
+            out.append((self._translation(tid), position, self.alignments.get(tid, [])))
+        return out
+
+    # ------------------------------------------------------------------ workers
+    @work(thread=True, exclusive=True, exit_on_error=False, group="align", description="Aligning")
+    def load_alignments(self, translation_ids: list[str]) -> None:
+        """Align (or read the cached alignment of) the given translations, in a thread."""
+        result: dict[str, list[Bead]] = {}
+        with data.worker_store(self.reader_app.store) as store:
+            for tid in translation_ids:
+                result[tid] = data.load_alignment(store, self.document, self._translation(tid))
+        self.post_message(AlignmentsLoaded(self.document.id, result))
+
+    @on(AlignmentsLoaded)
+    def _alignments_loaded(self, message: AlignmentsLoaded) -> None:
+        self.alignments = {**self.alignments, **message.alignments}
+        if self._pending_row is not None:
+            text_id, sentence_id = self._pending_row
+            self._pending_row = None
+            self.go_to_sentence(text_id, sentence_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mt-load", description="Reading MT")
+    def load_machine_translation(self) -> None:
+        """Read the cached machine translation, in a thread."""
+        with data.worker_store(self.reader_app.store) as store:
+            rows = data.machine_translations(store, self.document, self.mt_target)
+        self.post_message(MachineTranslationLoaded(self.document.id, self.mt_target, rows))
+
+    @on(MachineTranslationLoaded)
+    def _machine_loaded(self, message: MachineTranslationLoaded) -> None:
+        self.machine = dict(message.rows)
+        if message.rows and MT_KEY not in self.columns:
+            self.columns = (*self.columns, MT_KEY)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="translate", description="Translating")
+    def translate_document(self) -> None:
+        """Machine-translate the sentences without an up-to-date translation, batch by batch."""
+        from sourcereader.core import translation as tr
+
+        worker = get_current_worker()
+        document, target = self.document, self.mt_target
+        translated = 0
+        try:
+            translator = self.reader_app.get_translator()
+            with data.worker_store(self.reader_app.store) as store:
+                if not isinstance(store, data.CachesMachineTranslations):
+                    raise tr.TranslationError("this build of sourcereader has no machine-translation cache")
+
+                def progress(done: int, total: int) -> None:
+                    nonlocal translated
+                    if worker.is_cancelled:
+                        raise _Cancelled
+                    if done > translated:
+                        # A batch was stored: show its rows now.
+                        translated = done
+                        rows = store.machine_translations(document.id, target)
+                        self.post_message(MachineTranslationLoaded(document.id, target, rows))
+                    self.post_message(TranslationProgressed(done, total))
+
+                run = tr.translate_document(document, target, translator, store, on_progress=progress)
+                rows = store.machine_translations(document.id, target)
+                self.post_message(MachineTranslationLoaded(document.id, target, rows))
+            self.post_message(TranslationFinished(document.id, run.translated))
+        except _Cancelled:
+            self.post_message(TranslationFinished(document.id, translated, cancelled=True))
+        except tr.ModelMissing as exc:
+            self.post_message(TranslationFinished(document.id, 0, missing_model=str(exc)))
+        except ImportError as exc:
+            self.post_message(TranslationFinished(document.id, 0, missing_model=_no_extra_message(exc)))
+        except tr.TranslationError as exc:
+            self.post_message(TranslationFinished(document.id, translated, error=str(exc)))
+
+    @on(TranslationProgressed)
+    def _translation_progressed(self, message: TranslationProgressed) -> None:
+        self.query_one("#mt-progress-bar", ProgressBar).update(total=message.total, progress=message.done)
+
+    @on(TranslationFinished)
+    def _translation_finished(self, message: TranslationFinished) -> None:
+        self.translating = False
+        if message.missing_model:
+            from sourcereader.tui.screens.no_model import NoModelScreen
+
+            self.app.push_screen(NoModelScreen(message.missing_model))
+        elif message.error:
+            self.notify(message.error, title="Machine translation failed", severity="error", markup=False)
+        elif message.cancelled:
+            self.notify(f"Stopped; {message.translated} sentences kept.", title="Machine translation")
+        else:
+            self.notify(f"{message.translated} sentences translated.", title="Machine translation")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An unexpected failure in a worker is reported, never a crash of the reader."""
+        if event.state.name == "ERROR" and event.worker.error is not None:
+            if event.worker.group == "translate":
+                self.translating = False
+            error = event.worker.error
+            self.notify(
+                f"{type(error).__name__}: {error}",
+                title=f"{event.worker.description} failed",
+                severity="error",
+                markup=False,
+            )
+
+    # ------------------------------------------------------------------ actions
+    def action_back(self) -> None:
+        """Back to the library."""
+        self.reader_app.show_library()
+
+    def action_toggle_provenance(self) -> None:
+        """Show or hide the provenance panel."""
+        if self.has_class("-narrow"):
+            # On a narrow terminal the first press shows the panel the width had hidden.
+            self.show_provenance_auto = False
+            self.remove_class("-narrow")
+            self.show_provenance = True
+            return
+        self.show_provenance = not self.show_provenance
+
+    def action_next_translation(self) -> None:
+        """Show the next translation in the first translation column (or add one)."""
+        ids = [t.id for t in self.entry.translations]
+        if not ids:
+            self.notify("This document has no translation in the library.", title="Translations")
+            return
+        shown = self._shown_translation_ids()
+        current = shown[0] if shown else None
+        nxt = ids[(ids.index(current) + 1) % len(ids)] if current in ids else ids[0]
+        keys = list(self.columns)
+        if current is None:
+            keys.insert(1 if SOURCE_KEY in keys else 0, f"t:{nxt}")
+        else:
+            keys[keys.index(f"t:{current}")] = f"t:{nxt}"
+            keys = list(dict.fromkeys(keys))
+        self.columns = tuple(keys)
+
+    def action_columns(self) -> None:
+        """Choose, order and hide columns."""
+        from sourcereader.tui.screens.columns import ColumnChoice, ColumnsDialog
+
+        choices = [ColumnChoice(SOURCE_KEY, f"Source ({self.document.language})")]
+        choices += [
+            ColumnChoice(f"t:{t.id}", f"{t.meta.label} ({t.language})") for t in self.entry.translations
+        ]
+        choices.append(ColumnChoice(MT_KEY, f"Machine translation ({self.mt_target})"))
+
+        def chosen(keys: tuple[str, ...] | None) -> None:
+            if keys:
+                self.columns = keys
+
+        self.app.push_screen(ColumnsDialog(choices, self.columns), chosen)
+
+    def action_translate(self) -> None:
+        """Machine-translate the document in the background; rows fill in as batches finish."""
+        if self.translating:
+            self.notify("Already translating; x stops.", title="Machine translation")
+            return
+        if MT_KEY not in self.columns:
+            self.columns = (*self.columns, MT_KEY)
+        self.translating = True
+        self.query_one("#mt-progress-bar", ProgressBar).update(total=None, progress=0)
+        self.translate_document()
+
+    def action_cancel_translation(self) -> None:
+        """Stop translating; finished batches are kept."""
+        if not self.translating:
+            return
+        self.workers.cancel_group(self, "translate")
+
+    def action_next_low(self) -> None:
+        """Jump to the next low-confidence row."""
+        self._jump(self._low, forward=True, empty="No low-confidence rows.")
+
+    def action_previous_low(self) -> None:
+        """Jump to the previous low-confidence row."""
+        self._jump(self._low, forward=False, empty="No low-confidence rows.")
+
+    def _jump(self, indices: list[int], *, forward: bool, empty: str) -> None:
+        target = next_index(indices, self.cursor, forward=forward)
+        if target is None:
+            self.notify(empty)
+            return
+        self.query_one(ParallelText).go_to(target)
+
+    # --- in-document search
+    def action_find(self) -> None:
+        """Open the find bar."""
+        find = self.query_one("#find", Input)
+        find.display = True
+        find.focus()
+
+    def _cell_texts(self, row: Row) -> list[str]:
+        view = self.view
+        if view is None or row.gap is not None:
+            return [row.gap.explanation] if row.gap is not None else []
+        return [c.text for c in view.cells(row)]
+
+    @on(Input.Changed, "#find")
+    def _find_changed(self, event: Input.Changed) -> None:
+        self.find_query = event.value
+        self._hits = find_rows(self.rows, self._cell_texts, event.value)
+        parallel = self.query_one(ParallelText)
+        parallel.highlight = event.value.strip()
+        if self._hits:
+            target = next_index(self._hits, self.cursor - 1)
+            if target is not None:
+                parallel.go_to(target)
+        self.query_one("#find", Input).border_subtitle = (
+            f"{len(self._hits)} rows" if event.value.strip() else ""
+        )
+
+    @on(Input.Submitted, "#find")
+    def _find_submitted(self) -> None:
+        self._close_find()
+
+    def _close_find(self) -> None:
+        find = self.query_one("#find", Input)
+        find.display = False
+        self.query_one(ParallelText).focus()
+
+    def on_key(self, event: object) -> None:
+        from textual.events import Key
+
+        if (
+            isinstance(event, Key)
+            and event.key == "escape"
+            and self.focused is self.query_one("#find", Input)
+        ):
+            event.stop()
+            event.prevent_default()
+            self._close_find()
+
+    def action_next_hit(self) -> None:
+        """Next row matching the search."""
+        self._jump(self._hits, forward=True, empty="No matches (/ to search).")
+
+    def action_previous_hit(self) -> None:
+        """Previous row matching the search."""
+        self._jump(self._hits, forward=False, empty="No matches (/ to search).")
+
+    # --- alignment corrections
+    def _correctable(self) -> tuple[str, Translation, list[Bead], int] | None:
+        """The translation corrections apply to (the first shown one) and the bead of the cursor row."""
+        if not self._row_translations:
+            self.notify("Show a translation first (w or c).", title="Alignment")
+            return None
+        tid = self._row_translations[0]
+        row = self.rows[self.cursor]
+        span = row.beads[0]
+        if row.gap is not None or not span:
+            self.notify("This row has no bead to correct.", title="Alignment")
+            return None
+        return tid, self._translation(tid), list(self.alignments[tid]), span.start
+
+    def _apply(self, name: str, change: str) -> None:
+        target = self._correctable()
+        if target is None:
+            return
+        tid, translation, beads, k = target
+        import sourcereader.core.alignment as al
+
+        try:
+            if change == "merge_next":
+                new = merge_next(beads, k)
+            elif change == "split":
+                b = beads[k]
+                src_cut, tgt_cut = reading.split_cut(len(b.src), len(b.tgt))
+                new = split_bead(beads, k, src_cut, tgt_cut)
+            elif change == "verify":
+                new = mark_verified(beads, k, not beads[k].verified)
+            elif change.startswith("src"):
+                new = move_src(beads, k, -1 if change.endswith("up") else 1)
+            else:
+                new = move_tgt(beads, k, -1 if change.endswith("up") else 1)
+        except (IndexError, ValueError) as exc:
+            self.notify(str(exc), title=f"Cannot {name}", severity="warning", markup=False)
+            return
+        al.check_cover(new, len(self.document.sentences), len(translation.sentences))
+        self._undo.append((tid, beads))
+        self._set_alignment(tid, new)
+
+    def _set_alignment(self, tid: str, beads: list[Bead]) -> None:
+        first_src = self.rows[self.cursor].src.start if len(self.rows) else 0
+        self.alignments = {**self.alignments, tid: beads}
+        self.save_corrections(tid, beads)
+        if first_src < len(self.document.sentences):
+            self.query_one(ParallelText).go_to(self.rows.row_of_source(first_src), center=False)
+
+    @work(thread=True, exit_on_error=False, group="save-alignment", description="Saving the alignment")
+    def save_corrections(self, tid: str, beads: list[Bead]) -> None:
+        """Persist a corrected alignment through the alignment module (its own store connection)."""
+        with data.worker_store(self.reader_app.store) as store:
+            data.save_alignment(store, self.document, self._translation(tid), beads)
+
+    def action_merge_next(self) -> None:
+        """Merge the cursor row's bead with the next bead."""
+        self._apply("merge", "merge_next")
+
+    def action_split(self) -> None:
+        """Split the cursor row's bead in two."""
+        self._apply("split", "split")
+
+    def action_verify(self) -> None:
+        """Mark the cursor row's bead verified (or release it)."""
+        self._apply("verify", "verify")
+
+    def action_move_source(self, direction: int) -> None:
+        """Move a source sentence of the cursor bead to the previous or next bead."""
+        self._apply("move", "src-up" if direction < 0 else "src-down")
+
+    def action_move_target(self, direction: int) -> None:
+        """Move a translated sentence of the cursor bead to the previous or next bead."""
+        self._apply("move", "tgt-up" if direction < 0 else "tgt-down")
+
+    def action_undo(self) -> None:
+        """Undo the last alignment correction."""
+        if not self._undo:
+            self.notify("Nothing to undo.", title="Alignment")
+            return
+        tid, beads = self._undo.pop()
+        self._set_alignment(tid, beads)
+
+    # --- other screens
+    def action_witnesses(self) -> None:
+        """The other records of this event, side by side with this one."""
+        self.reader_app.open_witnesses(self.document.id)
+
+    def go_to_sentence(self, text_id: str, sentence_id: str) -> None:
+        """Put the cursor on the row holding a sentence of the source or of a translation."""
+        from sourcereader.core.store.search import SOURCE_TEXT
+
+        parallel = self.query_one(ParallelText)
+        if text_id == SOURCE_TEXT:
+            index = self.document.sentence(sentence_id).index
+            parallel.go_to(self.rows.row_of_source(index))
+            return
+        if text_id not in self._row_translations:
+            # Show that translation first; the jump happens when its alignment is loaded.
+            self._pending_row = (text_id, sentence_id)
+            if f"t:{text_id}" not in self.columns:
+                keys = [k for k in self.columns if not k.startswith("t:")]
+                keys.insert(1 if SOURCE_KEY in keys else 0, f"t:{text_id}")
+                self.columns = tuple(keys)
+            return
+        index = self._translation(text_id).sentence(sentence_id).index
+        parallel.go_to(self.rows.row_of_target(self._row_translations.index(text_id), index))
+
+
+def _mt_cell(
+    row: Row, sentences: Sequence[object], machine: Mapping[str, StoredMachineSentence], translating: bool
+) -> Cell:
+    from sourcereader.core.documents import Sentence
+
+    if not row.src:
+        return EMPTY
+    texts: list[str] = []
+    state = "text"
+    missing = False
+    for i in row.src:
+        sentence = sentences[i]
+        assert isinstance(sentence, Sentence)
+        stored = machine.get(sentence.id)
+        if stored is None:
+            missing = True
+            continue
+        texts.append(stored.text)
+        if stored.provenance.synthetic:
+            state = "synthetic"
+        elif stored.is_stale(sentence.hash) and state == "text":
+            state = "stale"
+    if not texts:
+        return Cell("", "pending") if translating and missing else EMPTY
+    return Cell(" ".join(texts), state)  # type: ignore[arg-type]
+
+
+def _no_extra_message(exc: ImportError) -> str:
+    return (
+        f"Machine translation needs the optional packages of sourcereader's 'translate' extra "
+        f"(missing: {exc.name or exc}).\n"
+        "Install them with:\n"
+        "  pip install 'sourcereader[translate]'   (install torch==2.13.0 first; see the README)\n"
+        "Then install a model with `sourcereader models install SOURCE TARGET`."
+    )

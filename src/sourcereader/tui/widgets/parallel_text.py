@@ -1,0 +1,449 @@
+"""The parallel text: rows of aligned sentences in columns, drawn with Textual's Line API.
+
+Only what is visible is rendered. A row's wrapped lines are rendered once per width and kept in
+an LRU cache; nothing is done for rows off screen, so a document of 100,000 sentences costs
+what a screenful does.
+
+Scrolling is by row: ``scroll_y`` is the index of the top row, never a line inside one, so the
+columns of a row always start on the same line and cannot drift apart. The virtual height is
+the number of rows plus one screen, and the last scroll position is the one that shows the
+last row at the bottom.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import var
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
+
+from sourcereader.core.sanitize import for_terminal
+from sourcereader.tui.bindings import bindings_for
+from sourcereader.tui.view import Cell, ParallelView
+
+GUTTER = 3
+"""Cells left of the first column: a mark (low confidence, verified), an extra mark, a space."""
+SEPARATOR = " │ "
+
+
+def column_widths(total: int, n: int) -> list[int]:
+    """Widths of ``n`` columns sharing ``total`` cells after the gutter and separators."""
+    if n <= 0:
+        return []
+    free = max(n, total - GUTTER - len(SEPARATOR) * (n - 1))
+    base = free // n
+    widths = [base] * n
+    widths[-1] += free - base * n
+    return widths
+
+
+def display_text(text: str) -> str:
+    """A sentence as shown: control characters made visible, runs of whitespace (hard wraps) collapsed."""
+    return " ".join(for_terminal(text).split())
+
+
+def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Case-insensitive occurrences of ``query`` in ``text``."""
+    needle = query.casefold()
+    if not needle:
+        return []
+    folded = text.casefold()
+    # casefold can change lengths (ß → ss); highlight only where the mapping is one to one.
+    if len(folded) != len(text):
+        return []
+    spans = []
+    start = folded.find(needle)
+    while start >= 0:
+        spans.append((start, start + len(needle)))
+        start = folded.find(needle, start + len(needle))
+    return spans
+
+
+class ParallelText(ScrollView, can_focus=True):
+    """Aligned rows in columns; one row is the cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("text"))
+
+    COMPONENT_CLASSES = {
+        "parallel-text--cursor",
+        "parallel-text--gap",
+        "parallel-text--gap-kind",
+        "parallel-text--low",
+        "parallel-text--verified",
+        "parallel-text--mark",
+        "parallel-text--separator",
+        "parallel-text--hit",
+        "parallel-text--pending",
+        "parallel-text--stale",
+        "parallel-text--synthetic",
+    }
+
+    view: var[ParallelView | None] = var(None, always_update=True)
+    """What to draw; replaced whole by the screen."""
+    cursor: var[int] = var(0)
+    """Index of the current row."""
+    highlight: var[str] = var("")
+    """Text highlighted wherever it occurs (the in-document search)."""
+
+    @dataclass
+    class CursorMoved(Message):
+        """The current row changed."""
+
+        parallel_text: ParallelText
+        row: int
+
+        @property
+        def control(self) -> ParallelText:
+            """The widget that sent the message."""
+            return self.parallel_text
+
+        def can_replace(self, message: Message) -> bool:
+            # Holding j down sends one of these per key: only the latest matters.
+            return (
+                isinstance(message, ParallelText.CursorMoved) and message.parallel_text is self.parallel_text
+            )
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._lines: LRUCache[int, list[Strip]] = LRUCache(4096)
+        self._cache_key: tuple[object, ...] = ()
+        self._layout: list[tuple[int, int]] = []
+        self._layout_key: tuple[object, ...] = ()
+        self._max_top = 0
+
+    # ------------------------------------------------------------------ state
+    def watch_view(self) -> None:
+        self._invalidate()
+        count = len(self.view) if self.view is not None else 0
+        if self.cursor >= count:
+            self.set_reactive(ParallelText.cursor, max(0, count - 1))
+        self._update_virtual_size()
+        self.refresh()
+
+    def watch_highlight(self) -> None:
+        self._invalidate()
+        self.refresh()
+
+    def validate_cursor(self, cursor: int) -> int:
+        count = len(self.view) if self.view is not None else 0
+        return max(0, min(cursor, count - 1)) if count else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.CursorMoved(self, new))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # Theme changes change component styles: cached strips carry the old colours.
+        self._invalidate()
+
+    def on_resize(self) -> None:
+        self._update_virtual_size()
+
+    @property
+    def top(self) -> int:
+        """The row at the top of the view."""
+        return int(self.scroll_y)
+
+    def _invalidate(self) -> None:
+        self._lines.clear()
+        self._layout_key = ()
+
+    def _content_width(self) -> int:
+        return max(10, self.scrollable_content_region.width)
+
+    def _update_virtual_size(self) -> None:
+        view = self.view
+        if view is None or not len(view):
+            self._max_top = 0
+            self.virtual_size = Size(self._content_width(), 0)
+            return
+        height = max(1, self.scrollable_content_region.height)
+        used = 0
+        k = len(view) - 1
+        while k >= 0:
+            h = self._row_height(k)
+            if used + h > height:
+                break
+            used += h
+            k -= 1
+        self._max_top = min(len(view) - 1, k + 1)
+        self.virtual_size = Size(self._content_width(), self._max_top + height)
+
+    # ------------------------------------------------------------------ geometry
+    def _row_height(self, k: int) -> int:
+        return len(self._row_strips(k))
+
+    def _rows_fully_visible(self, top: int) -> int:
+        """How many rows from ``top`` fit on screen in full (at least 1)."""
+        assert self.view is not None
+        height = self.scrollable_content_region.height
+        used = 0
+        k = top
+        while k < len(self.view):
+            used += self._row_height(k)
+            if used > height:
+                break
+            k += 1
+        return max(1, k - top)
+
+    def _scroll_to_cursor(self) -> None:
+        if self.view is None or not len(self.view):
+            return
+        cursor, top = self.cursor, self.top
+        height = max(1, self.scrollable_content_region.height)
+        if cursor < top:
+            new_top = cursor
+        else:
+            used = 0
+            k = cursor
+            # The top that shows the cursor row last on screen, if the current top does not show it.
+            while k >= top:
+                used += self._row_height(k)
+                if used > height:
+                    break
+                k -= 1
+            new_top = top if k < top else min(k + 1, cursor)
+        if new_top != top:
+            self.scroll_to(y=new_top, animate=False, immediate=True)
+
+    def row_at(self, y: int) -> int | None:
+        """The row drawn at line ``y`` of the widget, if any."""
+        layout = self._visible_layout()
+        if 0 <= y < len(layout):
+            return layout[y][0]
+        return None
+
+    def visible_rows(self) -> range:
+        """Rows with at least one line on screen."""
+        layout = self._visible_layout()
+        if not layout:
+            return range(0)
+        return range(layout[0][0], layout[-1][0] + 1)
+
+    def _visible_layout(self) -> list[tuple[int, int]]:
+        view = self.view
+        height = self.scrollable_content_region.height
+        key = (view.version if view else None, self.top, height, self._content_width(), self.highlight)
+        if key == self._layout_key:
+            return self._layout
+        layout: list[tuple[int, int]] = []
+        if view is not None:
+            k = self.top
+            while len(layout) < height and k < len(view):
+                for line in range(self._row_height(k)):
+                    layout.append((k, line))
+                k += 1
+        self._layout = layout[:height]
+        self._layout_key = key
+        return self._layout
+
+    # ------------------------------------------------------------------ rendering
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"parallel-text--{name}")
+
+    def _wrap(self, text: Text, width: int) -> list[Strip]:
+        console = self.app.console
+        lines = text.wrap(console, width, justify="left", overflow="fold", no_wrap=False)
+        return [Strip(list(line.render(console, end=""))).adjust_cell_length(width) for line in lines]
+
+    def _cell_text(self, cell: Cell, column_warning: bool) -> Text:
+        if cell.state == "pending":
+            return Text("…", style=self._style("pending"))
+        shown = display_text(cell.text)
+        style = Style()
+        if cell.state == "stale":
+            style = self._style("stale")
+        elif cell.state == "synthetic" or column_warning:
+            style = self._style("synthetic")
+        text = Text(shown, style=style)
+        if cell.state == "stale":
+            text = Text.assemble(Text("(stale) ", style=self._style("stale")), text)
+        for start, end in highlight_spans(text.plain, self.highlight):
+            text.stylize(self._style("hit"), start, end)
+        return text
+
+    def _row_strips(self, k: int) -> list[Strip]:
+        key = (self.view.version if self.view else None, self._content_width(), self.highlight)
+        if key != self._cache_key:
+            self._lines.clear()
+            self._cache_key = key
+        cached = self._lines.get(k)
+        if cached is not None:
+            return cached
+        strips = self._render_row(k)
+        self._lines[k] = strips
+        return strips
+
+    def _render_row(self, k: int) -> list[Strip]:
+        view = self.view
+        assert view is not None
+        width = self._content_width()
+        row = view.rows[k]
+        mark_style = self._style("mark")
+        if row.gap is not None:
+            gap_style = self._style("gap")
+            text = Text.assemble(
+                Text(f"{row.gap.kind.upper()} ", style=self._style("gap-kind")),
+                Text(display_text(row.gap.explanation) or "(no explanation given)", style=gap_style),
+            )
+            body = self._wrap(text, width - GUTTER)
+            gutter = Strip([Segment("┆  ", gap_style)])
+            lines = [Strip.join([gutter, line]) for line in body]
+            return [*lines, Strip.blank(width)]
+        cells = view.cells(row)
+        widths = column_widths(width, len(view.columns))
+        columns = [
+            self._wrap(self._cell_text(cell, bool(spec.warning)), w)
+            if cell.text or cell.state == "pending"
+            else []
+            for cell, spec, w in zip(cells, view.columns, widths, strict=True)
+        ]
+        height = max([1, *(len(c) for c in columns)])
+        if row.is_low(view.low_threshold):
+            first_mark = Segment("?", self._style("low"))
+        elif row.verified:
+            first_mark = Segment("✓", self._style("verified"))
+        else:
+            first_mark = Segment(" ")
+        extra = view.marks.get(k, " ")[:1] or " "
+        separator = Segment(SEPARATOR, self._style("separator"))
+        out: list[Strip] = []
+        for line in range(height):
+            parts: list[Strip] = [
+                Strip([first_mark, Segment(extra, mark_style), Segment(" ")])
+                if line == 0
+                else Strip.blank(GUTTER)
+            ]
+            for n, (column, w) in enumerate(zip(columns, widths, strict=True)):
+                if n:
+                    parts.append(Strip([separator]))
+                parts.append(column[line] if line < len(column) else Strip.blank(w))
+            out.append(Strip.join(parts))
+        out.append(Strip.blank(width))
+        return out
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y`` of the widget (the Line API)."""
+        base = self.rich_style
+        width = self.scrollable_content_region.width
+        layout = self._visible_layout()
+        if y >= len(layout):
+            return Strip.blank(width, base)
+        k, line = layout[y]
+        strips = self._row_strips(k)
+        strip = strips[line] if line < len(strips) else Strip.blank(width)
+        if k == self.cursor and line < len(strips) - 1:
+            strip = strip.apply_style(self._style("cursor"))
+        return strip.apply_style(base).crop_extend(0, width, base)
+
+    # ------------------------------------------------------------------ actions
+    def action_cursor_down(self) -> None:
+        """Next row."""
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        """Previous row."""
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        """First row."""
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        """Last row."""
+        if self.view is not None:
+            self.cursor = len(self.view) - 1
+
+    def _page(self, fraction: float, direction: int) -> None:
+        if self.view is None or not len(self.view):
+            return
+        step = max(1, int(self._rows_fully_visible(self.top) * fraction))
+        top = max(0, min(self.top + direction * step, self._max_top))
+        self.scroll_to(y=top, animate=False, immediate=True)
+        self.cursor = self.cursor + direction * step
+
+    def action_page_down(self) -> None:
+        """One screen down."""
+        self._page(1.0, 1)
+
+    def action_page_up(self) -> None:
+        """One screen up."""
+        self._page(1.0, -1)
+
+    def action_half_down(self) -> None:
+        """Half a screen down."""
+        self._page(0.5, 1)
+
+    def action_half_up(self) -> None:
+        """Half a screen up."""
+        self._page(0.5, -1)
+
+    def go_to(self, row: int, *, center: bool = True) -> None:
+        """Make ``row`` the cursor, placing it a few rows below the top when it was off screen."""
+        if self.view is None:
+            return
+        row = self.validate_cursor(row)
+        if center and row not in self.visible_rows():
+            self.scroll_to(y=max(0, min(row - 2, self._max_top)), animate=False, immediate=True)
+        self.cursor = row
+
+    def on_click(self, event: events.Click) -> None:
+        """Clicking a row makes it the cursor."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = self.row_at(offset.y)
+        if row is not None:
+            self.focus()
+            self.cursor = row
+
+
+class ColumnHeader(Widget):
+    """One line naming each column of a :class:`ParallelText`, with the same geometry."""
+
+    COMPONENT_CLASSES = {"column-header--title", "column-header--warning"}
+
+    view: var[ParallelView | None] = var(None, always_update=True)
+    """The view whose columns are named."""
+
+    def watch_view(self) -> None:
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        """The header line (the Line API)."""
+        base = self.rich_style
+        width = self.size.width
+        view = self.view
+        if y or view is None:
+            return Strip.blank(width, base)
+        # The parallel text always shows its one-cell scrollbar: leave the same cell free here.
+        widths = column_widths(max(10, width - 1), len(view.columns))
+        parts = [Strip.blank(GUTTER)]
+        title_style = self.get_component_rich_style("column-header--title")
+        warn_style = self.get_component_rich_style("column-header--warning")
+        for n, (spec, w) in enumerate(zip(view.columns, widths, strict=True)):
+            if n:
+                parts.append(Strip([Segment(SEPARATOR)]))
+            text = Text(display_text(spec.title), style=title_style)
+            if spec.warning:
+                text.append(f"  {display_text(spec.warning)}", style=warn_style)
+            text.truncate(w, overflow="ellipsis")
+            parts.append(Strip(list(text.render(self.app.console, end=""))).adjust_cell_length(w))
+        return Strip.join(parts).apply_style(base).crop_extend(0, width, base)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """Always one line."""
+        return 1

@@ -1,0 +1,127 @@
+"""The provenance panel: where the document comes from, and where the current row's sentences come from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from sourcereader.core.alignment import Bead
+from sourcereader.core.documents import Document, Translation
+from sourcereader.core.reading import Row
+from sourcereader.tui.widgets.parallel_text import display_text
+
+if TYPE_CHECKING:
+    from sourcereader.core.store.translations import StoredMachineSentence
+
+
+def _field(text: Text, name: str, value: str) -> None:
+    if not value:
+        return
+    text.append(f"{name}\n", style="bold")
+    text.append(f"{display_text(value)}\n\n")
+
+
+def provenance_text(
+    document: Document,
+    row: Row | None,
+    translations: Sequence[tuple[Translation, int | None, Sequence[Bead]]],
+    machine: Mapping[str, StoredMachineSentence],
+    mt_target: str,
+) -> Text:
+    """The panel's content as literal text (nothing in a document is ever read as markup)."""
+    meta = document.meta
+    text = Text()
+    text.append("This row\n", style="bold underline")
+    if row is None:
+        text.append("—\n\n")
+    elif row.gap is not None:
+        text.append(f"{row.gap.kind} {row.gap.id}: ", style="bold")
+        text.append(f"{display_text(row.gap.explanation) or '(no explanation)'}\n\n")
+    else:
+        sentences = document.sentences
+        ids = [sentences[i].id for i in row.src]
+        text.append("source ", style="bold")
+        text.append(f"{_span(ids) or '—'}\n")
+        for translation, position, beads in translations:
+            text.append(f"{display_text(translation.meta.label)} ", style="bold")
+            if position is None:
+                text.append("aligning…\n")
+                continue
+            tids = [translation.sentences[j].id for j in row.tgt[position]]
+            text.append(f"{_span(tids) or 'not translated here'}\n")
+            span = row.beads[position]
+            if span:
+                conf = min(beads[k].confidence for k in span)
+                verified = all(beads[k].verified for k in span)
+                text.append(f"  bead {span.start + 1}{'–' + str(span.stop) if len(span) > 1 else ''}, ")
+                text.append("verified\n" if verified else f"confidence {conf:.2f}\n")
+            if translation.meta.translator:
+                text.append(f"  translator: {display_text(translation.meta.translator)}\n")
+            if translation.meta.engine:
+                text.append(f"  engine: {display_text(translation.meta.engine)} {translation.meta.model}\n")
+        stored = [machine[sentences[i].id] for i in row.src if sentences[i].id in machine]
+        if stored:
+            prov = stored[0].provenance
+            text.append(f"MT ({mt_target}) ", style="bold")
+            text.append(f"{prov.engine} {', '.join(prov.packages)} {', '.join(prov.package_versions)}\n")
+            text.append(f"  translated {prov.translated_at}\n")
+            if prov.pivot:
+                text.append(f"  through {prov.pivot}\n")
+            if any(s.provenance.synthetic for s in stored):
+                text.append("  synthetic test model: not a translation\n", style="bold reverse")
+            stale = [sentences[i].id for i in row.src if sentences[i].id in machine
+                     and machine[sentences[i].id].is_stale(sentences[i].hash)]  # fmt: skip
+            text.append(f"  stale: {', '.join(stale)} (source changed)\n" if stale else "  up to date\n")
+        text.append("\n")
+    text.append("Document\n", style="bold underline")
+    _field(text, "Title", meta.title)
+    _field(text, "Id", meta.id)
+    _field(text, "Date · language · kind", f"{meta.date} · {meta.language} · {meta.kind}")
+    _field(text, "Status", meta.status.upper() if meta.status == "partial" else meta.status)
+    _field(text, "Archival reference", meta.archival_reference)
+    _field(text, "Original publication", meta.original_publication)
+    _field(text, "Copy source", meta.copy_source)
+    _field(text, "License", meta.license)
+    _field(text, "Event", meta.event)
+    _field(text, "Participants", ", ".join(meta.participants))
+    _field(text, "Notes", meta.notes)
+    for translation, _position, _beads in translations:
+        tm = translation.meta
+        _field(
+            text,
+            f"Translation {tm.id}",
+            f"{tm.label}. {tm.source} Covers: {tm.covers}. License: {tm.license}",
+        )
+    return text
+
+
+def _span(ids: Sequence[str]) -> str:
+    if len(ids) <= 1:
+        return "".join(ids)
+    return f"{ids[0]}–{ids[-1]}"
+
+
+class ProvenancePanel(VerticalScroll, can_focus=False):
+    """A scrolling side panel with the provenance of the document and of the current row."""
+
+    def compose(self) -> ComposeResult:
+        """One static holding the text."""
+        yield Static(id="provenance-text")
+
+    def show(
+        self,
+        document: Document,
+        row: Row | None,
+        translations: Sequence[tuple[Translation, int | None, Sequence[Bead]]],
+        machine: Mapping[str, StoredMachineSentence],
+        mt_target: str,
+    ) -> None:
+        """Show the provenance of ``row`` of ``document``."""
+        self.query_one("#provenance-text", Static).update(
+            provenance_text(document, row, translations, machine, mt_target)
+        )

@@ -1,0 +1,144 @@
+"""Helpers shared by the TUI tests: a file-backed store, fake translators, a user library."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from sourcereader import locations
+from sourcereader.core import translation as tr
+from sourcereader.core.alignment import Bead
+from sourcereader.core.documents import Document, Library, Translation, format_header, text_hash
+from sourcereader.core.reading import one_to_one
+from sourcereader.core.store import Store
+from sourcereader.core.store.translations import MachineTranslationMixin
+from sourcereader.tui.app import SourceReaderApp, make_app
+
+SOVIET = "1940-11-12-soviet-record-hitler-molotov"
+GERMAN = "1940-11-12-german-record-hitler-molotov"
+HSE = "hse-answer-en"
+
+
+class ReaderStore(Store, MachineTranslationMixin):
+    """The Store with the machine-translation table (harmless once Store includes the mixin)."""
+
+
+def open_store(tmp_path: Path) -> ReaderStore:
+    """A store in a file: workers open their own connections to it."""
+    store = ReaderStore.open(tmp_path / "test.db")
+    assert isinstance(store, ReaderStore)
+    return store
+
+
+class FakeTranslator:
+    """Translates ru → en by tagging each sentence; ``synthetic`` marks it as a test model's output."""
+
+    def __init__(self, *, synthetic: bool = False, pairs: set[tuple[str, str]] | None = None) -> None:
+        self.synthetic = synthetic
+        self.pairs = {("ru", "en"), ("de", "en"), ("en", "ru")} if pairs is None else pairs
+        self.calls = 0
+
+    def language_pairs(self) -> set[tuple[str, str]]:
+        return self.pairs
+
+    def translate(
+        self,
+        sentences: Sequence[str],
+        *,
+        source: str,
+        target: str,
+        on_progress: tr.ProgressCallback | None = None,
+    ) -> list[tr.MachineSentence]:
+        if (source, target) not in self.pairs:
+            raise tr.ModelMissing(source, target)
+        self.calls += 1
+        out = []
+        for s in sentences:
+            prov = tr.Provenance(
+                engine="argos",
+                packages=(f"translate-{source}_{target}",),
+                package_versions=("1.0",),
+                model_hashes=("0" * 16,),
+                source_hash=text_hash(s),
+                translated_at="2026-01-01T00:00:00+00:00",
+                source=source,
+                target=target,
+                synthetic=self.synthetic,
+            )
+            text = f"EN({len(s.split())} words)"
+            if self.synthetic:
+                text = f"{tr.SYNTHETIC_LABEL} {text}"
+            out.append(tr.MachineSentence(text, prov))
+        if on_progress is not None:
+            on_progress(len(sentences), len(sentences))
+        return out
+
+
+INJECTED_BODY = (
+    "Markup must show as typed: [bold]x[/bold] and [link=http://e]y[/link].\n\n"
+    "An escape sequence must not colour anything: \x1b[31mred\x1b[0m stays plain.\n\n"
+    "[[GAP — a [bold]gap[/bold] explanation with \x1b]0;title\x07 in it]]\n\n"
+    "Last sentence."
+)
+
+
+def write_user_document(doc_id: str = "injected", body: str = INJECTED_BODY, *, title: str = "") -> Path:
+    """A document in the user library (the isolated SOURCEREADER_HOME)."""
+    header = {
+        "id": doc_id,
+        "title": title or "Hostile [bold]title[/bold] \x1b[7m",
+        "language": "en",
+        "date": "2020-01-01",
+        "kind": "test document",
+        "status": "complete",
+        "original_publication": "",
+        "archival_reference": "",
+        "copy_source": "tests",
+        "license": "CC0",
+        "notes": "",
+    }
+    folder = locations.user_library_dir() / "sources"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{doc_id}.txt"
+    path.write_text(format_header(header) + body + "\n", encoding="utf-8")
+    return path
+
+
+def app_for(
+    tmp_path: Path,
+    *,
+    document_id: str | None = None,
+    translator: tr.Translator | None = None,
+) -> SourceReaderApp:
+    """The app over the bundled + user library with a file store."""
+    store = open_store(tmp_path)
+    library = Library.default(cache=store)
+    return make_app(
+        library, store, translator if translator is not None else FakeTranslator(), document_id=document_id
+    )
+
+
+def reference_alignment(n_src: int, n_tgt: int, *, start: int = 18) -> list[Bead]:
+    """The HSE answer's four sentences on source sentences 18–21 of the Soviet record (checked by hand);
+    one bead left unsure and one verified, so both marks show."""
+    beads = [Bead((i,), (), 1.0) for i in range(start)]
+    confidences = [0.9, 0.3, 0.8, 1.0]
+    for k in range(n_tgt):
+        beads.append(Bead((start + k,), (k,), confidences[k % 4], k == 3))
+    beads += [Bead((i,), (), 1.0) for i in range(start + n_tgt, n_src)]
+    return beads
+
+
+def fixed_alignments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replace the aligner by :func:`reference_alignment` (snapshots test the TUI, not the aligner)."""
+    from sourcereader.tui import data
+
+    def load(store: Store, document: Document, translation: Translation) -> list[Bead]:
+        n, m = len(document.sentences), len(translation.sentences)
+        if document.id == SOVIET and m == 4:
+            return reference_alignment(n, m)
+        return one_to_one(n, m)
+
+    monkeypatch.setattr(data, "load_alignment", load)
