@@ -17,10 +17,8 @@ from sourcereader.cli.common import UserError, get_document, open_library, open_
 
 if TYPE_CHECKING:
     from sourcereader.cli.common import SubParsers
-    from sourcereader.core.alignment import Bead
     from sourcereader.core.annotations import Anchor, Annotation
     from sourcereader.core.documents import Document, Library, Translation
-    from sourcereader.core.store import Store
 
 _SPAN_RE = re.compile(r"^\s*(\d+)\s*:\s*(\d+)\s*$")
 
@@ -176,24 +174,6 @@ def read_note(value: str | None) -> str | None:
     return text
 
 
-def load_beads(store: Store, document: Document, translation: Translation) -> list[Bead]:
-    """The alignment of a document with a translation: the cached one (with the user's corrections)
-    when ``sourcereader.core.alignment`` offers it, else a fresh automatic alignment."""
-    from sourcereader.core import alignment
-
-    cached = getattr(alignment, "document_alignment", None)
-    if cached is not None:
-        return list(cached(store, document, translation).beads)
-    return alignment.align(
-        [s.text for s in document.sentences],
-        [s.text for s in translation.sentences],
-        src_lang=document.language,
-        tgt_lang=translation.language,
-        src_breaks=document.paragraph_breaks(),
-        tgt_breaks=translation.paragraph_breaks(),
-    )
-
-
 def _anchor(
     library: Library,
     document: Document,
@@ -244,7 +224,7 @@ def _line(annotation: Annotation) -> str:
 def run_annotate(args: argparse.Namespace) -> int:
     """``sourcereader annotate``."""
     from sourcereader.core.annotations import AnnotationDraft, check_draft, infer_kind, to_json
-    from sourcereader.core.export import bead_sentences
+    from sourcereader.core.export import bead_sentences, load_beads
 
     note = read_note(args.note)
     compared = tuple(c.strip() for c in (args.compare or "").split(",") if c.strip())

@@ -1,0 +1,190 @@
+"""``sourcereader export`` (Markdown or W3C JSON-LD) and ``sourcereader import-annotations``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sourcereader.cli.common import UserError, get_document, open_library, open_store
+
+if TYPE_CHECKING:
+    from sourcereader.cli.common import SubParsers
+    from sourcereader.core.export import ExportFilter, ExportOptions
+
+
+def register(sub: SubParsers) -> None:
+    """Add ``export`` and ``import-annotations``."""
+    from sourcereader.core.annotations import KINDS
+
+    p = sub.add_parser(
+        "export",
+        help="export annotated excerpts as Markdown (or W3C Web Annotation JSON-LD)",
+        description=(
+            "Export annotations, grouped by document in document order: the original sentences with "
+            "the annotated span emphasised, the aligned translations, the note, the tags and a citation "
+            "line. Written to standard output unless -o is given (an existing file needs --force)."
+        ),
+    )
+    p.add_argument("--doc", action="append", default=[], metavar="ID", help="only this document (repeatable)")
+    p.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="T",
+        help="only annotations with this tag (repeatable: any of them)",
+    )
+    p.add_argument("--kind", choices=KINDS, help="only this kind")
+    p.add_argument(
+        "--since", metavar="DATE", help="only annotations created or changed since DATE (YYYY-MM-DD)"
+    )
+    p.add_argument("--context", type=int, default=0, metavar="N", help="N sentences of context around each")
+    p.add_argument(
+        "--translations",
+        default="human,machine",
+        metavar="KINDS",
+        help="which translations to quote: human, machine, human,machine (default) or none",
+    )
+    p.add_argument(
+        "--tags-as", choices=("hashtags", "list"), default="list", help="tags as #hashtags or a list"
+    )
+    p.add_argument("--format", choices=("markdown", "w3c"), default="markdown", help="output format")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.set_defaults(func=run_export)
+
+    p = sub.add_parser(
+        "import-annotations",
+        help="import annotations from a W3C Web Annotation JSON-LD file",
+        description=(
+            "Read annotations exported with `sourcereader export --format w3c` (or another tool's "
+            "W3C annotations on sourcereader documents). Annotations already present (same id) are "
+            "skipped; the rest are saved in one transaction, then re-anchored on the local texts."
+        ),
+    )
+    p.add_argument("file", metavar="FILE", help="the JSON-LD file (- for standard input)")
+    p.set_defaults(func=run_import_annotations)
+
+
+def parse_since(value: str | None) -> str | None:
+    """A ``--since`` value checked as an ISO date or date-time."""
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            dt.date.fromisoformat(value)
+        else:
+            dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise UserError(f"--since must be a date like 2026-01-31 (got {value!r})") from None
+    return value
+
+
+def parse_translation_kinds(value: str) -> tuple[str, ...]:
+    """``human,machine`` → ``("human", "machine")``; ``none`` → ``()``."""
+    kinds = tuple(k.strip() for k in value.split(",") if k.strip())
+    if kinds == ("none",):
+        return ()
+    bad = [k for k in kinds if k not in ("human", "machine")]
+    if bad or not kinds:
+        raise UserError(f"--translations takes human, machine, human,machine or none (got {value!r})")
+    return kinds
+
+
+def build_export(where: ExportFilter, options: ExportOptions, fmt: str) -> tuple[str, int]:
+    """The export text and how many annotations it holds (shared with nothing else: the TUI's
+    dialog calls the same core functions)."""
+    from sourcereader.core.annotations import ensure_anchored
+    from sourcereader.core.export import export_texts, render, select
+
+    store = open_store()
+    library = open_library(store)
+    for document_id in where.documents:
+        get_document(library, document_id)
+    for document_id in store.annotation_counts():
+        if document_id in library and (not where.documents or document_id in where.documents):
+            ensure_anchored(store, library, document_id)
+    annotations = select(store, where)
+    texts = export_texts(store, library, annotations, options.translations)
+    return render(annotations, texts, options, fmt), len(annotations)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """``sourcereader export``."""
+    from sourcereader.core.export import ExportFilter, ExportOptions, write_atomic
+
+    if args.context < 0:
+        raise UserError("--context must be 0 or more")
+    where = ExportFilter(
+        documents=tuple(args.doc), tags=tuple(args.tag), kind=args.kind, since=parse_since(args.since)
+    )
+    options = ExportOptions(
+        context=args.context,
+        translations=parse_translation_kinds(args.translations),
+        tags_as=args.tags_as,
+        generated=dt.date.today().isoformat(),
+    )
+    target = Path(args.output) if args.output else None
+    if target is not None:
+        if target.is_dir():
+            raise UserError(f"{target} is a directory; give a file name")
+        if target.exists() and not args.force:
+            raise UserError(f"{target} exists; use --force to overwrite it")
+        if not target.parent.is_dir():
+            raise UserError(f"{target.parent} does not exist")
+    text, count = build_export(where, options, args.format)
+    if target is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_atomic(target, text, force=args.force)
+    except FileExistsError:
+        raise UserError(f"{target} exists; use --force to overwrite it") from None
+    except OSError as exc:
+        raise UserError(f"cannot write {target}: {exc.strerror}") from None
+    print(f"wrote {count} annotation{'s' if count != 1 else ''} to {target}", file=sys.stderr)
+    return 0
+
+
+def run_import_annotations(args: argparse.Namespace) -> int:
+    """``sourcereader import-annotations``."""
+    import json
+
+    from sourcereader.cli.common import read_input_text
+    from sourcereader.core.annotations import AnnotationError, ensure_anchored
+    from sourcereader.core.export import from_w3c
+    from sourcereader.core.sanitize import one_line
+
+    text = read_input_text(args.file)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{args.file}: not JSON ({exc.msg}, line {exc.lineno})") from None
+    try:
+        drafts = from_w3c(data)
+    except AnnotationError as exc:
+        raise UserError(f"{args.file}: {exc}") from None
+    store = open_store()
+    library = open_library(store)
+    new = [d for d in drafts if d.uuid is None or store.annotation_by_uuid(d.uuid) is None]
+    unknown = sorted({d.anchor.document_id for d in new if d.anchor.document_id not in library})
+    for document_id in unknown:
+        print(
+            f"sourcereader: warning: {one_line(document_id)} is not in the library; its annotations are "
+            "kept and will be placed when it is imported",
+            file=sys.stderr,
+        )
+    try:
+        store.add_annotations(new)
+    except AnnotationError as exc:
+        raise UserError(f"{args.file}: {exc}") from None
+    for document_id in sorted({d.anchor.document_id for d in new} - set(unknown)):
+        ensure_anchored(store, library, document_id)
+    skipped = len(drafts) - len(new)
+    print(
+        f"imported {len(new)} annotation{'s' if len(new) != 1 else ''}"
+        + (f" ({skipped} already present)" if skipped else "")
+    )
+    return 0
