@@ -169,6 +169,21 @@ def test_index_unreachable_fails_fast_with_guidance(
     assert "sourcereader models install FILE.argosmodel" in str(info.value)
 
 
+def test_install_from_index_downloads_and_installs(
+    argos_home: Path, built: BuiltPackages, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from argostranslate import package
+
+    index = [{"from_code": "ru", "to_code": "en", "package_version": "0.1", "links": ["https://x.invalid/p"]}]
+    monkeypatch.setattr(tr, "_fetch_index", lambda url, timeout: json.dumps(index).encode())
+    download = tmp_path / "downloaded.argosmodel"
+    download.write_bytes(built.ru_en.read_bytes())
+    monkeypatch.setattr(package.AvailablePackage, "download", lambda self: download)
+    info = tr.install_from_index("ru", "en")
+    assert info.name == "translate-ru_en" and info.synthetic
+    assert not download.exists()  # the downloaded archive is not left behind
+
+
 def test_index_without_the_pair(argos_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     index = [{"from_code": "en", "to_code": "fr", "package_version": "1.0", "links": []}]
     monkeypatch.setattr(tr, "_fetch_index", lambda url, timeout: json.dumps(index).encode())
@@ -291,6 +306,20 @@ def test_interrupted_run_keeps_finished_batches_and_resumes(
     resumed = CountingTranslator(fast())
     run = tr.translate_document(document, "en", resumed, mt_store, batch_size=3)
     assert run.plan.cached == 3 and sum(resumed.calls) == n - 3
+
+
+def test_machine_column_for_the_reader(
+    installed: list[tr.PackageInfo], mt_store: MTStore, document: Document
+) -> None:
+    assert all(c.text is None and not c.stale for c in tr.machine_column(document, "en", mt_store))
+    tr.translate_document(document, "en", fast(), mt_store)
+    victim = document.sentences[0]
+    body = document.body.replace(victim.text, victim.text + " (edited)", 1)
+    edited = Document(body, "ru", segment_body(body, "ru"), None, "memory", meta=document.meta)
+    cells = tr.machine_column(edited, "en", mt_store)
+    assert [c.sentence_id for c in cells] == [s.id for s in edited.sentences]
+    assert [c.stale for c in cells] == [True] + [False] * (len(cells) - 1)
+    assert all(c.synthetic and c.text and c.text.startswith(tr.SYNTHETIC_LABEL) for c in cells)
 
 
 def test_force_redoes_everything(

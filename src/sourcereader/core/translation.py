@@ -758,6 +758,34 @@ def translate_document(
     return TranslationRun(plan=plan, translated=done)
 
 
+@dataclass(frozen=True)
+class MachineCell:
+    """The machine translation shown next to one source sentence (the reader's MT column)."""
+
+    sentence_id: str
+    text: str | None
+    """``None`` when the sentence has not been translated into this language yet."""
+    stale: bool
+    """The source sentence changed after this translation was made: show it, marked as outdated."""
+    synthetic: bool
+    """Made by a random-weight test package (the text carries :data:`SYNTHETIC_LABEL` too)."""
+    provenance: Provenance | None
+
+
+def machine_column(document: Document, target: str, cache: MachineTranslationCache) -> list[MachineCell]:
+    """One cell per sentence of ``document``, in order: cached translation, stale mark, or nothing."""
+    rows = cache.machine_translations(document.id, target)
+    cells: list[MachineCell] = []
+    for sentence in document.sentences:
+        row = rows.get(sentence.id)
+        if row is None:
+            cells.append(MachineCell(sentence.id, None, False, False, None))
+        else:
+            stale = row.is_stale(sentence.hash)
+            cells.append(MachineCell(sentence.id, row.text, stale, row.provenance.synthetic, row.provenance))
+    return cells
+
+
 def machine_translation_id(target: str, engine: str = ENGINE) -> str:
     """The id of a written machine translation: ``mt-argos-en``."""
     return f"mt-{engine}-{target}"
