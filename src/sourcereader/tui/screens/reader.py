@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
@@ -105,9 +105,12 @@ class ReaderScreen(Screen[None]):
         if meta.status == "partial":
             title.append("  PARTIAL", style="bold reverse")
         yield Static(title, id="reader-title")
-        yield ColumnHeader(id="column-header").data_bind(view=ReaderScreen.view)
         with Horizontal(id="reader-body"):
-            yield ParallelText(id="parallel").data_bind(view=ReaderScreen.view, cursor=ReaderScreen.cursor)
+            with Vertical(id="reader-main"):
+                yield ColumnHeader(id="column-header").data_bind(view=ReaderScreen.view)
+                yield ParallelText(id="parallel").data_bind(
+                    view=ReaderScreen.view, cursor=ReaderScreen.cursor
+                )
             yield ProvenancePanel(id="provenance")
         yield Input(placeholder="Find in this document (Enter: keep, Esc: close)", id="find")
         with Horizontal(id="mt-progress"):

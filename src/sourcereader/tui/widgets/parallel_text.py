@@ -437,9 +437,11 @@ class ColumnHeader(Widget):
         for n, (spec, w) in enumerate(zip(view.columns, widths, strict=True)):
             if n:
                 parts.append(Strip([Segment(SEPARATOR)]))
-            text = Text(display_text(spec.title), style=title_style)
+            # A warning goes first: a narrow column must never cut "not a translation" off.
+            text = Text()
             if spec.warning:
-                text.append(f"  {display_text(spec.warning)}", style=warn_style)
+                text.append(f"{display_text(spec.warning)}  ", style=warn_style)
+            text.append(display_text(spec.title), style=title_style)
             text.truncate(w, overflow="ellipsis")
             parts.append(Strip(list(text.render(self.app.console, end=""))).adjust_cell_length(w))
         return Strip.join(parts).apply_style(base).crop_extend(0, width, base)
