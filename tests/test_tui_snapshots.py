@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 import pytest
-from pytest_textual_snapshot import SVGImageExtension
+import pytest_textual_snapshot  # type: ignore[import-untyped]
 from textual.pilot import Pilot
 
 from sourcereader.core.translation import Translator
@@ -22,12 +22,12 @@ Snap = Callable[..., bool]
 _SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 
 
-def _dirname(cls: type[SVGImageExtension], *, test_location: object) -> str:
+def _dirname(cls: type, *, test_location: object) -> str:
     return str(_SNAPSHOTS / str(getattr(test_location, "basename")))  # noqa: B009
 
 
 # Keep the SVGs in tests/snapshots/<module>/ instead of syrupy's __snapshots__.
-SVGImageExtension.dirname = classmethod(_dirname)  # type: ignore[assignment, method-assign, arg-type]
+setattr(pytest_textual_snapshot.SVGImageExtension, "dirname", classmethod(_dirname))  # noqa: B010
 
 
 @pytest.fixture(autouse=True)
