@@ -1,0 +1,112 @@
+"""``sourcereader export`` and ``import-annotations`` end to end (in-process)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from sourcereader.cli import run
+
+SOVIET = "1940-11-12-soviet-record-hitler-molotov"
+SCHULENBURG = "1940-11-25-schulenburg-telegram"
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = run(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture
+def annotated(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (
+        [SOVIET, "s2", "--note", "Hitler: *both peoples*", "--tag", "peace"],
+        [SOVIET, "s16", "--span", "0:20", "--note", "# not a heading\n---", "--tag", "Finland"],
+        [SOVIET, "s20", "--relation", "--compare", "hse-answer-en", "--note", "compare", "--tag", "term"],
+        [SCHULENBURG, "s1", "--highlight", "yellow", "--tag", "PEACE"],
+    ):
+        status, _, err = cli(capsys, "annotate", *argv)
+        assert status == 0, err
+
+
+def headings(text: str) -> list[str]:
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    return [t.tag for t in tokens if t.type == "heading_open"]
+
+
+@pytest.mark.usefixtures("annotated")
+def test_export_markdown_to_stdout_and_filters(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = cli(capsys, "export", "--context", "1", "--tags-as", "hashtags")
+    assert status == 0
+    assert headings(out) == ["h1", "h2", "h3", "h3", "h3", "h2", "h3"]
+    assert "#peace" in out and "Cite: " in out
+    status, out, _ = cli(capsys, "export", "--tag", "Peace")
+    assert headings(out) == ["h1", "h2", "h3", "h2", "h3"]
+    status, out, _ = cli(capsys, "export", "--doc", SCHULENBURG, "--kind", "highlight")
+    assert headings(out) == ["h1", "h2", "h3"] and "yellow" in out
+    status, out, _ = cli(capsys, "export", "--since", "2999-01-01")
+    assert headings(out) == ["h1"] and "0 annotations from 0 documents" in out
+    status, out, _ = cli(capsys, "export", "--translations", "none", "--doc", SOVIET, "--kind", "note")
+    assert "(translation)" not in out
+
+
+@pytest.mark.usefixtures("annotated")
+def test_export_to_a_file_needs_force_to_overwrite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "excerpts.md"
+    status, out, err = cli(capsys, "export", "-o", str(target))
+    assert status == 0 and out == "" and "wrote 4 annotations" in err
+    first = target.read_text(encoding="utf-8")
+    target.write_text("mine", encoding="utf-8")
+    status, _, err = cli(capsys, "export", "-o", str(target))
+    assert status == 2 and "--force" in err and target.read_text(encoding="utf-8") == "mine"
+    assert cli(capsys, "export", "-o", str(target), "--force")[0] == 0
+    assert target.read_text(encoding="utf-8") == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["excerpts.md"]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["export", "--since", "yesterday"], "--since must be a date"),
+        (["export", "--translations", "robots"], "--translations takes"),
+        (["export", "--context", "-1"], "--context must be 0 or more"),
+        (["export", "--doc", "nope"], "no document with id 'nope'"),
+        (["export", "-o", "/no/such/dir/x.md"], "does not exist"),
+        (["import-annotations", "/no/such/file.json"], "no such file"),
+    ],
+)
+def test_bad_export_input(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    status, _, err = cli(capsys, *argv)
+    assert status == 2 and message in err and err.count("\n") == 1
+
+
+def test_import_refuses_bad_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    status, _, err = cli(capsys, "import-annotations", str(bad))
+    assert status == 2 and "not JSON" in err
+    bad.write_text('{"type": "Annotation"}', encoding="utf-8")
+    status, _, err = cli(capsys, "import-annotations", str(bad))
+    assert status == 2 and "annotation 1: no target" in err
+
+
+@pytest.mark.usefixtures("annotated")
+def test_w3c_round_trip_through_an_empty_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exported = tmp_path / "notes.jsonld"
+    assert cli(capsys, "export", "--format", "w3c", "-o", str(exported))[0] == 0
+    monkeypatch.setenv("SOURCEREADER_HOME", str(tmp_path / "other-home"))
+    status, out, err = cli(capsys, "notes", "--json")
+    assert json.loads(out) == []
+    status, out, err = cli(capsys, "import-annotations", str(exported))
+    assert status == 0 and "imported 4 annotations" in out, err
+    status, again, _ = cli(capsys, "export", "--format", "w3c")
+    assert json.loads(again) == json.loads(exported.read_text(encoding="utf-8"))
+    status, out, _ = cli(capsys, "import-annotations", str(exported))
+    assert "imported 0 annotations (4 already present)" in out
