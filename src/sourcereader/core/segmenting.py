@@ -37,7 +37,7 @@ from collections.abc import Iterable
 
 import pysbd
 
-SEGMENTER_VERSION = "1"
+SEGMENTER_VERSION = "2"
 
 
 def _words(words: str) -> frozenset[str]:
@@ -88,13 +88,13 @@ _URL = re.compile(r"(?:https?://|www\.)\S*[\w/=]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", 
 _LIST_ITEM = re.compile(r"(?:^|\s)\(?(?:\d{1,2}|[a-z])[.)]\s")
 _DOUBLE_DASH = re.compile(r"(?<!-)--(?!-)")
 # Candidate sentence ends: terminal punctuation, closing quotes/brackets, then whitespace.
-_CANDIDATE = re.compile(r"[.!?…]+[\"'»”’)\]]*(?=\s)")
+_CANDIDATE = re.compile(r"(?<![.!?…])[.!?…]++[\"'»”’)\]]*+(?=\s)")
 # A certain boundary: a word of 2+ letters, one terminal mark, whitespace, a letter.  A lowercase
 # letter after it is allowed on purpose: informal English starts sentences so ("i was tired. i
 # left."), and for ru/de the correction pass joins such starts again.
 _SURE = re.compile(r"(?<![\w.\-])([^\W\d_]{2,})([.!?])\s+(?=[«\"“„]?[^\W\d_])")
-_QUOTE_END = re.compile(r"[.!?…]+([\"”»])\s+(?=[«\"“„]?[^\W\d_])")
-_MULTI_BANG = re.compile(r"(?:[!?]{2,}|[!?]\.\.+|\.\.\.+|…)[\"'»”’)]*\s+(?=[«\"“„]?[^\W\d_])")
+_QUOTE_END = re.compile(r"(?<![.!?…])[.!?…]++([\"”»])\s+(?=[«\"“„]?[^\W\d_])")
+_MULTI_BANG = re.compile(r"(?<![!?.…])(?:[!?]{2,}+|[!?]\.\.++|\.\.\.++|…)[\"'»”’)]*+\s+(?=[«\"“„]?[^\W\d_])")
 
 
 @functools.lru_cache(maxsize=32)
