@@ -249,6 +249,9 @@ _PRIOR0 = {(1, 1): 0.85, (1, 0): 0.01, (0, 1): 0.01, (2, 1): 0.04, (1, 2): 0.04,
 _BIG = 1.0e7
 _LEXICON_PASSES = 2  # passes that learn a lexicon from the previous pass (1 → 2 gains most)
 _LEXICON_WEIGHT = 4.0  # nats per learnt word pair of Dice 1 seen many times
+_UNMATCHED = 0.1  # nats per unit of key weight left unmatched inside a non-empty bead
+_GAP_OPEN = 4.0  # an untranslated run before the translation's first or after its last sentence
+_GAP_EXTEND = 1.5  # ... and each sentence in it  # nats per untranslated sentence before the first or after the last translated one
 _CELL_BUDGET = 2_600_000  # band cells per pass: bounds memory (about 45 bytes a cell) and time
 
 
@@ -340,7 +343,8 @@ def _key_weights(
     """Weight of a shared key: how unlikely it is to be shared by chance (an idf on both sides)."""
     import numpy as np
 
-    ns, nt = max(len(s), 1), max(len(t), 1)
+    # Short texts would make every shared key look common; chance is judged as if in 20 sentences.
+    ns, nt = max(len(s), 20), max(len(t), 20)
     dfs = np.bincount(s.occ_key, minlength=n_keys).astype(np.float64)
     dft = np.bincount(t.occ_key, minlength=n_keys).astype(np.float64)
     with np.errstate(divide="ignore"):
@@ -398,7 +402,7 @@ def _dedupe(side: _Side, window: int = 2) -> _Side:
     return replace(side, occ_sent=sn[keep], occ_key=k[keep])
 
 
-def _tcost(delta: NDArray[np.float64], nu: float = 3.0) -> NDArray[np.float64]:
+def _tcost(delta: NDArray[np.float64], nu: float = 6.0) -> NDArray[np.float64]:
     """Negative log-density (up to a constant) of a Student-t: Gale–Church with heavy tails."""
     import numpy as np
 
@@ -495,6 +499,10 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
             # Neighbouring sentences share vocabulary, so a merged bead collects cross matches even
             # when it is wrong: discount evidence by the bead's size.
             c = c - ev / math.sqrt(a * b)
+            # Keys that find no partner inside a bead that claims to be a translation count against it
+            # (in a 1:0 / 0:1 bead nothing is expected to match).
+            mass = (MS - MS[i0c])[:, None] + (MT[Jc] - MT[j0c])
+            c = c + _UNMATCHED * np.maximum(mass - 2 * ev, 0.0)
         # A bead that starts with a fragment cut from the previous sentence (or ends in one that
         # continues) is suspect, unless the other side is cut the same way (parallel ``;`` splits).
         cs = np.zeros((rows, 1), dtype=bool)
@@ -522,6 +530,18 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
             starts_s = s.brk[np.minimum(i0c, n - 1)][:, None]
             starts_t = t.brk[np.minimum(j0c, m - 1)]
             c = c + p.par_pen * (inner + (starts_s != starts_t))
+        # Partial translations are normal: a source run past the end (or before the start) of the
+        # translation is one cheap gap, not a string of unlikely deletions or a giant merge.
+        # Every bead after the translation's end is a deletion, and the one ending at (n, m) is always
+        # among them, so it carries the gap's opening cost and the others only a small extension cost.
+        if (a, b) == (1, 0):
+            end = np.where((iidx == n)[:, None], _GAP_OPEN + _GAP_EXTEND, _GAP_EXTEND)
+            start = np.where((iidx == 1)[:, None], _GAP_OPEN + _GAP_EXTEND, _GAP_EXTEND)
+            c = np.where(J == m, end, np.where(J == 0, start, c))
+        elif (a, b) == (0, 1):
+            end = np.where(J == m, _GAP_OPEN + _GAP_EXTEND, _GAP_EXTEND)
+            start = np.where(J == 1, _GAP_OPEN + _GAP_EXTEND, _GAP_EXTEND)
+            c = np.where((iidx == n)[:, None], end, np.where((iidx == 0)[:, None], start, c))
         return np.where(ok, c, _BIG)
 
     T = len(_SHAPES)
@@ -864,8 +884,10 @@ def align(
     famw = np.array([fam.get(k[0], 1.0) for k in names], dtype=np.float64)
     weights = _key_weights(S, T, len(names), famw)
 
-    ratio = float(T.chars.sum() / max(S.chars.sum(), 1.0))
-    wratio = float(T.words.sum() / max(S.words.sum(), 1.0))
+    # Translations are rarely much longer or shorter than their source; a wilder total ratio means a
+    # partial translation, so start near 1 and let the first pass re-estimate from confident beads.
+    ratio = float(np.clip(T.chars.sum() / max(S.chars.sum(), 1.0), 0.7, 1.4))
+    wratio = float(np.clip(T.words.sum() / max(S.words.sum(), 1.0), 0.6, 1.6))
     p = _Params(dict(_PRIOR0), ratio, 6.8 * ratio, wratio, 1.5 * wratio)
 
     stretches = _stretches(anchors, n, m)

@@ -1,0 +1,256 @@
+"""The sentence aligner: features, alignment behaviour, corrections and their persisted form."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sourcereader.core import alignment_features as af
+from sourcereader.core.alignment import (
+    Bead,
+    StoredBead,
+    align,
+    check_cover,
+    mark_verified,
+    merge_next,
+    move_src,
+    move_tgt,
+    remap_fixed,
+    split_bead,
+    store_fixed,
+)
+
+# ----------------------------------------------------------------------------- features
+TRANSLIT_PAIRS = [
+    ("Гитлер", "Hitler"),
+    ("Молотов", "Molotov"),
+    ("Болгария", "Bulgaria"),
+    ("Дарданеллы", "Dardanelles"),
+    ("Риббентроп", "Ribbentrop"),
+    ("Черчилль", "Churchill"),
+    ("Харьков", "Kharkov"),
+    ("Германии", "Germany"),
+    ("Expedition", "expédition"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), TRANSLIT_PAIRS)
+def test_name_skeletons_meet_across_scripts(a: str, b: str) -> None:
+    assert af.skeleton(a)[:4] == af.skeleton(b)[:4]
+
+
+@pytest.mark.parametrize(("a", "b"), [("Молотов", "Hitler"), ("Берлин", "Moscow"), ("Sofia", "Ankara")])
+def test_different_names_stay_apart(a: str, b: str) -> None:
+    assert af.skeleton(a)[:4] != af.skeleton(b)[:4]
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("In 1,000 cases on 13 November", ["#1000", "#13"]),
+        ("В 1 000 случаев 13 ноября", ["#1000", "#13"]),
+        ("Part II", ["#2"]),
+        ("I think so, said I.", []),
+    ],
+)
+def test_number_keys(text: str, keys: list[str]) -> None:
+    assert af.number_keys(text) == keys
+
+
+@pytest.mark.parametrize(
+    ("text", "cont"), [("— сказал он.", True), ("— Что?", False), ("«и кровь»", True), ("Он ушёл.", False)]
+)
+def test_continuation(text: str, cont: bool) -> None:
+    assert af.is_continuation(text) is cont
+
+
+# ----------------------------------------------------------------------------- alignment
+RU = [
+    "Молотов прибыл в Берлин 12 ноября 1940 года.",
+    "Его встретил Риббентроп на вокзале.",
+    "— Что вы думаете о Болгарии? — спросил Гитлер.",
+    "Молотов ответил, что вопрос о Дарданеллах важен для Советского Союза.",
+    "Переговоры продолжались два дня.",
+    "Утром 14 ноября делегация уехала в Москву.",
+    "Результаты были скромными.",
+    "Германия предложила присоединиться к пакту.",
+    "Ответ был дан 25 ноября.",
+]
+EN = [
+    "Molotov arrived in Berlin on 12 November 1940.",
+    "He was met at the station by Ribbentrop.",
+    '"What do you think of Bulgaria?" asked Hitler.',
+    "Molotov replied that the question of the Dardanelles mattered to the Soviet Union.",
+]
+
+
+def test_partial_translation_gives_deletions_at_the_end() -> None:
+    beads = align(RU, EN, src_lang="ru", tgt_lang="en")
+    assert [(b.src, b.tgt) for b in beads[:4]] == [((i,), (i,)) for i in range(4)]
+    assert [(b.src, b.tgt) for b in beads[4:]] == [((i,), ()) for i in range(4, 9)]
+    assert min(b.confidence for b in beads[:4]) > 0.5
+
+
+def test_merged_target_sentence_becomes_a_2_to_1_bead() -> None:
+    en = [EN[0], EN[1] + " " + EN[2], EN[3]]
+    beads = align(RU[:4], en, src_lang="ru", tgt_lang="en")
+    assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+
+
+NAMES_RU = [
+    "Гитлер говорил долго и громко о будущем Европы.",
+    "Молотов в ответ спросил о Финляндии и о гарантиях для Румынии.",
+    "Болгария ждала ответа с весны прошлого года.",
+    "Турция тоже ждала ответа из Москвы.",
+]
+NAMES_EN = [
+    "Hitler talked long and loudly about the future of Europe.",
+    "In reply Molotov asked about Finland and guarantees for Romania.",
+    "Bulgaria had been waiting for an answer since last spring.",
+    "Turkey too was waiting for an answer from Moscow.",
+]
+
+
+@pytest.mark.parametrize(
+    ("keep", "expect"),
+    [
+        ([0, 2, 3], [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]),
+        ([0, 1, 3], [((0,), (0,)), ((1,), (1,)), ((2, 3), (2,))]),
+    ],
+)
+def test_names_decide_where_the_untranslated_sentence_goes(
+    keep: list[int], expect: list[tuple[tuple[int, ...], tuple[int, ...]]]
+) -> None:
+    beads = align(NAMES_RU, [NAMES_EN[k] for k in keep], src_lang="ru", tgt_lang="en")
+    assert [(b.src, b.tgt) for b in beads] == expect
+
+
+def test_paragraph_breaks_anchor() -> None:
+    src = ["Один.", "Два три четыре пять шесть семь восемь девять.", "Десять одиннадцать.", "Двенадцать."]
+    tgt = ["One.", "Two three four five six seven eight nine.", "Ten eleven.", "Twelve."]
+    # The target's first paragraph holds one sentence only; the source's holds two.
+    plain = align(src, tgt, src_lang="ru", tgt_lang="en")
+    assert [(b.src, b.tgt) for b in plain][0] == ((0,), (0,))
+    anchored = align(src, tgt, src_lang="ru", tgt_lang="en", src_breaks={2}, tgt_breaks={2})
+    assert ((2,), (2,)) in {(b.src, b.tgt) for b in anchored}
+
+
+@pytest.mark.parametrize(("n", "m"), [(0, 0), (3, 0), (0, 4)])
+def test_empty_sides(n: int, m: int) -> None:
+    beads = align(["Раз."] * n, ["One."] * m, src_lang="ru", tgt_lang="en")
+    check_cover(beads, n, m)
+    assert all(not b.src or not b.tgt for b in beads)
+
+
+def _links(beads: list[Bead]) -> set[tuple[int, int]]:
+    return {(i, j) for b in beads for i in b.src for j in b.tgt}
+
+
+@pytest.mark.parametrize("keep", [[0, 2, 3], [0, 1, 3], [1, 2, 3]])
+def test_mt_decides_which_sentence_is_untranslated(keep: list[int]) -> None:
+    # No names, equal lengths: only the words of the machine translation tell the sentences apart.
+    src = ["Раз два три четыре.", "Пять шесть семь восемь.", "Девять десять один два.", "Три четыре пять шесть."]
+    mt = ["apple river stone cloud.", "tiger lemon paper horse.", "window garden silver fox.",
+          "candle forest music bread."]  # fmt: skip
+    beads = align(src, [mt[k] for k in keep], src_lang="ru", tgt_lang="en", mt=mt)
+    # The untranslated sentence may join a neighbour; every translated one is linked to its own.
+    links = _links(beads)
+    assert all((k, j) in links for j, k in enumerate(keep))
+    assert len(links) <= 4
+
+
+def test_fixed_beads_are_kept_and_verified() -> None:
+    fixed = [Bead((1,), (2,), 0.3, True), Bead((4,), (), 0.3, True)]
+    beads = align(RU[:6], EN, src_lang="ru", tgt_lang="en", fixed=fixed)
+    check_cover(beads, 6, 4)
+    got = {(b.src, b.tgt): b for b in beads}
+    assert got[((1,), (2,))].verified and got[((4,), ())].verified
+    assert all(not b.verified for k, b in got.items() if k not in {((1,), (2,)), ((4,), ())})
+
+
+def test_crossing_fixed_beads_are_rejected() -> None:
+    with pytest.raises(ValueError, match="cross"):
+        align(RU[:4], EN, src_lang="ru", tgt_lang="en",
+              fixed=[Bead((0,), (2,), 1.0, True), Bead((2,), (1,), 1.0, True)])  # fmt: skip
+
+
+def test_mt_length_must_match() -> None:
+    with pytest.raises(ValueError, match="mt"):
+        align(RU[:2], EN[:2], src_lang="ru", tgt_lang="en", mt=["x"])
+
+
+WORDS = st.text(alphabet="абвгдежзик мнопрст.?!", min_size=1, max_size=40)
+EWORDS = st.text(alphabet="abcdefghik mnoprst.?!", min_size=1, max_size=40)
+
+
+@settings(max_examples=40, deadline=None)
+@given(src=st.lists(WORDS, max_size=14), tgt=st.lists(EWORDS, max_size=14), data=st.data())
+def test_cover_exactly_once_in_order_and_fixed_kept(src: list[str], tgt: list[str], data: st.DataObject) -> None:
+    fixed: list[Bead] = []
+    if src and tgt:
+        i = data.draw(st.integers(0, len(src) - 1))
+        j = data.draw(st.integers(0, len(tgt) - 1))
+        fixed.append(Bead((i,), (j,), 1.0, True))
+    beads = align(src, tgt, src_lang="ru", tgt_lang="en", fixed=fixed)
+    check_cover(beads, len(src), len(tgt))
+    assert all(0.0 <= b.confidence <= 1.0 for b in beads)
+    for f in fixed:
+        assert any(b.src == f.src and b.tgt == f.tgt and b.verified for b in beads)
+
+
+# ----------------------------------------------------------------------------- corrections
+BEADS = [Bead((0,), (0,), 0.9), Bead((1, 2), (1,), 0.4), Bead((3,), (2,), 0.8)]
+
+
+def test_merge_next() -> None:
+    out = merge_next(BEADS, 0)
+    assert [(b.src, b.tgt, b.verified) for b in out] == [((0, 1, 2), (0, 1), True), ((3,), (2,), False)]
+    assert BEADS[0].src == (0,)  # the input is untouched
+
+
+def test_split_bead() -> None:
+    out = split_bead(BEADS, 1, 1, 1)
+    assert [(b.src, b.tgt) for b in out] == [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (2,))]
+    check_cover(out, 4, 3)
+    with pytest.raises(ValueError):
+        split_bead(BEADS, 1, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("fn", "k", "d", "expect"),
+    [
+        (move_src, 1, -1, [((0, 1), (0,)), ((2,), (1,)), ((3,), (2,))]),
+        (move_src, 1, +1, [((0,), (0,)), ((1,), (1,)), ((2, 3), (2,))]),
+        (move_tgt, 1, -1, [((0,), (0, 1)), ((1, 2), ()), ((3,), (2,))]),
+        (move_tgt, 0, +1, [((0,), ()), ((1, 2), (0, 1)), ((3,), (2,))]),
+    ],
+)
+def test_moves(fn: object, k: int, d: int, expect: list[tuple[tuple[int, ...], tuple[int, ...]]]) -> None:
+    out = fn(BEADS, k, d)  # type: ignore[operator]
+    assert [(b.src, b.tgt) for b in out] == expect
+    check_cover(out, 4, 3)
+
+
+def test_move_out_of_range() -> None:
+    with pytest.raises(IndexError):
+        move_src(BEADS, 0, -1)
+
+
+def test_mark_verified() -> None:
+    out = mark_verified(BEADS, 1)
+    assert out[1].verified and out[1].confidence == 1.0 and not BEADS[1].verified
+    assert not mark_verified(out, 1, False)[1].verified
+
+
+def test_stored_beads_survive_unrelated_edits_and_drop_on_own_edit() -> None:
+    src = ["A one.", "B two.", "C three.", "D four."]
+    tgt = ["a one.", "b two.", "c three.", "d four."]
+    beads = [Bead((0,), (0,), 1.0), Bead((1,), (1,), 1.0, True), Bead((2,), (2,), 1.0),
+             Bead((3,), (3,), 1.0, True)]  # fmt: skip
+    stored = [StoredBead.from_json(s.to_json()) for s in store_fixed(beads, src, tgt)]
+    # A sentence inserted at the start shifts indices; an edit to "D four." kills that bead only.
+    new_src = ["New first.", *src[:3], "D four, edited."]
+    kept, dropped = remap_fixed(stored, new_src, tgt)
+    assert [(b.src, b.tgt) for b in kept] == [((2,), (1,))]
+    assert len(dropped) == 1 and dropped[0].src_pos == 3

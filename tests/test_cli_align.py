@@ -1,0 +1,88 @@
+"""``sourcereader align``: formats, paragraph marks and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sourcereader.cli import align as cli_align
+from sourcereader.cli.common import UserError
+
+RU = "Молотов прибыл в Берлин.\nЕго встретил Риббентроп.\n\nПереговоры шли два дня.\n"
+EN = "Molotov arrived in Berlin.\nHe was met by Ribbentrop.\n\nThe talks lasted two days.\n"
+
+
+def _args(src: Path, tgt: Path, fmt: str = "vecalign", one: bool = True, sl: str = "ru") -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    cli_align.register(parser.add_subparsers())
+    argv = ["align", str(src), str(tgt), "--src-lang", sl, "--tgt-lang", "en", "--format", fmt]
+    return parser.parse_args([*argv, "--one-per-line"] if one else argv)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    src, tgt = tmp_path / "a.ru", tmp_path / "a.en"
+    src.write_text(RU, encoding="utf-8")
+    tgt.write_text(EN, encoding="utf-8")
+    return src, tgt
+
+
+def test_vecalign(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_align.run(_args(*files)) == 0
+    assert capsys.readouterr().out == "[0]:[0]\n[1]:[1]\n[2]:[2]\n"
+
+
+def test_json_has_sentences_and_confidence(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    cli_align.run(_args(*files, fmt="json"))
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[2]["src_text"] == ["Переговоры шли два дня."]
+    assert all(0 <= r["confidence"] <= 1 for r in rows)
+
+
+def test_text_format_segments_paragraphs(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    cli_align.run(_args(*files, fmt="text", one=False))
+    out = capsys.readouterr().out
+    assert "confidence" in out and "> The talks lasted two days." in out
+
+
+def test_one_per_line_breaks() -> None:
+    sents, breaks = cli_align.sentences_one_per_line("a\nb\n\n\nc\n")
+    assert sents == ["a", "b", "c"] and breaks == {2}
+
+
+@pytest.mark.parametrize("case", ["missing", "directory", "binary", "empty", "lang"])
+def test_bad_input_is_a_user_error(files: tuple[Path, Path], tmp_path: Path, case: str) -> None:
+    src, tgt = files
+    sl = "ru"
+    if case == "missing":
+        src = tmp_path / "nope.txt"
+    elif case == "directory":
+        src = tmp_path
+    elif case == "binary":
+        src.write_bytes(b"\xff\xfe\x00bad")
+    elif case == "empty":
+        src.write_text("  \n", encoding="utf-8")
+    else:
+        sl = "xx"
+    with pytest.raises(UserError) as err:
+        cli_align.run(_args(src, tgt, sl=sl))
+    assert "\n" not in str(err.value)
+
+
+def test_subprocess_exit_status(tmp_path: Path, files: tuple[Path, Path]) -> None:
+    code = "from sourcereader.cli import align, common; import sys, argparse\n" \
+           "p = argparse.ArgumentParser(); align.register(p.add_subparsers())\n" \
+           "a = p.parse_args(sys.argv[1:])\n" \
+           "try:\n    sys.exit(a.func(a))\nexcept common.UserError as e:\n" \
+           "    print(e, file=sys.stderr); sys.exit(2)\n"  # fmt: skip
+    argv = [sys.executable, "-c", code, "align", str(tmp_path / "missing"), str(files[1]),
+            "--src-lang", "ru", "--tgt-lang", "en"]  # fmt: skip
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().endswith("no such file")
+    assert "textual" not in proc.stdout
