@@ -20,6 +20,7 @@ Figures, each next to a baseline measured in the same run on the same disk:
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sqlite3
 import statistics
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from sourcereader.core.annotations import AnnotationDraft, anchor_for, reanchor_document
+from sourcereader.core.annotations import AnnotationDraft, anchor_for, reanchor_document, to_json
 from sourcereader.core.documents import Document, format_header, parse_document
 from sourcereader.core.store import Store
 
@@ -197,6 +198,37 @@ def bench_reanchor(n: int, rng: random.Random) -> None:
     )
 
 
+def bench_export(n: int, doc: Document) -> None:
+    from sourcereader.core.alignment import Bead
+    from sourcereader.core.documents import parse_translation
+    from sourcereader.core.export import ExportOptions, ExportText, export_markdown, export_w3c
+
+    header = {
+        "id": "en-bench",
+        "language": "en",
+        "kind": "human",
+        "source": "generated",
+        "license": "CC0",
+        "covers": "all",
+        "translator": "Bench",
+    }
+    translation = parse_translation(format_header(header) + doc.body, document_id=doc.id, name="bench")
+    beads = [Bead((i,), (i,), 0.9) for i in range(min(len(doc.sentences), len(translation.sentences)))]
+    texts = {doc.id: ExportText(doc, (translation,), {translation.id: beads})}
+    store = Store.memory()
+    fill(store, doc, n)
+    annotations = store.annotations()
+    t_md = min(timed(lambda: export_markdown(annotations, texts, ExportOptions(context=1))) for _ in range(3))
+    t_w3c = min(timed(lambda: json.dumps(export_w3c(annotations), ensure_ascii=False)) for _ in range(3))
+    t_base = min(
+        timed(lambda: json.dumps([to_json(a) for a in annotations], ensure_ascii=False)) for _ in range(3)
+    )
+    print(
+        f"export    {n} annotations: Markdown (context 1, one translation) {t_md:.3f} s, W3C {t_w3c:.3f} s "
+        f"(target ≤ 1 s) | plain JSON dump of the same {t_base:.3f} s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -213,6 +245,7 @@ def main() -> None:
         store = bench_list(tmp, args.listed, doc)
         store.close()
     bench_reanchor(args.anchors, rng)
+    bench_export(args.listed, doc)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,9 @@ open a heading, a quote, a fence or an HTML block is neutralised.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +118,7 @@ _ORDERED_RE = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 _BLOCK_START_RE = re.compile(r"^(\s{0,3})(#|>|```|~~~|<|\||\[[^\]]*\]:|[-*_=](\s*[-*_=]){2,}\s*$|[-=]+\s*$)")
 
 
+@functools.lru_cache(maxsize=16384)
 def escape_text(text: str) -> str:
     """Document text for inline Markdown: every character that could mean something is escaped,
     whitespace (newlines included) collapsed to single spaces."""
@@ -163,6 +166,16 @@ def export_markdown(
     """Markdown for ``annotations``, grouped by document (documents missing from ``texts`` are
     exported from the annotation alone: quote and citation by id)."""
     options = options or ExportOptions()
+    _views().clear()
+    try:
+        return _export_markdown(annotations, texts, options)
+    finally:
+        _views().clear()
+
+
+def _export_markdown(
+    annotations: Sequence[Annotation], texts: Mapping[str, ExportText], options: ExportOptions
+) -> str:
     out: list[str] = [f"# {escape_text(options.title)}", ""]
     if options.generated:
         documents = len({a.document_id for a in annotations})
@@ -234,14 +247,45 @@ class _Context:
     def aligned(self, tid: str, indices: Iterable[int]) -> list[Sentence]:
         fwd = self.src_to_tgt.get(tid, {})
         targets = sorted({j for i in indices for j in fwd.get(i, ())})
-        sentences = self.translations[tid].sentences
+        sentences = _view(self.translations[tid]).sentences
         return [sentences[j] for j in targets if j < len(sentences)]
 
     def sources_of(self, tid: str, indices: Iterable[int]) -> list[Sentence]:
         back = self.tgt_to_src.get(tid, {})
         sources = sorted({i for j in indices for i in back.get(j, ())})
-        sentences = self.document.sentences
+        sentences = _view(self.document).sentences
         return [sentences[i] for i in sources if i < len(sentences)]
+
+
+class _View:
+    """A text's sentences and gaps, computed once (``Text.sentences`` rebuilds its tuple per call)."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+        self.sentences = text.sentences
+        self.gaps_before: dict[int, list[Gap]] = {}
+        for gap in text.gaps:
+            self.gaps_before.setdefault(gap.after_sentence, []).append(gap)
+
+
+_LOCAL = threading.local()
+
+
+def _views() -> dict[int, _View]:
+    views: dict[int, _View] | None = getattr(_LOCAL, "views", None)
+    if views is None:
+        views = _LOCAL.views = {}
+    return views
+
+
+def _view(text: Text) -> _View:
+    # Keyed by object identity for the duration of one export (cleared by export_markdown); per
+    # thread, so a TUI worker exporting does not share it with anyone.
+    views = _views()
+    view = views.get(id(text))
+    if view is None or view.text is not text:
+        view = views[id(text)] = _View(text)
+    return view
 
 
 def _quote_lines(
@@ -251,22 +295,20 @@ def _quote_lines(
     the anchored part emphasised when ``emphasise``."""
     if not sentences:
         return []
+    view = _view(text)
     first, last = sentences[0].index, sentences[-1].index
     paragraphs: list[list[str]] = [[]]
     previous: Sentence | None = None
-    for element in text.elements:
-        if isinstance(element, Gap):
-            if first < element.after_sentence <= last:
-                explanation = f" ({escape_text(element.explanation)})" if element.explanation else ""
+    for sentence in view.sentences[first : last + 1]:
+        if sentence.index > first:
+            for gap in view.gaps_before.get(sentence.index, ()):
+                explanation = f" ({escape_text(gap.explanation)})" if gap.explanation else ""
                 paragraphs.append([f"\\[…\\]{explanation}"])
                 paragraphs.append([])
-            continue
-        if not first <= element.index <= last:
-            continue
-        if previous is not None and element.paragraph != previous.paragraph and paragraphs[-1]:
+        if previous is not None and sentence.paragraph != previous.paragraph and paragraphs[-1]:
             paragraphs.append([])
-        paragraphs[-1].append(_sentence_markdown(element, anchor, emphasise))
-        previous = element
+        paragraphs[-1].append(_sentence_markdown(sentence, anchor, emphasise))
+        previous = sentence
     lines: list[str] = []
     for paragraph in (p for p in paragraphs if p):
         if lines:
@@ -359,7 +401,7 @@ def _anchored_sentences(by_id: Mapping[str, Sentence], anchor: Anchor) -> list[S
 def _with_context(document: Document, sentences: Sequence[Sentence], n: int) -> list[Sentence]:
     if n <= 0:
         return list(sentences)
-    all_sentences = document.sentences
+    all_sentences = _view(document).sentences
     lo = max(0, sentences[0].index - n)
     hi = min(len(all_sentences), sentences[-1].index + n + 1)
     return list(all_sentences[lo:hi])
@@ -409,7 +451,7 @@ def _translations_markdown(
 
 
 def _consecutive(text: Text, sentences: Sequence[Sentence]) -> list[Sentence]:
-    all_sentences = text.sentences
+    all_sentences = _view(text).sentences
     return list(all_sentences[sentences[0].index : sentences[-1].index + 1])
 
 
