@@ -19,7 +19,9 @@ def _home() -> Path | None:
 
 
 def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+    # Check first: mkdir on an existing directory inside a read-only one fails with EACCES.
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -70,13 +71,27 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         print(f"sourcereader: {one_line(str(exc))}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("sourcereader: interrupted", file=sys.stderr)
-        return 130
+    except sqlite3.DatabaseError as exc:
+        from sourcereader import locations
+        from sourcereader.core.sanitize import one_line
+        from sourcereader.core.store import describe_error
+
+        print(f"sourcereader: {one_line(describe_error(locations.database_path(), exc))}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error worth a message.
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        # A full disk, a read-only directory, a vanished file while writing: the user's to fix.
+        from sourcereader.core.sanitize import one_line
+
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"sourcereader: {one_line(exc.strerror or str(exc))}{where}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("sourcereader: interrupted", file=sys.stderr)
+        return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         return _internal_error(exc)
 

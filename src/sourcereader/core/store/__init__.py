@@ -14,6 +14,7 @@ tables' migration steps and a mixin with their queries; :class:`Store` combines 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -25,6 +26,13 @@ from sourcereader.core.store.library import SegmentationMixin
 from sourcereader.core.store.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 5000
+"""How long a writer waits for another one before giving up (``SOURCEREADER_BUSY_TIMEOUT_MS`` overrides)."""
+
+
+def busy_timeout_ms() -> int:
+    """The busy timeout in force."""
+    value = os.environ.get("SOURCEREADER_BUSY_TIMEOUT_MS", "")
+    return int(value) if value.isdigit() else BUSY_TIMEOUT_MS
 
 
 class StoreError(Exception):
@@ -47,31 +55,59 @@ class Store(SegmentationMixin, search.SearchIndexMixin, links.WitnessLinksMixin,
 
     @classmethod
     def open(cls, path: Path | None = None) -> Store:
-        """Open (creating or upgrading) the database at ``path`` (default: the user data dir)."""
+        """Open (creating or upgrading) the database at ``path`` (default: the user data dir).
+
+        A database in a directory the user cannot write to is opened read-only: reading
+        works, and a write fails with a message saying the database is read-only.
+        """
         if path is None:
             from sourcereader import locations
 
             path = locations.database_path()
         existed = path.exists() and path.stat().st_size > 0
+        if existed and not os.access(path.parent, os.W_OK):
+            return cls._open_read_only(path)
         try:
-            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            conn = sqlite3.connect(str(path), timeout=busy_timeout_ms() / 1000, check_same_thread=False)
         except sqlite3.OperationalError as exc:
-            raise StoreError(f"cannot open the database {path}: {exc}") from None
+            raise StoreError(_describe(path, exc)) from None
         db = Database(conn)
         try:
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
             if existed:
                 _check_integrity(db, path)
+                _refuse_newer(db, path)  # before anything that could write to the file
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
-            _refuse_newer(db, path)
             pending = MIGRATIONS.pending(db)
             if pending and existed and _has_user_tables(db):
                 _backup(db, path, pending[0].name)
             MIGRATIONS.apply(db)
         except sqlite3.DatabaseError as exc:
             conn.close()
+            raise StoreError(_describe(path, exc)) from None
+        except StoreError:
+            conn.close()
+            raise
+        return cls(db, path)
+
+    @classmethod
+    def _open_read_only(cls, path: Path) -> Store:
+        # immutable=1: no -wal/-shm files are needed (none can be created in a read-only
+        # directory), and nobody can be writing to it either.
+        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        try:
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            db = Database(conn)
+            _check_integrity(db, path)
+            _refuse_newer(db, path)
+            if MIGRATIONS.pending(db):
+                raise StoreError(
+                    f"the database {path} needs an upgrade but its directory is read-only; "
+                    f"check the permissions of {path.parent}"
+                )
+        except sqlite3.DatabaseError as exc:
             raise StoreError(_describe(path, exc)) from None
         return cls(db, path)
 
@@ -89,16 +125,21 @@ def _check_integrity(db: Database, path: Path) -> None:
         raise StoreError(_describe(path, sqlite3.DatabaseError(str(result[0] if result else "no answer"))))
 
 
+def describe_error(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """A one-line, actionable description of a database error (used by the CLI too)."""
+    return _describe(path, exc)
+
+
 def _describe(path: Path, exc: sqlite3.DatabaseError) -> str:
     backups = sorted(path.parent.glob(path.name + ".bak-*"))
     hint = f"; the latest backup is {backups[-1]}" if backups else "; no backup was found next to it"
     message = str(exc)
     if "locked" in message:
-        waited = BUSY_TIMEOUT_MS // 1000
-        return f"the database {path} is locked by another process (waited {waited} s); try again"
+        waited = busy_timeout_ms() / 1000
+        return f"the database {path} is locked by another process (waited {waited:g} s); try again"
     if "readonly" in message or "read-only" in message:
         return f"the database {path} is read-only; check the permissions of {path.parent}"
-    if "disk" in message and "full" in message:
+    if "full" in message or "too large" in message:
         return f"the disk holding {path} is full; free some space and try again"
     return f"the database {path} is damaged ({message}){hint}"
 
