@@ -75,7 +75,8 @@ def test_newer_database_is_refused_and_not_changed(capsys: pytest.CaptureFixture
     db_path = locations.database_path()
     with sqlite3.connect(db_path) as conn:
         conn.execute(
-            "INSERT INTO _sqlite_migrations(migration_set, name, applied_at) VALUES ('sourcereader', '9999_future', 'x')"
+            "INSERT INTO _sqlite_migrations(migration_set, name, applied_at) "
+            "VALUES ('sourcereader', '9999_future', 'x')"
         )
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
