@@ -150,7 +150,12 @@ def _links(beads: list[Bead]) -> set[tuple[int, int]]:
 @pytest.mark.parametrize("keep", [[0, 2, 3], [0, 1, 3], [1, 2, 3]])
 def test_mt_decides_which_sentence_is_untranslated(keep: list[int]) -> None:
     # No names, equal lengths: only the words of the machine translation tell the sentences apart.
-    src = ["Раз два три четыре.", "Пять шесть семь восемь.", "Девять десять один два.", "Три четыре пять шесть."]
+    src = [
+        "Раз два три четыре.",
+        "Пять шесть семь восемь.",
+        "Девять десять один два.",
+        "Три четыре пять шесть.",
+    ]
     mt = ["apple river stone cloud.", "tiger lemon paper horse.", "window garden silver fox.",
           "candle forest music bread."]  # fmt: skip
     beads = align(src, [mt[k] for k in keep], src_lang="ru", tgt_lang="en", mt=mt)
@@ -186,7 +191,9 @@ EWORDS = st.text(alphabet="abcdefghik mnoprst.?!", min_size=1, max_size=40)
 
 @settings(max_examples=40, deadline=None)
 @given(src=st.lists(WORDS, max_size=14), tgt=st.lists(EWORDS, max_size=14), data=st.data())
-def test_cover_exactly_once_in_order_and_fixed_kept(src: list[str], tgt: list[str], data: st.DataObject) -> None:
+def test_cover_exactly_once_in_order_and_fixed_kept(
+    src: list[str], tgt: list[str], data: st.DataObject
+) -> None:
     fixed: list[Bead] = []
     if src and tgt:
         i = data.draw(st.integers(0, len(src) - 1))

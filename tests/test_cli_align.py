@@ -17,7 +17,9 @@ RU = "Молотов прибыл в Берлин.\nЕго встретил Ри
 EN = "Molotov arrived in Berlin.\nHe was met by Ribbentrop.\n\nThe talks lasted two days.\n"
 
 
-def _args(src: Path, tgt: Path, fmt: str = "vecalign", one: bool = True, sl: str = "ru") -> argparse.Namespace:
+def _args(
+    src: Path, tgt: Path, fmt: str = "vecalign", one: bool = True, sl: str = "ru"
+) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     cli_align.register(parser.add_subparsers())
     argv = ["align", str(src), str(tgt), "--src-lang", sl, "--tgt-lang", "en", "--format", fmt]
@@ -37,14 +39,18 @@ def test_vecalign(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) 
     assert capsys.readouterr().out == "[0]:[0]\n[1]:[1]\n[2]:[2]\n"
 
 
-def test_json_has_sentences_and_confidence(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_has_sentences_and_confidence(
+    files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     cli_align.run(_args(*files, fmt="json"))
     rows = json.loads(capsys.readouterr().out)
     assert rows[2]["src_text"] == ["Переговоры шли два дня."]
     assert all(0 <= r["confidence"] <= 1 for r in rows)
 
 
-def test_text_format_segments_paragraphs(files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_format_segments_paragraphs(
+    files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     cli_align.run(_args(*files, fmt="text", one=False))
     out = capsys.readouterr().out
     assert "confidence" in out and "> The talks lasted two days." in out

@@ -244,14 +244,16 @@ _INS = len(_SHAPES)  # back-pointer code of 0:1
 _AMAX = max(a for a, _ in _SHAPES)
 _BMAX = max(b for _, b in _SHAPES)
 #: Initial shape probabilities (Gale–Church-like); re-estimated from the first pass.
-_PRIOR0 = {(1, 1): 0.85, (1, 0): 0.01, (0, 1): 0.01, (2, 1): 0.04, (1, 2): 0.04, (2, 2): 0.01,
-           (3, 1): 0.01, (1, 3): 0.01, (4, 1): 0.003, (1, 4): 0.003, (3, 2): 0.003, (2, 3): 0.003}  # fmt: skip
+_PRIOR0 = {
+    (1, 1): 0.85, (1, 0): 0.01, (0, 1): 0.01, (2, 1): 0.04, (1, 2): 0.04, (2, 2): 0.01,
+    (3, 1): 0.01, (1, 3): 0.01, (4, 1): 0.003, (1, 4): 0.003, (3, 2): 0.003, (2, 3): 0.003,
+}  # fmt: skip
 _BIG = 1.0e7
 _LEXICON_PASSES = 2  # passes that learn a lexicon from the previous pass (1 → 2 gains most)
 _LEXICON_WEIGHT = 4.0  # nats per learnt word pair of Dice 1 seen many times
 _UNMATCHED = 0.1  # nats per unit of key weight left unmatched inside a non-empty bead
 _GAP_OPEN = 4.0  # an untranslated run before the translation's first or after its last sentence
-_GAP_EXTEND = 1.5  # ... and each sentence in it  # nats per untranslated sentence before the first or after the last translated one
+_GAP_EXTEND = 1.5  # ... and each sentence in it
 _CELL_BUDGET = 2_600_000  # band cells per pass: bounds memory (about 45 bytes a cell) and time
 
 
@@ -285,7 +287,6 @@ class _Side:
         return len(self.chars)
 
     def slice(self, a: int, b: int) -> _Side:
-        import numpy as np
 
         sel = (self.occ_sent >= a) & (self.occ_sent < b)
         brk = self.brk[a:b].copy()
@@ -337,9 +338,7 @@ def _occurrences(keys: list[list[int]]) -> tuple[NDArray[np.int64], NDArray[np.i
     return sent, key
 
 
-def _key_weights(
-    s: _Side, t: _Side, n_keys: int, family_weight: NDArray[np.float64]
-) -> NDArray[np.float64]:
+def _key_weights(s: _Side, t: _Side, n_keys: int, family_weight: NDArray[np.float64]) -> NDArray[np.float64]:
     """Weight of a shared key: how unlikely it is to be shared by chance (an idf on both sides)."""
     import numpy as np
 
@@ -406,7 +405,7 @@ def _tcost(delta: NDArray[np.float64], nu: float = 6.0) -> NDArray[np.float64]:
     """Negative log-density (up to a constant) of a Student-t: Gale–Church with heavy tails."""
     import numpy as np
 
-    return np.asarray(0.5 * (nu + 1) * np.log1p(delta * delta / nu), dtype=np.float64)
+    return np.asarray(np.float32(0.5 * (nu + 1)) * np.log1p(delta * delta / np.float32(nu)))
 
 
 @dataclass
@@ -438,7 +437,7 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
     rows = n + 1
     ar = np.arange(W)
     J = lo[:, None] + ar[None, :]  # target position of each cell
-    valid_cell = J <= m
+    valid_cell = m >= J
     # The lexical band for source sentence r covers the targets any bead containing r can reach.
     jump = np.array([lo[min(r + _AMAX, n)] - lo[r + 1] for r in range(n)], dtype=np.int64) if n else None
     W2 = int(min(W + _BMAX + (int(jump.max()) if n and jump is not None else 0), 3 * W + _BMAX))
@@ -448,18 +447,20 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
     Q = np.zeros((n, W2 + 1), dtype=np.float32)
     np.cumsum(M, axis=1, out=Q[:, 1:])
 
-    CS = np.concatenate([[0.0], np.cumsum(s.chars)])
-    CT = np.concatenate([[0.0], np.cumsum(t.chars)])
-    WS = np.concatenate([[0.0], np.cumsum(s.words)])
-    WT = np.concatenate([[0.0], np.cumsum(t.words)])
+    CS = np.concatenate([[0.0], np.cumsum(s.chars)]).astype(np.float32)
+    CT = np.concatenate([[0.0], np.cumsum(t.chars)]).astype(np.float32)
+    WS = np.concatenate([[0.0], np.cumsum(s.words)]).astype(np.float32)
+    WT = np.concatenate([[0.0], np.cumsum(t.words)]).astype(np.float32)
     FS = np.concatenate([[0], np.cumsum(s.forced)])
     FT = np.concatenate([[0], np.cumsum(t.forced)])
     BS = np.concatenate([[0], np.cumsum(s.brk)])
     BT = np.concatenate([[0], np.cumsum(t.brk)])
     use_par = bool(s.brk[1:].any() and t.brk[1:].any()) if n and m else False
     Jc = np.minimum(J, m)
+    # float32 throughout the cost arrays: half the memory traffic of float64, ample precision for nats.
     MS = np.concatenate([[0.0], np.cumsum(np.bincount(s.occ_sent, weights=weights[s.occ_key], minlength=n))])
     MT = np.concatenate([[0.0], np.cumsum(np.bincount(t.occ_sent, weights=weights[t.occ_key], minlength=m))])
+    MS, MT = MS.astype(np.float32), MT.astype(np.float32)
     iidx = np.arange(rows)
 
     # Lexical sums: G[a][i, x] = sum over source rows i-a..i-1 of matches with targets up to column x.
@@ -537,9 +538,9 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
         if (a, b) == (1, 0):
             end = np.where((iidx == n)[:, None], _GAP_OPEN + _GAP_EXTEND, _GAP_EXTEND)
             start = np.where((iidx == 1)[:, None], _GAP_OPEN + _GAP_EXTEND, _GAP_EXTEND)
-            c = np.where(J == m, end, np.where(J == 0, start, c))
+            c = np.where(m == J, end, np.where(J == 0, start, c))
         elif (a, b) == (0, 1):
-            end = np.where(J == m, _GAP_OPEN + _GAP_EXTEND, _GAP_EXTEND)
+            end = np.where(m == J, _GAP_OPEN + _GAP_EXTEND, _GAP_EXTEND)
             start = np.where(J == 1, _GAP_OPEN + _GAP_EXTEND, _GAP_EXTEND)
             c = np.where((iidx == n)[:, None], end, np.where((iidx == 0)[:, None], start, c))
         return np.where(ok, c, _BIG)
@@ -687,13 +688,18 @@ def _run(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64],
     """
     n, m = len(s), len(t)
     width = 256 if guide is None else 96
-    width = max(32, min(m + 1, width, _CELL_BUDGET // (n + 1)))
+    # Long texts get a narrower first band (it widens where the path needs it).
+    width = max(64 if guide is None else 48, min(m + 1, width, _CELL_BUDGET // 2 // (n + 1)))
     g = _guide_from_lengths(s, t) if guide is None else guide
     res = _dp(s, t, p, weights, g, width, want_conf)
     for _ in range(4):
         if not res.touched_edge or width >= m + 1:
             break
-        width = min(m + 1, width * 2)
+        # Widening is capped by the cell budget: memory stays linear in the document's length.
+        cap = max(width, _CELL_BUDGET // (n + 1))
+        if width >= cap:
+            break
+        width = min(m + 1, width * 2, cap)
         res = _dp(s, t, p, weights, _guide_from_path(res.path, n), width, want_conf)
     return res
 
@@ -744,7 +750,9 @@ def _estimate(beads: list[tuple[int, int, int, int, float]], s: _Side, t: _Side,
 
 
 def _learn_lexicon(
-    beads: list[tuple[int, int, int, int, float]], src_stems: list[list[str]], tgt_stems: list[list[str]],
+    beads: list[tuple[int, int, int, int, float]],
+    src_stems: list[list[str]],
+    tgt_stems: list[list[str]],
 ) -> list[tuple[str, str, float]]:
     """Word pairs that co-occur in confident beads far more than chance (Dice over beads)."""
     import numpy as np
@@ -815,8 +823,12 @@ def _learn_lexicon(
 
 
 def _with_lexicon(
-    S: _Side, T: _Side, weights: NDArray[np.float64], lex: list[tuple[str, str, float]],
-    sstems: list[list[str]], tstems: list[list[str]],
+    S: _Side,
+    T: _Side,
+    weights: NDArray[np.float64],
+    lex: list[tuple[str, str, float]],
+    sstems: list[list[str]],
+    tstems: list[list[str]],
 ) -> tuple[_Side, _Side, NDArray[np.float64]]:
     """Add one key per lexicon pair to the sentences holding its words."""
     import numpy as np
@@ -893,7 +905,11 @@ def align(
     stretches = _stretches(anchors, n, m)
 
     def run_all(
-        p: _Params, S: _Side, T: _Side, weights: NDArray[np.float64], guides: list[_Result | None],
+        p: _Params,
+        S: _Side,
+        T: _Side,
+        weights: NDArray[np.float64],
+        guides: list[_Result | None],
         want_conf: bool,
     ) -> list[_Result | None]:
         out: list[_Result | None] = []

@@ -8,6 +8,7 @@ structure (questions, exclamations, quoted speech) mostly survives.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -57,6 +58,7 @@ def transliterate(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@functools.lru_cache(maxsize=65536)
 def skeleton(word: str) -> str:
     """The consonant skeleton of a romanised word: cross-script spelling variants collapse to one string."""
     w = transliterate(word).lower()
