@@ -1,0 +1,202 @@
+"""The annotation dialog: note, tags (completed from those in use), highlight, kind, compared translations.
+
+Standalone: the reader opens it with the target's anchor and gets an :class:`AnnotationDraft`
+back (or None). For an edit it is given the existing annotation and the caller applies the
+draft with ``Store.update_annotation``. User text is always shown literally (rich ``Text``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
+
+from sourcereader.core.annotations import (
+    HIGHLIGHTS,
+    KINDS,
+    Anchor,
+    Annotation,
+    AnnotationDraft,
+    AnnotationError,
+    check_draft,
+)
+from sourcereader.core.sanitize import one_line
+
+KIND_LABELS = {
+    "note": "Note",
+    "highlight": "Highlight",
+    "tag": "Tags only",
+    "relation": "Relation note (bead)",
+}
+
+
+class TagSuggester(Suggester):
+    """Completes the tag being typed (the text after the last comma) from the tags in use."""
+
+    def __init__(self, tags: Sequence[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.tags = sorted(tags, key=str.casefold)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """The whole input with its last tag completed, or None."""
+        head, _, last = value.rpartition(",")
+        stem = last.lstrip().lstrip("#").casefold()
+        if not stem:
+            return None
+        typed = {t.strip().casefold() for t in head.split(",")}
+        for tag in self.tags:
+            if tag.casefold().startswith(stem) and tag.casefold() != stem and tag.casefold() not in typed:
+                prefix = value[: len(value) - len(last)]
+                spaces = last[: len(last) - len(last.lstrip())]
+                return f"{prefix}{spaces}{tag}"
+        return None
+
+
+def split_tags(value: str) -> tuple[str, ...]:
+    """Tags from the comma-separated input (empty items dropped)."""
+    return tuple(t.strip() for t in value.split(",") if t.strip())
+
+
+class AnnotationDialog(ModalScreen[AnnotationDraft | None]):
+    """Make or edit an annotation. Ctrl+S saves, Escape cancels."""
+
+    DEFAULT_CSS = """
+    AnnotationDialog { align: center middle; }
+    AnnotationDialog > #dialog {
+        width: 84; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    AnnotationDialog #quote { color: $text-muted; max-height: 4; margin-bottom: 1; }
+    AnnotationDialog #note { height: 8; }
+    AnnotationDialog .field-label { margin-top: 1; }
+    AnnotationDialog #error { color: $error; height: auto; }
+    AnnotationDialog #compared { height: auto; max-height: 6; }
+    AnnotationDialog #compared.-hidden, AnnotationDialog #compared-label.-hidden { display: none; }
+    AnnotationDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    AnnotationDialog Button { margin-left: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="annotation.save", tooltip="Save the annotation"),
+        Binding("escape", "cancel", "Cancel", id="annotation.cancel", tooltip="Close without saving"),
+    ]
+
+    def __init__(
+        self,
+        target: Anchor,
+        *,
+        description: str | None = None,
+        existing_tags: Sequence[str] = (),
+        translations: Sequence[tuple[str, str]] = (),
+        annotation: Annotation | None = None,
+    ) -> None:
+        """``target``: where the annotation goes; ``description``: a heading for it (default: the
+        sentence ids); ``existing_tags``: for completion; ``translations``: ``(id, label)`` pairs a
+        relation note may compare; ``annotation``: the one being edited, if any."""
+        super().__init__()
+        self.target = annotation.anchor if annotation is not None else target
+        self.description = description or self.target.describe()
+        self.existing_tags = tuple(existing_tags)
+        self.translations = tuple(translations)
+        self.annotation = annotation
+
+    def compose(self) -> ComposeResult:
+        """The form."""
+        a = self.annotation
+        verb = "Edit annotation" if a is not None else "Annotate"
+        with Vertical(id="dialog"):
+            yield Label(Text(f"{verb} {one_line(self.description)}", style="bold"), id="title")
+            quote = self.target.exact if len(self.target.exact) <= 300 else self.target.exact[:299] + "…"
+            yield Static(Text(one_line(quote)), id="quote")
+            yield Label("Kind", classes="field-label")
+            yield Select(
+                [(KIND_LABELS[k], k) for k in KINDS],
+                value=a.kind if a is not None else "note",
+                allow_blank=False,
+                id="kind",
+                disabled=a is not None,
+            )
+            yield Label("Note (Markdown)", classes="field-label")
+            note = (a.note or "") if a is not None else ""
+            yield TextArea(note, id="note", soft_wrap=True, tab_behavior="focus")
+            yield Label("Tags (comma-separated)", classes="field-label")
+            yield Input(
+                ", ".join(a.tags) if a is not None else "",
+                placeholder="omission, term, …",
+                suggester=TagSuggester(self.existing_tags),
+                id="tags",
+            )
+            yield Label("Highlight", classes="field-label")
+            yield Select(
+                [(h, h) for h in HIGHLIGHTS],
+                value=a.highlight if a is not None and a.highlight else Select.NULL,
+                prompt="none",
+                id="highlight",
+            )
+            yield Label("Compares translations", classes="field-label", id="compared-label")
+            yield SelectionList[str](
+                *[
+                    (Text(f"{label} ({tid})"), tid, a is not None and tid in a.compared)
+                    for tid, label in self.translations
+                ],
+                id="compared",
+            )
+            yield Static("", id="error")
+            with Horizontal(id="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        """Show the translation list only for relation notes; focus the note."""
+        self._show_compared()
+        self.query_one("#note", TextArea).focus()
+
+    @on(Select.Changed, "#kind")
+    def _kind_changed(self) -> None:
+        self._show_compared()
+
+    def _show_compared(self) -> None:
+        relation = self.query_one("#kind", Select).value == "relation"
+        self.query_one("#compared", SelectionList).set_class(not relation, "-hidden")
+        self.query_one("#compared-label", Label).set_class(not relation, "-hidden")
+
+    def draft(self) -> AnnotationDraft:
+        """The draft the form describes, checked (AnnotationError if it says nothing)."""
+        kind = str(self.query_one("#kind", Select).value)
+        highlight = self.query_one("#highlight", Select).value
+        compared: tuple[str, ...] = ()
+        if kind == "relation":
+            compared = tuple(str(v) for v in self.query_one("#compared", SelectionList).selected)
+        return check_draft(
+            AnnotationDraft(
+                self.target,
+                kind=kind,
+                note=self.query_one("#note", TextArea).text,
+                highlight=None if highlight is Select.NULL else str(highlight),
+                tags=split_tags(self.query_one("#tags", Input).value),
+                compared=compared,
+            )
+        )
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        """Check the form and return the draft; a problem is shown, not raised."""
+        try:
+            draft = self.draft()
+        except AnnotationError as exc:
+            self.query_one("#error", Static).update(Text(str(exc)))
+            return
+        self.dismiss(draft)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)

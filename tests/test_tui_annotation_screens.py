@@ -1,0 +1,270 @@
+"""The annotation dialog, the annotations screen and the export dialog, driven in a tiny host app.
+
+Snapshots live in tests/snapshots/test_tui_annotation_screens/; update with
+``pytest tests/test_tui_annotation_screens.py --snapshot-update`` and look at the SVGs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_textual_snapshot  # type: ignore[import-untyped]
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TextArea
+
+from sourcereader.core.annotations import Annotation, AnnotationDraft, anchor_for, reanchor_document
+from sourcereader.core.documents import Library
+from sourcereader.core.store import Store
+from sourcereader.tui.screens.annotate import AnnotationDialog, TagSuggester
+from sourcereader.tui.screens.annotations import AnnotationsScreen
+from sourcereader.tui.screens.export import ExportDialog
+from tests.test_annotations_support import BODY, DOC_ID, make_document, make_translation
+
+Snap = Callable[..., bool]
+_SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+
+
+def _dirname(cls: type, *, test_location: object) -> str:
+    return str(_SNAPSHOTS / str(getattr(test_location, "basename")))  # noqa: B009
+
+
+setattr(pytest_textual_snapshot.SVGImageExtension, "dirname", classmethod(_dirname))  # noqa: B010
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Textual runs on asyncio."""
+    return "asyncio"
+
+
+DOC = make_document()
+HOSTILE = "[bold red]no markup[/] [link=x]no[/link] \x1b[31m"
+
+
+class Host(App[None]):
+    """Pushes one screen and records what it dismisses with."""
+
+    def __init__(self, factory: Callable[[], Screen[Any]]) -> None:
+        super().__init__()
+        self.factory = factory
+        self.results: list[Any] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.factory(), callback=self.results.append)
+
+
+def dialog() -> AnnotationDialog:
+    return AnnotationDialog(
+        anchor_for(DOC, ["s5"], (6, 14)),
+        existing_tags=("omission", "Term", "date-discrepancy"),
+        translations=(("en-test", "A. Translator"), ("mt-en", "Argos")),
+    )
+
+
+def filled_store() -> Store:
+    store = Store.memory()
+    store.add_annotation(AnnotationDraft(anchor_for(DOC, ["s1"]), kind="note", note=HOSTILE, tags=("Peace",)))
+    store.add_annotation(AnnotationDraft(anchor_for(DOC, ["s2", "s3"]), kind="highlight", highlight="yellow"))
+    store.add_annotation(AnnotationDraft(anchor_for(DOC, ["s5"]), kind="tag", tags=("term", "peace")))
+    store.add_annotation(AnnotationDraft(anchor_for(DOC, ["s6"]), kind="note", note="will be orphaned"))
+    reanchor_document(store, make_document(BODY.replace("В Финляндии не должно быть германских войск.", "")))
+    return store
+
+
+# --------------------------------------------------------------------------- annotation dialog
+async def test_tag_suggester_completes_the_last_tag() -> None:
+    s = TagSuggester(["omission", "Term", "date-discrepancy"])
+    assert await s.get_suggestion("om") == "omission"
+    assert await s.get_suggestion("omission, te") == "omission, Term"
+    assert await s.get_suggestion("term, TE") is None
+    assert await s.get_suggestion("") is None
+
+
+async def test_dialog_returns_a_draft() -> None:
+    app = Host(dialog)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.focused, TextArea)
+        await pilot.press(*"A *term*")
+        app.screen.query_one("#tags", Input).focus()
+        await pilot.press("o", "m", "right", "comma", "space", "n", "e", "w")
+        app.screen.query_one("#highlight", Select).value = "green"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    [draft] = app.results
+    assert isinstance(draft, AnnotationDraft)
+    assert (draft.kind, draft.note, draft.tags, draft.highlight) == (
+        "note",
+        "A *term*",
+        ("omission", "new"),
+        "green",
+    )
+    assert draft.anchor.exact == "вопросом"
+
+
+async def test_dialog_shows_problems_and_cancels() -> None:
+    app = Host(dialog)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.results == [] and "needs some text" in str(app.screen.query_one("#error", Static).render())
+        app.screen.query_one("#kind", Select).value = "relation"
+        await pilot.pause()
+        assert app.screen.query_one("#compared").display
+        await pilot.press(*"x", "ctrl+s")
+        await pilot.pause()
+        assert "must name the translation" in str(app.screen.query_one("#error", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]
+
+
+async def test_dialog_edits_an_existing_annotation() -> None:
+    store = filled_store()
+    existing = store.annotation(1)
+    app = Host(lambda: AnnotationDialog(existing.anchor, annotation=existing, existing_tags=store.tags()))
+    async with app.run_test(size=(100, 40)) as pilot:
+        area = app.screen.query_one("#note", TextArea)
+        assert area.text == HOSTILE
+        area.load_text("changed")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    [draft] = app.results
+    assert draft.note == "changed" and draft.tags == ("Peace",) and draft.kind == "note"
+    updated = store.update_annotation(
+        existing.id, note=draft.note, tags=draft.tags, highlight=draft.highlight or ""
+    )
+    assert updated.note == "changed"
+
+
+def test_dialog_snapshot(snap_compare: Snap) -> None:
+    assert snap_compare(Host(dialog), terminal_size=(100, 40))
+
+
+# --------------------------------------------------------------------------- annotations screen
+def _rows(app: Host, key: str) -> list[list[str]]:
+    table = app.screen.query_one(f"#{key}-table", DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_annotations_screen_filters_deletes_undoes_and_jumps() -> None:
+    store = filled_store()
+    app = Host(lambda: AnnotationsScreen(store, titles={DOC_ID: "Test record"}))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        rows = _rows(app, "live")
+        assert [r[0] for r in rows] == ["1", "2", "3"]
+        # literal: markup not interpreted, the escape character shown, not sent to the terminal
+        assert rows[0][5] == "[bold red]no markup[/] [link=x]no[/link] \\x1b[31m"
+        assert [r[0] for r in _rows(app, "orphans")] == ["4"]
+        screen = app.screen
+        assert isinstance(screen, AnnotationsScreen)
+        screen.query_one("#tag", Select).value = "Peace"
+        await pilot.pause()
+        assert [r[0] for r in _rows(app, "live")] == ["1", "3"]
+        screen.query_one("#tag", Select).value = Select.NULL
+        screen.query_one("#text", Input).value = "YELLOW"
+        await pilot.pause()
+        assert [r[0] for r in _rows(app, "live")] == []
+        screen.query_one("#text", Input).value = ""
+        await pilot.pause()
+        screen.query_one("#live-table", DataTable).focus()
+        await pilot.press("down", "d")
+        await pilot.pause()
+        assert [r[0] for r in _rows(app, "live")] == ["1", "3"] and store.count_annotations() == 3
+        await pilot.press("u")
+        await pilot.pause()
+        assert [r[0] for r in _rows(app, "live")] == ["1", "2", "3"] and store.count_annotations() == 4
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+    assert app.results == [(DOC_ID, "s5")]
+
+
+async def test_orphans_tab_jumps_too() -> None:
+    store = filled_store()
+    app = Host(lambda: AnnotationsScreen(store))
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.screen.query_one(TabbedContent).active = "orphans"
+        await pilot.pause()
+        app.screen.query_one("#orphans-table", DataTable).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == [(DOC_ID, "s6")]
+
+
+def test_annotations_screen_snapshot(snap_compare: Snap) -> None:
+    store = filled_store()
+    assert snap_compare(
+        Host(lambda: AnnotationsScreen(store, titles={DOC_ID: "Test record"})), terminal_size=(120, 30)
+    )
+
+
+# --------------------------------------------------------------------------- export dialog
+@pytest.fixture
+def export_setup() -> tuple[Store, Library, list[Annotation]]:
+    store = Store.memory()
+    library = Library.default(cache=store)
+    soviet = library.document("1940-11-12-soviet-record-hitler-molotov")
+    saved = [
+        store.add_annotation(
+            AnnotationDraft(anchor_for(soviet, ["s2"]), kind="note", note="*both* peoples", tags=("peace",))
+        ),
+        store.add_annotation(
+            AnnotationDraft(anchor_for(soviet, ["s16"], (0, 20)), kind="highlight", highlight="pink")
+        ),
+    ]
+    return store, library, saved
+
+
+async def test_export_dialog_previews_and_writes(
+    export_setup: tuple[Store, Library, list[Annotation]], tmp_path: Path
+) -> None:
+    store, library, _ = export_setup
+    target = tmp_path / "out.md"
+    app = Host(lambda: ExportDialog(store, library, default_path=target, today="2026-01-01"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        preview = app.screen.query_one("#preview", TextArea)
+        assert preview.text.startswith("# Annotated excerpts") and "2 annotations" in preview.text
+        app.screen.query_one("#kind", Select).value = "highlight"
+        await pilot.pause()
+        assert "1 annotation from 1 document" in preview.text
+        app.screen.query_one("#since", Input).value = "not a date"
+        await pilot.pause()
+        assert "Since" in str(app.screen.query_one("#error", Static).render())
+        app.screen.query_one("#since", Input).value = ""
+        target.write_text("mine", encoding="utf-8")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.results == [] and "overwrite" in str(app.screen.query_one("#error", Static).render())
+        target.unlink()
+        app.screen.query_one("#format", Select).value = "w3c"
+        await pilot.pause()
+        assert app.screen.query_one("#path", Input).value.endswith(".jsonld")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    [written] = app.results
+    assert written == tmp_path / "out.jsonld" and '"AnnotationCollection"' in written.read_text(
+        encoding="utf-8"
+    )
+
+
+def test_export_dialog_snapshot(
+    snap_compare: Snap, export_setup: tuple[Store, Library, list[Annotation]]
+) -> None:
+    store, library, _ = export_setup
+    app = Host(
+        lambda: ExportDialog(store, library, default_path=Path("/tmp/excerpts.md"), today="2026-01-01")
+    )
+    assert snap_compare(app, terminal_size=(120, 40))
+
+
+def test_dialog_can_be_built_for_a_translation() -> None:
+    draft_target = anchor_for(make_translation(), ["s1"])
+    assert AnnotationDialog(draft_target).description == "en-test: s1"
