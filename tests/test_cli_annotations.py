@@ -188,3 +188,23 @@ def test_reanchor_after_importing_the_full_text(tmp_path: Path, capsys: pytest.C
     assert notes_json(capsys, "--orphans") == []
     status, out, _ = cli(capsys, "reanchor", "--json")
     assert json.loads(out)[0]["counts"] == {"unchanged": 3}
+
+
+def test_every_annotation_command_and_option_has_help() -> None:
+    import argparse
+
+    from sourcereader.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    mine = ["annotate", "notes", "reanchor", "export", "import-annotations"]
+    parsers = [sub.choices[name] for name in mine]
+    notes_actions = next(
+        a for a in sub.choices["notes"]._actions if isinstance(a, argparse._SubParsersAction)
+    )
+    parsers += list(notes_actions.choices.values())
+    assert set(notes_actions.choices) == {"edit", "delete", "restore", "retag", "reattach", "purge"}
+    for command in parsers:
+        assert command.description, command.prog
+        for action in command._actions:
+            assert action.help, f"{command.prog}: {action.option_strings or action.dest} has no help"
