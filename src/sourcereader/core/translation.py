@@ -39,6 +39,7 @@ which pulls in torch, is never imported here at all).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import json
@@ -269,15 +270,18 @@ def install_package_file(path: Path) -> PackageInfo:
     metadata = _read_archive_metadata(path)
     source, target = str(metadata["from_code"]), str(metadata["to_code"])
     destination = argos_packages_dir() / str(metadata["_root"])
-    for old in installed_packages():
-        if (old.source, old.target) == (source, target) and old.path != destination:
-            _argos_uninstall(old)
     _argos_install(path)
-    for info in installed_packages():
-        if info.path == destination:
-            _forget_engines(info.path)
-            return info
-    raise PackageError(f"{path} was extracted to {destination} but Argos does not list it as a package.")
+    installed = installed_packages()
+    new = next((info for info in installed if info.path == destination), None)
+    if new is None:
+        raise PackageError(f"{path} was extracted to {destination} but Argos does not list it as a package.")
+    # Only now that the new package works is the old one for the same pair removed.
+    for old in installed:
+        if (old.source, old.target) == (source, target) and old.path != destination:
+            _forget_engines(old.path)
+            _argos_uninstall(old)
+    _forget_engines(destination)
+    return new
 
 
 def _fetch_index(url: str, timeout: float) -> bytes:
@@ -305,7 +309,9 @@ def install_from_index(source: str, target: str, *, timeout: float = INDEX_TIMEO
             f"Without a network, get {package_name(source, target)}.argosmodel elsewhere and run "
             "`sourcereader models install FILE.argosmodel`."
         ) from err
-    Path(settings.local_package_index).write_bytes(data)
+    # Argos' own copy of the index, so that argospm sees the same list; we do not need it ourselves.
+    with contextlib.suppress(OSError):
+        Path(settings.local_package_index).write_bytes(data)
     candidates = [
         package.AvailablePackage(meta)
         for meta in index
