@@ -217,3 +217,15 @@ def test_every_sentence_of_every_side_appears_once_in_order(
         seen += len(r.src)
     for i in range(n_src):
         assert i in rows.rows[rows.row_of_source(i)].src
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenario())
+def test_the_fast_path_agrees_with_the_general_one(data: tuple[int, list[Gap], list[list[Bead]]]) -> None:
+    n_src, gaps, alignments = data
+    beads = alignments[0] if alignments else source_only(n_src)
+    fast = build_rows(n_src, gaps, [beads])
+    general = build_rows(n_src, gaps, [beads, beads])  # two identical translations: same boundaries
+    assert [(r.src, r.gap, r.tgt[0], r.beads[0], r.confidence, r.verified) for r in fast.rows] == [
+        (r.src, r.gap, r.tgt[0], r.beads[0], r.confidence, r.verified) for r in general.rows
+    ]

@@ -15,6 +15,7 @@ import pytest_textual_snapshot  # type: ignore[import-untyped]
 from textual.pilot import Pilot
 
 from sourcereader.core.translation import Translator
+from sourcereader.tui.screens.reader import ReaderScreen
 from tests.test_tui_support import SOVIET, FakeTranslator, app_for, fixed_alignments, write_user_document
 
 Snap = Callable[..., bool]
@@ -45,6 +46,9 @@ def settle(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
             await pilot.press(key)
             await pilot.app.workers.wait_for_complete()
             await pilot.pause()
+        for screen in pilot.app.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.flush_provenance()
         await pilot.pause()
 
     return run

@@ -18,12 +18,13 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
 from sourcereader.core import reading
 from sourcereader.core.alignment import Bead, mark_verified, merge_next, move_src, move_tgt, split_bead
-from sourcereader.core.documents import Document, LibraryEntry, Translation
+from sourcereader.core.documents import Document, LibraryEntry, Sentence, Translation
 from sourcereader.core.reading import Row, Rows, build_rows, find_rows, low_rows, next_index
 from sourcereader.tui import data
 from sourcereader.tui.bindings import bindings_for
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
     from sourcereader.tui.app import SourceReaderApp
 
 MT_KEY = "mt"
+PROVENANCE_DELAY = 0.12
+"""Seconds the cursor must rest on a row before the provenance panel follows it."""
 SOURCE_KEY = "source"
 
 
@@ -77,18 +80,24 @@ class ReaderScreen(Screen[None]):
         super().__init__()
         self.entry = entry
         self.document: Document = entry.document
+        # Text.sentences builds a tuple on every call: at 100,000 sentences that is tens of ms.
+        self.sentences: tuple[Sentence, ...] = self.document.sentences
+        self.translation_sentences: dict[str, tuple[Sentence, ...]] = {
+            t.id: t.sentences for t in entry.translations
+        }
         self.mt_target = data.mt_target(self.document, entry.translations)
         humans = [t for t in entry.translations if t.meta.kind == "human"]
         first = humans[0] if humans else (entry.translations[0] if entry.translations else None)
         self.set_reactive(
             ReaderScreen.columns, (SOURCE_KEY, f"t:{first.id}") if first is not None else (SOURCE_KEY,)
         )
-        self.rows: Rows = build_rows(len(self.document.sentences), self.document.gaps, [])
+        self.rows: Rows = Rows(())  # built on mount, then whenever an alignment changes
         self._undo: list[tuple[str, list[Bead]]] = []
         self._hits: list[int] = []
         self._low: list[int] = []
         self._pending_row: tuple[str, str] | None = None
         self.show_provenance_auto = True
+        self._provenance_timer: Timer | None = None
 
     @property
     def reader_app(self) -> SourceReaderApp:
@@ -162,7 +171,7 @@ class ReaderScreen(Screen[None]):
             if any(r.provenance.synthetic for r in rows):
                 warning = "SYNTHETIC TEST MODEL — NOT A TRANSLATION"
             else:
-                hashes = {s.id: s.hash for s in self.document.sentences}
+                hashes = {s.id: s.hash for s in self.sentences}
                 stale = sum(1 for sid, r in self.machine.items() if r.is_stale(hashes.get(sid, "")))
                 if stale:
                     warning = f"{stale} stale"
@@ -173,7 +182,7 @@ class ReaderScreen(Screen[None]):
     def _rebuild(self) -> None:
         """Rows from the shown translations' alignments, then a new view."""
         doc = self.document
-        n = len(doc.sentences)
+        n = len(self.sentences)
         shown = [tid for tid in self._shown_translation_ids() if tid in self.alignments]
         self._row_translations = shown
         self.rows = build_rows(n, doc.gaps, [self.alignments[tid] for tid in shown])
@@ -181,10 +190,8 @@ class ReaderScreen(Screen[None]):
         self._make_view()
 
     def _make_view(self) -> None:
-        doc = self.document
-        sentences = doc.sentences
+        sentences = self.sentences
         specs = tuple(self._column_spec(key) for key in self.columns)
-        translations = {tid: self._translation(tid) for tid in self._shown_translation_ids()}
         position = {tid: k for k, tid in enumerate(self._row_translations)}
         machine = self.machine
         translating = self.translating
@@ -202,7 +209,7 @@ class ReaderScreen(Screen[None]):
                         out.append(EMPTY)
                         continue
                     tgt = row.tgt[position[tid]]
-                    ts = translations[tid].sentences
+                    ts = self.translation_sentences[tid]
                     out.append(Cell(" ".join(ts[j].text for j in tgt)) if tgt else EMPTY)
             return tuple(out)
 
@@ -235,7 +242,11 @@ class ReaderScreen(Screen[None]):
 
     def watch_cursor(self) -> None:
         if self.is_mounted:
-            self._update_provenance()
+            # The panel is re-laid out when its text changes: while a key is held, only the row
+            # the cursor stops on is worth that cost (a key must reach the screen within a frame).
+            if self._provenance_timer is not None:
+                self._provenance_timer.stop()
+            self._provenance_timer = self.set_timer(PROVENANCE_DELAY, self._update_provenance)
 
     def on_resize(self, event: events.Resize) -> None:
         """Below 100 columns the provenance panel would squeeze the text: it hides (i still shows it)."""
@@ -248,16 +259,34 @@ class ReaderScreen(Screen[None]):
     def _cursor_moved(self, message: ParallelText.CursorMoved) -> None:
         self.cursor = message.row
 
+    def flush_provenance(self) -> None:
+        """Bring the provenance panel up to date now instead of after the cursor rests (tests, snapshots)."""
+        if self._provenance_timer is not None:
+            self._provenance_timer.stop()
+            self._provenance_timer = None
+        self._update_provenance()
+
     def _update_provenance(self) -> None:
         panel = self.query_one(ProvenancePanel)
         row = self.rows[self.cursor] if len(self.rows) else None
-        panel.show(self.document, row, self._provenance_translations(), self.machine, self.mt_target)
+        panel.show(
+            self.document, self.sentences, row, self._provenance_translations(), self.machine, self.mt_target
+        )
 
-    def _provenance_translations(self) -> list[tuple[Translation, int | None, Sequence[Bead]]]:
-        out: list[tuple[Translation, int | None, Sequence[Bead]]] = []
+    def _provenance_translations(
+        self,
+    ) -> list[tuple[Translation, Sequence[Sentence], int | None, Sequence[Bead]]]:
+        out: list[tuple[Translation, Sequence[Sentence], int | None, Sequence[Bead]]] = []
         for tid in self._shown_translation_ids():
             position = self._row_translations.index(tid) if tid in self._row_translations else None
-            out.append((self._translation(tid), position, self.alignments.get(tid, [])))
+            out.append(
+                (
+                    self._translation(tid),
+                    self.translation_sentences[tid],
+                    position,
+                    self.alignments.get(tid, []),
+                )
+            )
         return out
 
     # ------------------------------------------------------------------ workers
@@ -533,7 +562,7 @@ class ReaderScreen(Screen[None]):
         except (IndexError, ValueError) as exc:
             self.notify(str(exc), title=f"Cannot {name}", severity="warning", markup=False)
             return
-        al.check_cover(new, len(self.document.sentences), len(translation.sentences))
+        al.check_cover(new, len(self.sentences), len(self.translation_sentences[tid]))
         self._undo.append((tid, beads))
         self._set_alignment(tid, new)
 
@@ -541,7 +570,7 @@ class ReaderScreen(Screen[None]):
         first_src = self.rows[self.cursor].src.start if len(self.rows) else 0
         self.alignments = {**self.alignments, tid: beads}
         self.save_corrections(tid, beads)
-        if first_src < len(self.document.sentences):
+        if first_src < len(self.sentences):
             self.query_one(ParallelText).go_to(self.rows.row_of_source(first_src), center=False)
 
     @work(thread=True, exit_on_error=False, group="save-alignment", description="Saving the alignment")

@@ -121,6 +121,7 @@ class ParallelText(ScrollView, can_focus=True):
         self._layout: list[tuple[int, int]] = []
         self._layout_key: tuple[object, ...] = ()
         self._max_top = 0
+        self._styles: dict[str, Style] = {}
 
     # ------------------------------------------------------------------ state
     def watch_view(self) -> None:
@@ -140,14 +141,34 @@ class ParallelText(ScrollView, can_focus=True):
         return max(0, min(cursor, count - 1)) if count else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
+        top = self.top
         self._scroll_to_cursor()
-        self.refresh()
+        if self.top == top:
+            # Only the two rows whose highlight changed are redrawn: a key costs two rows, not a screen.
+            self._refresh_row(old)
+            self._refresh_row(new)
+        else:
+            self.refresh()
         self.post_message(self.CursorMoved(self, new))
+
+    def _refresh_row(self, row: int) -> None:
+        lines = [y for y, (k, _line) in enumerate(self._visible_layout()) if k == row]
+        if lines:
+            self.refresh_lines(lines[0], len(lines))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         # Theme changes change component styles: cached strips carry the old colours.
+        self._styles.clear()
         self._invalidate()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._styles.clear()
+        super()._on_focus(event)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._styles.clear()
+        super()._on_blur(event)
 
     def on_resize(self) -> None:
         self._update_virtual_size()
@@ -252,7 +273,12 @@ class ParallelText(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ rendering
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"parallel-text--{name}")
+        # Resolving a style walks the CSS: once per theme and focus change is enough.
+        style = self._styles.get(name)
+        if style is None:
+            style = self.rich_style if not name else self.get_component_rich_style(f"parallel-text--{name}")
+            self._styles[name] = style
+        return style
 
     def _wrap(self, text: Text, width: int) -> list[Strip]:
         console = self.app.console
@@ -337,7 +363,7 @@ class ParallelText(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the widget (the Line API)."""
-        base = self.rich_style
+        base = self._style("")
         width = self.scrollable_content_region.width
         layout = self._visible_layout()
         if y >= len(layout):

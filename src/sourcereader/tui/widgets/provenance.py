@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from sourcereader.core.alignment import Bead
-from sourcereader.core.documents import Document, Translation
+from sourcereader.core.documents import Document, Sentence, Translation
 from sourcereader.core.reading import Row
 from sourcereader.tui.widgets.parallel_text import display_text
 
@@ -28,8 +28,9 @@ def _field(text: Text, name: str, value: str) -> None:
 
 def provenance_text(
     document: Document,
+    sentences: Sequence[Sentence],
     row: Row | None,
-    translations: Sequence[tuple[Translation, int | None, Sequence[Bead]]],
+    translations: Sequence[tuple[Translation, Sequence[Sentence], int | None, Sequence[Bead]]],
     machine: Mapping[str, StoredMachineSentence],
     mt_target: str,
 ) -> Text:
@@ -43,16 +44,15 @@ def provenance_text(
         text.append(f"{row.gap.kind} {row.gap.id}: ", style="bold")
         text.append(f"{display_text(row.gap.explanation) or '(no explanation)'}\n\n")
     else:
-        sentences = document.sentences
         ids = [sentences[i].id for i in row.src]
         text.append("source ", style="bold")
         text.append(f"{_span(ids) or '—'}\n")
-        for translation, position, beads in translations:
+        for translation, tsentences, position, beads in translations:
             text.append(f"{display_text(translation.meta.label)} ", style="bold")
             if position is None:
                 text.append("aligning…\n")
                 continue
-            tids = [translation.sentences[j].id for j in row.tgt[position]]
+            tids = [tsentences[j].id for j in row.tgt[position]]
             text.append(f"{_span(tids) or 'not translated here'}\n")
             span = row.beads[position]
             if span:
@@ -90,7 +90,7 @@ def provenance_text(
     _field(text, "Event", meta.event)
     _field(text, "Participants", ", ".join(meta.participants))
     _field(text, "Notes", meta.notes)
-    for translation, _position, _beads in translations:
+    for translation, _sentences, _position, _beads in translations:
         tm = translation.meta
         _field(
             text,
@@ -116,12 +116,13 @@ class ProvenancePanel(VerticalScroll, can_focus=False):
     def show(
         self,
         document: Document,
+        sentences: Sequence[Sentence],
         row: Row | None,
-        translations: Sequence[tuple[Translation, int | None, Sequence[Bead]]],
+        translations: Sequence[tuple[Translation, Sequence[Sentence], int | None, Sequence[Bead]]],
         machine: Mapping[str, StoredMachineSentence],
         mt_target: str,
     ) -> None:
         """Show the provenance of ``row`` of ``document``."""
         self.query_one("#provenance-text", Static).update(
-            provenance_text(document, row, translations, machine, mt_target)
+            provenance_text(document, sentences, row, translations, machine, mt_target)
         )
