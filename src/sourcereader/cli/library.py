@@ -198,8 +198,9 @@ def _print_elements(document: Document) -> None:
 def _show_alignment(
     store: Store, library: Library, document: Document, translation_id: str, *, as_json: bool
 ) -> int:
-    from sourcereader.core import alignment  # type: ignore[attr-defined]
+    from sourcereader.core import alignment
     from sourcereader.core.documents import dumps
+    from sourcereader.core.reading import LOW_CONFIDENCE
     from sourcereader.core.sanitize import one_line
 
     try:
@@ -233,7 +234,7 @@ def _show_alignment(
     for n, bead in enumerate(result.beads, 1):
         ids = ",".join(src[i].id for i in bead.src) or "—"
         tids = ",".join(tgt[j].id for j in bead.tgt) or "—"
-        low = bead.confidence < alignment.LOW_CONFIDENCE
+        low = bead.confidence < LOW_CONFIDENCE
         mark = "✓" if bead.verified else ("?" if low else " ")
         print(f"bead {n}  {ids} ↔ {tids}  confidence {bead.confidence:.2f} {mark}")
         print(f"   {one_line(' '.join(src[i].text for i in bead.src)) or '(not in the source)'}")

@@ -26,23 +26,28 @@ import hashlib
 import math
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
+    from sourcereader.core.documents import Document, Text, Translation
+
 __all__ = [
     "ALIGNER_VERSION",
     "Bead",
+    "DocumentAlignment",
     "StoredBead",
     "align",
     "check_cover",
+    "document_alignment",
     "mark_verified",
     "merge_next",
     "move_src",
     "move_tgt",
     "remap_fixed",
+    "save_alignment",
     "sentence_hash",
     "split_bead",
     "store_fixed",
@@ -1000,3 +1005,97 @@ def _stretches(anchors: list[Bead], n: int, m: int) -> list[tuple[int, int, int,
         si, ti = a.src[-1] + 1, a.tgt[-1] + 1
     out.append((si, n, ti, m))
     return out
+
+
+# ----------------------------------------------------------------------------- library documents
+@dataclass(frozen=True)
+class DocumentAlignment:
+    """The alignment of a library document with one of its translations."""
+
+    beads: tuple[Bead, ...]
+    dropped_corrections: int
+    """Stored corrections that no longer apply because a sentence of theirs changed."""
+    cached: bool
+    """True when it came from the cache (nothing was recomputed)."""
+
+
+class _AlignmentStore(Protocol):
+    def alignment_corrections(self, document_id: str, translation_id: str) -> list[dict[str, Any]]: ...
+    def save_alignment_corrections(
+        self, document_id: str, translation_id: str, fixed: list[dict[str, Any]]
+    ) -> None: ...
+    def cached_alignment(self, document_id: str, translation_id: str, key: str) -> list[list[Any]] | None: ...
+    def put_cached_alignment(
+        self, document_id: str, translation_id: str, key: str, beads: list[list[Any]]
+    ) -> None: ...
+
+
+def _texts(document: Text, translation: Text) -> tuple[list[str], list[str]]:
+    return [s.text for s in document.sentences], [s.text for s in translation.sentences]
+
+
+def document_alignment(
+    store: _AlignmentStore, document: Document, translation: Translation, mt: Sequence[str] | None = None
+) -> DocumentAlignment:
+    """The alignment of ``document`` with ``translation``: computed on demand, cached in the store,
+    recomputed only when a text, a correction or the machine translation changed; the user's
+    corrections are kept as constraints."""
+    src, tgt = _texts(document, translation)
+    stored = [StoredBead.from_json(d) for d in store.alignment_corrections(document.id, translation.id)]
+    fixed, dropped = remap_fixed(stored, src, tgt)
+    digest = hashlib.sha256()
+    for part in (
+        ALIGNER_VERSION,
+        document.language,
+        translation.language,
+        *(s.hash for s in document.sentences),
+        "|",
+        *(s.hash for s in translation.sentences),
+        "|",
+        *(f"{b.src}:{b.tgt}" for b in fixed),
+        "|",
+        repr(sorted(document.paragraph_breaks())),
+        repr(sorted(translation.paragraph_breaks())),
+        "|",
+        *(mt or ()),
+    ):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    key = digest.hexdigest()
+    cached = store.cached_alignment(document.id, translation.id, key)
+    if cached is not None:
+        beads = tuple(Bead(tuple(s), tuple(t), float(c), bool(v)) for s, t, c, v in cached)
+        return DocumentAlignment(beads, len(dropped), cached=True)
+    beads = tuple(
+        align(
+            src,
+            tgt,
+            src_lang=document.language,
+            tgt_lang=translation.language,
+            src_breaks=document.paragraph_breaks(),
+            tgt_breaks=translation.paragraph_breaks(),
+            fixed=fixed,
+            mt=mt,
+        )
+    )
+    store.put_cached_alignment(
+        document.id,
+        translation.id,
+        key,
+        [[list(b.src), list(b.tgt), b.confidence, b.verified] for b in beads],
+    )
+    return DocumentAlignment(beads, len(dropped), cached=False)
+
+
+def save_alignment(
+    store: _AlignmentStore, document: Document, translation: Translation, beads: Sequence[Bead]
+) -> None:
+    """Keep the verified beads of a corrected alignment as constraints (one transaction).
+
+    The beads must cover both texts exactly once, in order; unverified beads are not stored
+    (they are the aligner's to redo).
+    """
+    src, tgt = _texts(document, translation)
+    check_cover(beads, len(src), len(tgt))
+    fixed = [sb.to_json() for sb in store_fixed(beads, src, tgt)]
+    store.save_alignment_corrections(document.id, translation.id, fixed)

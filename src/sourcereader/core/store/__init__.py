@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from sourcereader.core.store import links, search  # the reader's search index and witness links
+from sourcereader.core.store.alignments import AlignmentMixin
 from sourcereader.core.store.annotations import AnnotationMixin
 from sourcereader.core.store.library import SegmentationMixin
 from sourcereader.core.store.migrations import MIGRATIONS
@@ -39,7 +40,9 @@ class StoreError(Exception):
     """The database cannot be used; the message says why and what to do."""
 
 
-class Store(SegmentationMixin, search.SearchIndexMixin, links.WitnessLinksMixin, AnnotationMixin):
+class Store(
+    SegmentationMixin, AlignmentMixin, search.SearchIndexMixin, links.WitnessLinksMixin, AnnotationMixin
+):
     """Typed access to the database. Use :meth:`open` or :meth:`memory`."""
 
     def __init__(self, db: Database, path: Path | None = None) -> None:
