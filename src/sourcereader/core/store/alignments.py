@@ -64,8 +64,9 @@ class AlignmentMixin:
         with self.db.conn:
             if fixed:
                 self.db.execute(
-                    "INSERT OR REPLACE INTO alignment_corrections(document_id, translation_id, fixed, updated)"
-                    " VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                    "INSERT OR REPLACE INTO alignment_corrections"
+                    " (document_id, translation_id, fixed, updated) VALUES"
+                    " (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
                     [document_id, translation_id, json.dumps(fixed, separators=(",", ":"))],
                 )
             else:
