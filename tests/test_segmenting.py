@@ -11,6 +11,13 @@ from sourcereader.core.segmenting import SUPPORTED_LANGUAGES, UnsupportedLanguag
 
 # (lang, text, expected sentences)
 CASES: list[tuple[str, str, list[str]]] = [
+    # Punctuation alone is no sentence: a quoting author's leading "..." joins what follows.
+    (
+        "ru",
+        "... Гитлер отвечает, что пакт предусматривает. Советскому Союзу предоставляется.",
+        ["... Гитлер отвечает, что пакт предусматривает.", "Советскому Союзу предоставляется."],
+    ),
+    ("ru", "Он сказал. —", ["Он сказал. —"]),
     # ASCII "--" is a dash, not the opening of a parenthetical that swallows sentences.
     (
         "ru",

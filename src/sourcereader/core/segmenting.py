@@ -37,7 +37,7 @@ from collections.abc import Iterable
 
 import pysbd
 
-SEGMENTER_VERSION = "2"
+SEGMENTER_VERSION = "3"
 
 
 def _words(words: str) -> frozenset[str]:
@@ -317,13 +317,30 @@ def _script(ch: str) -> str:
 
 
 def _spans(text: str, bounds: list[int]) -> list[tuple[int, int]]:
-    """Trimmed, non-empty spans between consecutive boundaries."""
+    """Trimmed, non-empty spans between consecutive boundaries.
+
+    A span without a letter or digit (a leading "...", a stray "—", a lone "»") is no sentence:
+    it joins the next span, or the previous one at the end of the text.
+    """
     spans: list[tuple[int, int]] = []
     edges = [0, *bounds, len(text)]
+    pending: int | None = None  # start of punctuation waiting for the next sentence
     for lo, hi in zip(edges, edges[1:], strict=False):
         start, end = _trim(text, lo, hi)
-        if start < end:
-            spans.append((start, end))
+        if start >= end:
+            continue
+        if not any(c.isalnum() for c in text[start:end]):
+            if pending is None:
+                pending = start
+            continue
+        spans.append((pending if pending is not None else start, end))
+        pending = None
+    if pending is not None:
+        end = _trim(text, pending, len(text))[1]
+        if spans:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((pending, end))
     return spans
 
 
