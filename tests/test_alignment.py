@@ -261,3 +261,14 @@ def test_stored_beads_survive_unrelated_edits_and_drop_on_own_edit() -> None:
     kept, dropped = remap_fixed(stored, new_src, tgt)
     assert [(b.src, b.tgt) for b in kept] == [((2,), (1,))]
     assert len(dropped) == 1 and dropped[0].src_pos == 3
+
+
+# ----------------------------------------------------------------------------- very unequal sizes
+@pytest.mark.parametrize(("n", "m"), [(1, 3000), (2, 3000), (3000, 2), (3000, 1), (40, 2500)])
+def test_very_unequal_sides_cover_without_crashing(n: int, m: int) -> None:
+    # The band once could not connect (0, 0) to (n, m) when m / n exceeded its width: IndexError.
+    src = ["Molotov asked a question.", "Hitler answered it.", *["A."] * max(0, n - 2)][:n]
+    tgt = ["Molotov asked a question.", "Hitler answered it.", *["A."] * max(0, m - 2)][:m]
+    beads = align(src, tgt, src_lang="en", tgt_lang="en")
+    check_cover(beads, n, m)
+    assert all(0.0 <= b.confidence <= 1.0 for b in beads)

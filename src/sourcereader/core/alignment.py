@@ -421,14 +421,31 @@ class _Result:
     has_conf: bool
 
 
+def _min_width(n: int, m: int) -> int:
+    """The narrowest band whose rows can still chain from (0, 0) to (n, m) (see :func:`_band`)."""
+    return min(m + 1, -(-2 * (m + 1) // (n + 1)) + 2)
+
+
 def _band(guide: NDArray[np.float64], m: int, width: int) -> NDArray[np.int64]:
+    """First column of each row's band: centred on ``guide``, monotone, and connected.
+
+    Consecutive rows' bands overlap by at least half a band and the last row's band holds column
+    ``m``, so a path from (0, 0) to (n, m) always exists. Without this, a side much longer than the
+    other (20,000 lines against 2) had bands that skipped columns, and the back-trace ran off the band.
+    Needs ``width >= _min_width(n, m)``.
+    """
     import numpy as np
 
+    n = len(guide) - 1
+    last = max(0, m + 1 - width)
+    step = max(1, (width - 1) // 2)
+    i = np.arange(n + 1, dtype=np.int64)
     lo = np.rint(guide).astype(np.int64) - width // 2
-    lo = np.clip(lo, 0, max(0, m + 1 - width))
     lo = np.maximum.accumulate(lo)
-    lo[0] = 0
-    return lo
+    # Envelope: reachable from column 0 at row 0 and able to reach ``last`` by row n in steps of ``step``.
+    lo = np.clip(lo, np.maximum(0, last - (n - i) * step), np.minimum(last, i * step))
+    # Then cap each row's advance over the previous one; this only lowers values and stays in the envelope.
+    return np.asarray(np.minimum.accumulate(lo - i * step) + i * step, dtype=np.int64)
 
 
 def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDArray[np.float64],
@@ -695,6 +712,8 @@ def _run(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64],
     width = 256 if guide is None else 96
     # Long texts get a narrower first band (it widens where the path needs it).
     width = max(64 if guide is None else 48, min(m + 1, width, _CELL_BUDGET // 2 // (n + 1)))
+    # A side much longer than the other needs rows wide enough to connect (cells stay about 2 m).
+    width = min(m + 1, max(width, _min_width(n, m)))
     g = _guide_from_lengths(s, t) if guide is None else guide
     res = _dp(s, t, p, weights, g, width, want_conf)
     for _ in range(4):
