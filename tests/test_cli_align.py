@@ -92,3 +92,32 @@ def test_subprocess_exit_status(tmp_path: Path, files: tuple[Path, Path]) -> Non
     assert proc.returncode == 2
     assert proc.stderr.strip().endswith("no such file")
     assert "textual" not in proc.stdout
+
+
+CONTROL = "Molotov \x1b[2J\x1b]0;pwned\x07asked\r a question \x9b31m here.\nHitler answered.\n"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_control_characters_never_reach_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    src, tgt = tmp_path / "a.en", tmp_path / "b.en"
+    src.write_text(CONTROL, encoding="utf-8")
+    tgt.write_text("Molotov asked a question here.\nHitler answered.\n", encoding="utf-8")
+    assert cli_align.run(_args(src, tgt, fmt=fmt, sl="en")) == 0
+    out = capsys.readouterr().out
+    assert not any(ch in out for ch in "\x1b\x07\r\x9b")
+    if fmt == "json":
+        assert json.loads(out)[0]["src_text"][0].startswith("Molotov \x1b[2J")  # kept, escaped
+
+
+def test_bom_dropped_and_nul_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src, tgt = tmp_path / "a.en", tmp_path / "b.en"
+    src.write_bytes("\ufeffOne.\nTwo.\n".encode())
+    tgt.write_text("One.\nTwo.\n", encoding="utf-8")
+    cli_align.run(_args(src, tgt, fmt="json", sl="en"))
+    assert json.loads(capsys.readouterr().out)[0]["src_text"] == ["One."]
+    src.write_bytes(b"One.\x00\nTwo.\n")
+    with pytest.raises(UserError, match="NUL") as err:
+        cli_align.run(_args(src, tgt, sl="en"))
+    assert "\n" not in str(err.value)

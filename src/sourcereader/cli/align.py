@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sourcereader.cli.common import UserError
@@ -44,17 +43,10 @@ def register(sub: SubParsers) -> None:
 
 
 def _read(path_str: str) -> str:
-    path = Path(path_str)
-    if not path.exists():
-        raise UserError(f"{path_str}: no such file")
-    if path.is_dir():
-        raise UserError(f"{path_str}: is a directory, not a text file")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{path_str}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise UserError(f"{path_str}: cannot read ({exc.strerror})") from None
+    """The file as text (UTF-8, BOM dropped, NUL refused), or a one-line UserError."""
+    from sourcereader.cli.common import read_input_text
+
+    text = read_input_text(path_str)
     if not text.strip():
         raise UserError(f"{path_str}: the file is empty")
     return text
@@ -123,6 +115,10 @@ def render(beads: list[Bead], src: list[str], tgt: list[str], fmt: str) -> str:
     """The beads in one of :data:`FORMATS`."""
     if fmt == "vecalign":
         return "".join(f"{list(b.src)}:{list(b.tgt)}\n" for b in beads)
+    # Sentences come from the user's files: control characters (ESC, C1, BEL, CR) must not reach
+    # the terminal raw, and json.dumps leaves C1 controls unescaped.
+    from sourcereader.core.sanitize import for_terminal, json_safe
+
     if fmt == "json":
         rows = [
             {
@@ -134,11 +130,11 @@ def render(beads: list[Bead], src: list[str], tgt: list[str], fmt: str) -> str:
             }
             for b in beads
         ]
-        return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+        return json_safe(json.dumps(rows, ensure_ascii=False, indent=1)) + "\n"
     lines = []
     for n, b in enumerate(beads):
         flag = "  (low)" if b.confidence < 0.5 else ""
         lines.append(f"── bead {n}  {len(b.src)}:{len(b.tgt)}  confidence {b.confidence:.2f}{flag}")
-        lines.extend(f"  {i:>5} < {src[i]}" for i in b.src)
-        lines.extend(f"  {j:>5} > {tgt[j]}" for j in b.tgt)
+        lines.extend(f"  {i:>5} < {for_terminal(src[i])}" for i in b.src)
+        lines.extend(f"  {j:>5} > {for_terminal(tgt[j])}" for j in b.tgt)
     return "\n".join(lines) + "\n"
