@@ -171,6 +171,18 @@ def test_translate_pivots_and_writes_a_file_the_library_reads(
     assert all(s.text.startswith(tr.SYNTHETIC_LABEL) for s in mt.sentences[:1])
 
 
+def test_cached_translation_needs_no_model_to_be_written(
+    installed: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert translate(capsys)[0] == 0
+    assert cli(capsys, "models", "remove", "ru", "en")[0] == 0
+    status, out, err = translate(capsys, "--write")
+    assert status == 0 and f"{N_SENTENCES} already cached, 0 translated." in out and "Wrote " in out
+    assert "needs the Argos package" not in err
+    # Anything left to translate does need the model again.
+    assert translate(capsys, "--force")[0] == 2
+
+
 def test_ctrl_c_keeps_finished_batches_and_a_rerun_resumes(
     installed: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

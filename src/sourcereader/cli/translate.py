@@ -19,8 +19,9 @@ from sourcereader.cli.common import UserError
 
 if TYPE_CHECKING:
     from sourcereader.cli.common import SubParsers
-    from sourcereader.core.documents import Document
-    from sourcereader.core.translation import PackageInfo
+    from sourcereader.core.documents import Document, Library
+    from sourcereader.core.store.translations import MachineTranslationTable
+    from sourcereader.core.translation import PackageInfo, TranslationPlan
 
 #: Exit status when nothing could be done because no model is installed (same as a user error).
 NO_MODEL_STATUS = 2
@@ -97,9 +98,7 @@ def _check_language(code: str) -> str:
 
 def run_translate(args: argparse.Namespace) -> int:
     """``sourcereader translate ID``."""
-    from sourcereader import locations
-    from sourcereader.cli.common import get_document, open_library, open_store
-    from sourcereader.core import translation as tr
+    from sourcereader.cli.common import open_library, open_store
 
     target = _check_language(args.target)
     if args.beam < 1 or args.batch_size < 1:
@@ -108,54 +107,58 @@ def run_translate(args: argparse.Namespace) -> int:
     from sourcereader.core.store.translations import MachineTranslationTable
 
     store = open_store()
-    cache = MachineTranslationTable(store.db)
-    document = get_document(open_library(store), args.document)
-    translator = tr.ArgosTranslator(beam_size=args.beam)
+    try:
+        return _translate(args, target, MachineTranslationTable(store.db), open_library(store))
+    finally:
+        store.close()
+
+
+def _translate(
+    args: argparse.Namespace, target: str, cache: MachineTranslationTable, library: Library
+) -> int:
+    from sourcereader import locations
+    from sourcereader.cli.common import get_document
+    from sourcereader.core import translation as tr
+
+    document = get_document(library, args.document)
     if document.language == target:
         raise UserError(f"{document.id} is already in {target}; choose another language with --to")
-    if (document.language, target) not in translator.language_pairs():
-        print(tr.missing_model_message(document.language, target), file=sys.stderr)
-        return NO_MODEL_STATUS
-    route = translator.route(document.language, target)
     plan, _ = tr.plan_document(document, target, cache, force=args.force)
-    _describe(document, target, route)
-    progress = Progress(sys.stderr, plan.pending)
-    try:
-        run = tr.translate_document(
-            document,
-            target,
-            translator,
-            cache,
-            force=args.force,
-            batch_size=args.batch_size,
-            on_progress=progress,
-        )
-    except KeyboardInterrupt:
+    translated = 0
+    synthetic = False
+    # Everything cached and current: no model needed (it may have been removed since), only --write.
+    if plan.pending:
+        translator = tr.ArgosTranslator(beam_size=args.beam)
+        if (document.language, target) not in translator.language_pairs():
+            print(tr.missing_model_message(document.language, target), file=sys.stderr)
+            return NO_MODEL_STATUS
+        route = translator.route(document.language, target)
+        synthetic = any(p.synthetic for p in route)
+        _describe(document, target, route)
+        progress = Progress(sys.stderr, plan.pending)
+        try:
+            run = tr.translate_document(
+                document,
+                target,
+                translator,
+                cache,
+                force=args.force,
+                batch_size=args.batch_size,
+                on_progress=progress,
+            )
+        except KeyboardInterrupt:
+            progress.finish()
+            _interrupted(document, target, cache, plan, forced=args.force)
+            return 130
+        except tr.TranslationError as exc:
+            raise UserError(str(exc)) from None
         progress.finish()
-        if args.force:
-            print(
-                "Interrupted. Finished batches were re-translated; the other sentences keep their "
-                "earlier translation.",
-                file=sys.stderr,
-            )
-        else:
-            left, _ = tr.plan_document(document, target, cache)
-            print(
-                f"Interrupted. Finished batches are kept ({plan.pending - left.pending} of {plan.pending} "
-                "sentences); run the same command again to resume.",
-                file=sys.stderr,
-            )
-        return 130
-    except tr.TranslationError as exc:
-        raise UserError(str(exc)) from None
-    progress.finish()
+        translated = run.translated
     print(
         f"{document.id}: {plan.total} sentences into {target}: {plan.cached} already cached, "
-        f"{run.translated} translated"
-        + (f" ({plan.stale} changed since last time)" if plan.stale else "")
-        + "."
+        f"{translated} translated" + (f" ({plan.stale} changed since last time)" if plan.stale else "") + "."
     )
-    if any(p.synthetic for p in route):
+    if synthetic:
         print(f"{tr.SYNTHETIC_LABEL} The model is a synthetic test package; its output is noise.")
     if args.write:
         path = tr.write_machine_translation(
@@ -163,6 +166,26 @@ def run_translate(args: argparse.Namespace) -> int:
         )
         print(f"Wrote {path}")
     return 0
+
+
+def _interrupted(
+    document: Document, target: str, cache: MachineTranslationTable, plan: TranslationPlan, *, forced: bool
+) -> None:
+    from sourcereader.core import translation as tr
+
+    if forced:
+        print(
+            "Interrupted. Finished batches were re-translated; the other sentences keep their "
+            "earlier translation.",
+            file=sys.stderr,
+        )
+        return
+    left, _ = tr.plan_document(document, target, cache)
+    print(
+        f"Interrupted. Finished batches are kept ({plan.pending - left.pending} of {plan.pending} "
+        "sentences); run the same command again to resume.",
+        file=sys.stderr,
+    )
 
 
 def _describe(document: Document, target: str, route: list[PackageInfo]) -> None:
