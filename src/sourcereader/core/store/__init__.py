@@ -8,8 +8,11 @@ caches and corrections, machine translations, annotations and witness links. Ope
 * a database written by a newer sourcereader (migrations we don't know) is refused, not touched;
 * a corrupt file is detected (``PRAGMA quick_check``) and reported with the backups found.
 
-Domain modules (``library``, ``alignments``, ``translations``, ``annotations``) each hold their
-tables' migration steps and a mixin with their queries; :class:`Store` combines the mixins.
+Domain modules (``library``, ``alignments``, ``translations``, ``annotations``, ``search``,
+``links``) each hold their tables' migration steps and a mixin with their queries;
+:class:`Store` combines the mixins. Every domain module must be imported here: a migration
+that is registered only when some other module happens to be imported would make a database
+look "newer" to a process that did not import it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from sourcereader.core.store.alignments import AlignmentMixin
 from sourcereader.core.store.annotations import AnnotationMixin
 from sourcereader.core.store.library import SegmentationMixin
 from sourcereader.core.store.migrations import MIGRATIONS
+from sourcereader.core.store.translations import MachineTranslationMixin
 
 BUSY_TIMEOUT_MS = 5000
 """How long a writer waits for another one before giving up (``SOURCEREADER_BUSY_TIMEOUT_MS`` overrides)."""
@@ -41,7 +45,12 @@ class StoreError(Exception):
 
 
 class Store(
-    SegmentationMixin, AlignmentMixin, search.SearchIndexMixin, links.WitnessLinksMixin, AnnotationMixin
+    SegmentationMixin,
+    AlignmentMixin,
+    MachineTranslationMixin,
+    AnnotationMixin,
+    search.SearchIndexMixin,
+    links.WitnessLinksMixin,
 ):
     """Typed access to the database. Use :meth:`open` or :meth:`memory`."""
 
