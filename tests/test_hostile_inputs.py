@@ -125,3 +125,72 @@ def test_duplicate_ids_in_the_user_library(capsys: pytest.CaptureFixture[str]) -
     assert status == 0
     assert "duplicate document id 'dup'" in err
     assert out.count('"id": "dup"') == 1
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=[p.name for p in INPUTS])
+def test_align(path: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD_EN, encoding="utf-8")
+    for fmt in ("vecalign", "json", "text"):
+        _run(capsys, ["align", str(path), str(good), "--src-lang", "en", "--tgt-lang", "en", "--format", fmt])
+        _run(
+            capsys,
+            [
+                "align",
+                str(good),
+                str(path),
+                "--src-lang",
+                "en",
+                "--tgt-lang",
+                "en",
+                "--one-per-line",
+                "--format",
+                fmt,
+            ],
+        )
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=[p.name for p in INPUTS])
+def test_import_annotations(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, _ = _run(capsys, ["import-annotations", str(path)])
+    assert status == 2  # none of these is a W3C annotation collection
+    status, out, _ = _run(capsys, ["notes", "--json"])
+    assert status == 0 and out.strip() == "[]"
+
+
+def test_notes_from_stdin_are_kept_literally(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    kept = 0
+    for path in INPUTS:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes())))
+        status, out, _ = _run(
+            capsys,
+            [
+                "annotate",
+                "1940-11-12-soviet-record-hitler-molotov",
+                "s21",
+                "--note",
+                "-",
+                "--tag",
+                path.stem[:40],
+            ],
+        )
+        kept += status == 0
+    status, out, _ = _run(capsys, ["notes", "--json"])
+    notes = json.loads(out)
+    assert len(notes) == kept > 50
+    status, out, _ = _run(capsys, ["notes"])  # the human listing must not pass escapes through either
+    assert status == 0
+    status, out, _ = _run(capsys, ["export"])
+    assert status == 0
+
+
+def test_huge_tag_lists(capsys: pytest.CaptureFixture[str]) -> None:
+    tags = [arg for n in range(2000) for arg in ("--tag", f"tag-{n}-\x1b[31m")]
+    status, out, _ = _run(capsys, ["annotate", "1940-11-12-soviet-record-hitler-molotov", "s21", *tags])
+    if status == 0:
+        status, out, _ = _run(capsys, ["notes", "--tag", "tag-1999-\x1b[31m"])
+        assert status == 0 and "tag-1999" in out

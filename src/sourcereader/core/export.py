@@ -805,8 +805,12 @@ def render(
     annotations: Sequence[Annotation], texts: Mapping[str, ExportText], options: ExportOptions, fmt: str
 ) -> str:
     """The export as text, in ``fmt`` (``markdown`` or ``w3c``)."""
+    from sourcereader.core.sanitize import for_terminal, json_safe
+
     if fmt == "w3c":
         import json
 
-        return json.dumps(export_w3c(annotations), ensure_ascii=False, indent=2) + "\n"
-    return export_markdown(annotations, texts, options)
+        return json_safe(json.dumps(export_w3c(annotations), ensure_ascii=False, indent=2)) + "\n"
+    # Control characters have no business in Markdown, and an ESC in a note must not drive the
+    # terminal of whoever runs `cat` on the export: they become visible \xNN escapes.
+    return for_terminal(export_markdown(annotations, texts, options))
