@@ -272,3 +272,25 @@ def test_very_unequal_sides_cover_without_crashing(n: int, m: int) -> None:
     beads = align(src, tgt, src_lang="en", tgt_lang="en")
     check_cover(beads, n, m)
     assert all(0.0 <= b.confidence <= 1.0 for b in beads)
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ('*)"Verzichtet" in Moscow Embassy draft.', True),
+        ("Frames 112669-112670, serial 104", True),
+        ("[3] See above.", True),
+        ("Frame of mind is everything.", False),
+        ("1) Provided that Japan renounces.", False),
+        ("«Да», — сказал он.", False),
+    ],
+)
+def test_apparatus_lines(text: str, note: bool) -> None:
+    assert af.is_note(text) is note
+
+
+def test_footnote_is_left_out_rather_than_paired() -> None:
+    src = [*RU[:4], "Переговоры продолжались два дня."]
+    tgt = [*EN, "*) Dardanelles: the Straits."]
+    beads = align(src, tgt, src_lang="ru", tgt_lang="en")
+    assert ((4,), (4,)) not in {(b.src, b.tgt) for b in beads}

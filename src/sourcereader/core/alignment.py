@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 #: Changes whenever the output for some input may change: part of every alignment cache key.
-ALIGNER_VERSION = "1"
+ALIGNER_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -259,6 +259,10 @@ _LEXICON_WEIGHT = 4.0  # nats per learnt word pair of Dice 1 seen many times
 _UNMATCHED = 0.1  # nats per unit of key weight left unmatched inside a non-empty bead
 _GAP_OPEN = 4.0  # an untranslated run before the translation's first or after its last sentence
 _GAP_EXTEND = 1.5  # ... and each sentence in it
+_NOTE_DELETE = 1.0  # nats for leaving a footnote or an archival reference line unaligned
+# Nats per apparatus line in a bead whose other side has none: more than leaving both out costs, so a
+# footnote is never paired with an untranslated sentence at the end.
+_NOTE_IN_BEAD = 8.0
 _CELL_BUDGET = 2_600_000  # band cells per pass: bounds memory (about 45 bytes a cell) and time
 
 
@@ -273,6 +277,8 @@ class _Params:
     cont_pen: float = 2.5
     dangle_pen: float = 1.5
     par_pen: float = 3.0
+    ext_s: float = _GAP_EXTEND  # per source sentence of a leading/trailing untranslated run
+    ext_t: float = _GAP_EXTEND  # ... per target sentence
 
 
 @dataclass
@@ -285,6 +291,7 @@ class _Side:
     dangle: NDArray[np.bool_]
     brk: NDArray[np.bool_]  # a paragraph starts at this sentence (index 0 counts)
     forced: NDArray[np.bool_]  # must be in a 1:0 / 0:1 bead (verified deletion)
+    note: NDArray[np.bool_]  # editorial apparatus (footnote, archival reference): cheap to leave unaligned
     occ_sent: NDArray[np.int64] = field(repr=False)
     occ_key: NDArray[np.int64] = field(repr=False)
 
@@ -298,7 +305,7 @@ class _Side:
         if len(brk):
             brk[0] = True
         return _Side(self.chars[a:b], self.words[a:b], self.cont[a:b], self.dangle[a:b], brk,
-                     self.forced[a:b], self.occ_sent[sel] - a, self.occ_key[sel])  # fmt: skip
+                     self.forced[a:b], self.note[a:b], self.occ_sent[sel] - a, self.occ_key[sel])  # fmt: skip
 
     def with_keys(self, sent: NDArray[np.int64], key: NDArray[np.int64]) -> _Side:
         import numpy as np
@@ -331,7 +338,8 @@ def _side(
         ks = af.distinct([*af.name_keys(t, capitalised_only=cross_script), *af.number_keys(t),
                           *af.punct_keys(t)])  # fmt: skip
         keys.append([keyids.setdefault(k, len(keyids)) for k in ks])
-    return _Side(chars, words, cont, dangle, brk, np.zeros(n, dtype=bool),
+    note = np.array([af.is_note(t) for t in texts], dtype=bool)
+    return _Side(chars, words, cont, dangle, brk, np.zeros(n, dtype=bool), note,
                  np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)), keys  # fmt: skip
 
 
@@ -476,6 +484,8 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
     FS = np.concatenate([[0], np.cumsum(s.forced)])
     FT = np.concatenate([[0], np.cumsum(t.forced)])
     BS = np.concatenate([[0], np.cumsum(s.brk)])
+    NS = np.concatenate([[0], np.cumsum(s.note)])
+    NT = np.concatenate([[0], np.cumsum(t.note)])
     BT = np.concatenate([[0], np.cumsum(t.brk)])
     use_par = bool(s.brk[1:].any() and t.brk[1:].any()) if n and m else False
     Jc = np.minimum(J, m)
@@ -496,6 +506,14 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
         g = Q[rc[:, None], col] if n else np.zeros((rows, W + _BMAX), dtype=np.float32)
         g[~ok] = 0.0
         G.append(G[-1] + g)
+
+    def edges(note: NDArray[np.bool_]) -> tuple[int, int]:
+        """End positions of the first and the last sentence that is not apparatus (1-based)."""
+        real = np.flatnonzero(~note)
+        return (int(real[0]) + 1, int(real[-1]) + 1) if len(real) else (1, len(note))
+
+    s_first, s_last = edges(s.note)
+    t_first, t_last = edges(t.note)
 
     def cost(a: int, b: int) -> NDArray[np.float64]:
         i0 = iidx - a
@@ -526,6 +544,10 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
             # (in a 1:0 / 0:1 bead nothing is expected to match).
             mass = (MS - MS[i0c])[:, None] + (MT[Jc] - MT[j0c])
             c = c + _UNMATCHED * np.maximum(mass - 2 * ev, 0.0)
+        if a and b:
+            # Apparatus inside a bead only where the other side has its own (a footnote translated).
+            ns_, nt_ = (NS - NS[i0c])[:, None], NT[Jc] - NT[j0c]
+            c = c + _NOTE_IN_BEAD * (np.maximum(ns_ - nt_, 0) + np.maximum(nt_ - ns_, 0))
         # A bead that starts with a fragment cut from the previous sentence (or ends in one that
         # continues) is suspect, unless the other side is cut the same way (parallel ``;`` splits).
         cs = np.zeros((rows, 1), dtype=bool)
@@ -557,14 +579,21 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
         # translation is one cheap gap, not a string of unlikely deletions or a giant merge.
         # Every bead after the translation's end is a deletion, and the one ending at (n, m) is always
         # among them, so it carries the gap's opening cost and the others only a small extension cost.
+        # Editorial apparatus (footnotes, archival references) has no counterpart by nature, wherever
+        # it stands; it neither opens nor extends a gap, so the gap's opening cost is carried by the
+        # first (last) sentence of the run that is not apparatus.
         if (a, b) == (1, 0):
-            end = np.where((iidx == n)[:, None], _GAP_OPEN + _GAP_EXTEND, _GAP_EXTEND)
-            start = np.where((iidx == 1)[:, None], _GAP_OPEN + _GAP_EXTEND, _GAP_EXTEND)
+            note = s.note[np.minimum(i0c, n - 1)][:, None]
+            end = np.where((iidx == s_last)[:, None], _GAP_OPEN + p.ext_s, p.ext_s)
+            start = np.where((iidx == s_first)[:, None], _GAP_OPEN + p.ext_s, p.ext_s)
             c = np.where(m == J, end, np.where(J == 0, start, c))
+            c = np.where(note, np.minimum(c, _NOTE_DELETE), c)
         elif (a, b) == (0, 1):
-            end = np.where(m == J, _GAP_OPEN + _GAP_EXTEND, _GAP_EXTEND)
-            start = np.where(J == 1, _GAP_OPEN + _GAP_EXTEND, _GAP_EXTEND)
+            note = t.note[np.minimum(j0c, m - 1)]
+            end = np.where(t_last == J, _GAP_OPEN + p.ext_t, p.ext_t)
+            start = np.where(t_first == J, _GAP_OPEN + p.ext_t, p.ext_t)
             c = np.where((iidx == n)[:, None], end, np.where((iidx == 0)[:, None], start, c))
+            c = np.where(note, np.minimum(c, _NOTE_DELETE), c)
         return np.where(ok, c, _BIG)
 
     T = len(_SHAPES)
@@ -921,10 +950,15 @@ def align(
     weights = _key_weights(S, T, len(names), famw)
 
     # Translations are rarely much longer or shorter than their source; a wilder total ratio means a
-    # partial translation, so start near 1 and let the first pass re-estimate from confident beads.
-    ratio = float(np.clip(T.chars.sum() / max(S.chars.sum(), 1.0), 0.7, 1.4))
-    wratio = float(np.clip(T.words.sum() / max(S.words.sum(), 1.0), 0.6, 1.6))
+    # partial translation, whose totals say nothing about sentence lengths: start at 1 then (clipping
+    # to the range's edge would make a 4-sentence excerpt look 30 % shorter sentence for sentence and
+    # pull it onto longer source sentences) and let the first pass re-estimate from confident beads.
+    ratio = float(T.chars.sum() / max(S.chars.sum(), 1.0))
+    ratio = ratio if 0.7 <= ratio <= 1.4 else 1.0
+    wratio = float(T.words.sum() / max(S.words.sum(), 1.0))
+    wratio = wratio if 0.6 <= wratio <= 1.6 else 1.0
     p = _Params(dict(_PRIOR0), ratio, 6.8 * ratio, wratio, 1.5 * wratio)
+    p.ext_s, p.ext_t = _gap_extension(S.chars.sum(), T.chars.sum())
 
     stretches = _stretches(anchors, n, m)
 
@@ -985,6 +1019,22 @@ def align(
         if q < len(anchors):
             beads.append(replace(anchors[q], confidence=1.0, verified=True))
     return beads
+
+
+def _gap_extension(src_chars: float, tgt_chars: float) -> tuple[float, float]:
+    """Cost per sentence of a leading/trailing untranslated run, on each side (local alignment).
+
+    It is ``-log`` of the chance that the next sentence of such a run is untranslated too, and that
+    chance is the share of the side that the other side cannot cover: a 4-sentence excerpt of a
+    26-sentence record leaves 85 % of the source untranslated, so a run of 20 source sentences costs
+    little and cannot outweigh good matches in the middle. Sides of similar size keep the usual cost
+    (a translation that covers everything has no long runs, and cheap runs would let short texts
+    slip into gaps).
+    """
+    share_s = 1.0 - tgt_chars / max(src_chars, 1.0)
+    share_t = 1.0 - src_chars / max(tgt_chars, 1.0)
+    ext = [min(_GAP_EXTEND, -math.log(max(x, 1e-6))) for x in (share_s, share_t)]
+    return ext[0], ext[1]
 
 
 def _check_fixed(fixed: Sequence[Bead], n: int, m: int) -> tuple[list[Bead], set[int], set[int]]:

@@ -17,6 +17,7 @@ __all__ = [
     "CYRILLIC_LANGS",
     "is_continuation",
     "is_dangling",
+    "is_note",
     "name_keys",
     "number_keys",
     "punct_keys",
@@ -145,6 +146,17 @@ def is_dangling(text: str) -> bool:
     """True if the sentence ends as if it continued (comma, colon, dash)."""
     s = text.rstrip()
     return bool(s) and s[-1] in ",;:—–-"
+
+
+# A footnote marker, or an archival reference (microfilm frames, serial, folio) followed by a number.
+_NOTE = re.compile(r"^\s*(?:[*†‡]|\[\d+\]\s|(?:frames?|serial|folio)\s*\d)", re.IGNORECASE)
+
+
+def is_note(text: str) -> bool:
+    """True for editorial apparatus: a footnote (``*)…``, ``† …``, ``[3] …``) or an archival reference
+    line (``Frames 112669-112670, serial 104``, ``Folio 12``). Editions add these; translations of the
+    text do not carry them across, so they are cheap to leave unaligned."""
+    return bool(_NOTE.match(text))
 
 
 def distinct(items: Iterable[str]) -> list[str]:
