@@ -738,21 +738,10 @@ def select(store: Store, where: ExportFilter) -> list[Annotation]:
 
 
 def load_beads(store: Store, document: Document, translation: Translation) -> list[Bead]:
-    """The alignment of a document with a translation: the cached one (with the user's corrections)
-    when ``sourcereader.core.alignment`` offers ``document_alignment``, else a fresh automatic one."""
-    from sourcereader.core import alignment
+    """The alignment of a document with a translation: the cached one, with the user's corrections."""
+    from sourcereader.core.alignment import document_alignment
 
-    cached = getattr(alignment, "document_alignment", None)
-    if cached is not None:
-        return list(cached(store, document, translation).beads)
-    return alignment.align(
-        [s.text for s in document.sentences],
-        [s.text for s in translation.sentences],
-        src_lang=document.language,
-        tgt_lang=translation.language,
-        src_breaks=document.paragraph_breaks(),
-        tgt_breaks=translation.paragraph_breaks(),
-    )
+    return list(document_alignment(store, document, translation).beads)
 
 
 def export_texts(

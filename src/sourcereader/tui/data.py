@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
 from sourcereader.core.alignment import Bead
 from sourcereader.core.documents import Document, Library, Translation
@@ -18,31 +18,6 @@ from sourcereader.core.documents import Document, Library, Translation
 if TYPE_CHECKING:
     from sourcereader.core.store import Store
     from sourcereader.core.store.translations import StoredMachineSentence
-    from sourcereader.core.translation import MachineSentence
-
-
-@runtime_checkable
-class CountsAnnotations(Protocol):
-    """A store that knows about annotations (the annotations mixin)."""
-
-    def count_annotations(self, document_id: str | None = None) -> int:
-        """How many annotations a document has."""
-        ...
-
-
-@runtime_checkable
-class CachesMachineTranslations(Protocol):
-    """A store with the machine-translation table (the translations mixin)."""
-
-    def machine_translations(self, document_id: str, target: str) -> dict[str, StoredMachineSentence]:
-        """Cached machine translations by sentence id."""
-        ...
-
-    def put_machine_translations(
-        self, document_id: str, target: str, rows: Sequence[tuple[str, str, MachineSentence]]
-    ) -> None:
-        """Store one batch."""
-        ...
 
 
 @contextmanager
@@ -64,10 +39,8 @@ def worker_store(store: Store) -> Iterator[Store]:
 
 
 def annotation_count(store: Store, document_id: str) -> int:
-    """How many annotations a document has (0 while the store has no annotations)."""
-    if isinstance(store, CountsAnnotations):
-        return store.count_annotations(document_id)
-    return 0
+    """How many annotations a document has."""
+    return store.count_annotations(document_id)
 
 
 def mt_target(document: Document, translations: Sequence[Translation]) -> str:
@@ -80,40 +53,22 @@ def mt_target(document: Document, translations: Sequence[Translation]) -> str:
 
 
 def machine_translations(store: Store, document: Document, target: str) -> dict[str, StoredMachineSentence]:
-    """The cached machine translation of ``document`` into ``target`` (empty without the MT table)."""
-    if isinstance(store, CachesMachineTranslations):
-        return store.machine_translations(document.id, target)
-    return {}
+    """The cached machine translation of ``document`` into ``target``, by sentence id."""
+    return store.machine_translations(document.id, target)
 
 
 def load_alignment(store: Store, document: Document, translation: Translation) -> list[Bead]:
-    """The alignment of ``document`` with ``translation``: cached in the store when the alignment
-    module offers its store-backed entry point, else computed here."""
+    """The alignment of ``document`` with ``translation`` (cached in the store, corrections kept)."""
+    from sourcereader.core.alignment import document_alignment
+
+    return list(document_alignment(store, document, translation).beads)
+
+
+def save_alignment(store: Store, document: Document, translation: Translation, beads: Sequence[Bead]) -> None:
+    """Keep a corrected alignment: its verified beads become constraints for re-alignment."""
     from sourcereader.core import alignment
 
-    cached = getattr(alignment, "document_alignment", None)
-    if cached is not None:
-        result = cached(store, document, translation)
-        return list(result.beads)
-    return alignment.align(
-        [s.text for s in document.sentences],
-        [s.text for s in translation.sentences],
-        src_lang=document.language,
-        tgt_lang=translation.language,
-        src_breaks=document.paragraph_breaks(),
-        tgt_breaks=translation.paragraph_breaks(),
-    )
-
-
-def save_alignment(store: Store, document: Document, translation: Translation, beads: Sequence[Bead]) -> bool:
-    """Persist a corrected alignment through the alignment module; False when it cannot yet."""
-    from sourcereader.core import alignment
-
-    save = getattr(alignment, "save_alignment", None)
-    if save is None:
-        return False
-    save(store, document, translation, list(beads))
-    return True
+    alignment.save_alignment(store, document, translation, list(beads))
 
 
 @dataclass(frozen=True)

@@ -331,8 +331,6 @@ class ReaderScreen(Screen[None]):
         try:
             translator = self.reader_app.get_translator()
             with data.worker_store(self.reader_app.store) as store:
-                if not isinstance(store, data.CachesMachineTranslations):
-                    raise tr.TranslationError("this build of sourcereader has no machine-translation cache")
 
                 def progress(done: int, total: int) -> None:
                     nonlocal translated

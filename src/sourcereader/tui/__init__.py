@@ -1,0 +1,1 @@
+"""The terminal reader (Textual). Everything that imports textual lives under this package."""
