@@ -120,7 +120,7 @@ def main() -> None:
     rest = sum(ok for _, ok in confs[k:]) / max(1, len(confs) - k)
     print(f"confidence: precision of lowest-confidence 10% of scored beads {low:.3f} vs rest {rest:.3f} "
           f"(n={len(confs)})")  # fmt: skip
-    for lo_, hi_ in ((0, 0.5), (0.5, 0.8), (0.8, 0.95), (0.95, 1.01)):
+    for lo_, hi_ in ((0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 0.95), (0.95, 1.01)):
         sel = [ok for c, ok in confs if lo_ <= c < hi_]
         if sel:
             prec = sum(sel) / len(sel)

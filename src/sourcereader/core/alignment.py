@@ -17,7 +17,8 @@ Search is dynamic programming in a band around a guide path (first the cumulativ
 later the previous pass's path), vectorised along rows with numpy; the band widens and re-centres if
 the path runs along its edge. A backward pass gives, for every cell, the best complete path through
 it, so a bead's confidence is a logistic function of how much worse the best alignment is that does
-not contain it (a posterior-like margin).
+not contain it (a posterior-like margin), Platt-scaled to a probability of being right (fitted on news
+and parliamentary text, checked on fiction; see ``_CONF_SLOPE``). A margin of 0 gives 0.54.
 """
 
 from __future__ import annotations
@@ -245,7 +246,7 @@ def remap_fixed(
 _SHAPES: tuple[tuple[int, int], ...] = (
     (1, 1), (1, 0), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3), (4, 1), (1, 4), (3, 2), (2, 3),
 )  # fmt: skip
-_INS = len(_SHAPES)  # back-pointer code of 0:1
+_CORE_SHAPES = frozenset({(1, 1), (1, 0), (2, 1), (1, 2), (2, 2)})
 _AMAX = max(a for a, _ in _SHAPES)
 _BMAX = max(b for _, b in _SHAPES)
 #: Initial shape probabilities (Gale–Church-like); re-estimated from the first pass.
@@ -263,6 +264,13 @@ _NOTE_DELETE = 1.0  # nats for leaving a footnote or an archival reference line 
 # Nats per apparatus line in a bead whose other side has none: more than leaving both out costs, so a
 # footnote is never paired with an untranslated sentence at the end.
 _NOTE_IN_BEAD = 8.0
+# Confidence = sigmoid(slope * margin + bias), margin in nats: Platt scaling fitted (log loss) on the
+# scored beads of ntrex + textberg (2,900 beads) and checked on the literary set, which it never saw:
+# there beads at 0.62 / 0.77 / 0.90 / 0.98 are right 48 / 67 / 87 / 99 % of the time (fit sets: 67 / 76
+# / 88 / 98 %); Brier score 0.131 -> 0.125 on literary. Fiction is harder than news at equal margin,
+# so the low bands there remain optimistic.
+_CONF_SLOPE = 0.38
+_CONF_BIAS = 0.15
 _CELL_BUDGET = 2_600_000  # band cells per pass: bounds memory (about 45 bytes a cell) and time
 
 
@@ -279,6 +287,8 @@ class _Params:
     par_pen: float = 3.0
     ext_s: float = _GAP_EXTEND  # per source sentence of a leading/trailing untranslated run
     ext_t: float = _GAP_EXTEND  # ... per target sentence
+    shapes: tuple[tuple[int, int], ...] = _SHAPES
+    """Shapes searched (0:1 apart); later passes drop the rare ones the first pass never used."""
 
 
 @dataclass
@@ -512,6 +522,7 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
         real = np.flatnonzero(~note)
         return (int(real[0]) + 1, int(real[-1]) + 1) if len(real) else (1, len(note))
 
+    has_notes = bool(s.note.any() or t.note.any())
     s_first, s_last = edges(s.note)
     t_first, t_last = edges(t.note)
 
@@ -544,7 +555,7 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
             # (in a 1:0 / 0:1 bead nothing is expected to match).
             mass = (MS - MS[i0c])[:, None] + (MT[Jc] - MT[j0c])
             c = c + _UNMATCHED * np.maximum(mass - 2 * ev, 0.0)
-        if a and b:
+        if a and b and has_notes:
             # Apparatus inside a bead only where the other side has its own (a footnote translated).
             ns_, nt_ = (NS - NS[i0c])[:, None], NT[Jc] - NT[j0c]
             c = c + _NOTE_IN_BEAD * (np.maximum(ns_ - nt_, 0) + np.maximum(nt_ - ns_, 0))
@@ -587,23 +598,26 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
             end = np.where((iidx == s_last)[:, None], _GAP_OPEN + p.ext_s, p.ext_s)
             start = np.where((iidx == s_first)[:, None], _GAP_OPEN + p.ext_s, p.ext_s)
             c = np.where(m == J, end, np.where(J == 0, start, c))
-            c = np.where(note, np.minimum(c, _NOTE_DELETE), c)
+            if has_notes:
+                c = np.where(note, np.minimum(c, _NOTE_DELETE), c)
         elif (a, b) == (0, 1):
             note = t.note[np.minimum(j0c, m - 1)]
             end = np.where(t_last == J, _GAP_OPEN + p.ext_t, p.ext_t)
             start = np.where(t_first == J, _GAP_OPEN + p.ext_t, p.ext_t)
             c = np.where((iidx == n)[:, None], end, np.where((iidx == 0)[:, None], start, c))
-            c = np.where(note, np.minimum(c, _NOTE_DELETE), c)
+            if has_notes:
+                c = np.where(note, np.minimum(c, _NOTE_DELETE), c)
         return np.where(ok, c, _BIG)
 
-    T = len(_SHAPES)
+    shapes = p.shapes
+    T = len(shapes)
     C = np.empty((T, rows, W), dtype=np.float32)
-    for ti, (a, b) in enumerate(_SHAPES):
+    for ti, (a, b) in enumerate(shapes):
         C[ti] = cost(a, b)
     C01 = cost(0, 1).astype(np.float64)
     Cflat = C.reshape(T, -1)
-    A = np.array([a for a, _ in _SHAPES])
-    B = np.array([b for _, b in _SHAPES])
+    A = np.array([a for a, _ in shapes])
+    B = np.array([b for _, b in shapes])
 
     # Forward. Rows are sequential; within a row every shape is one gather, and 0:1 chains are a
     # running minimum (D[k] = min(X[k], D[k-1] + s[k]) solved with a cumulative sum).
@@ -627,7 +641,7 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
         row = np.minimum.accumulate(X - S)
         row += S
         D[i] = row
-        bp[i] = np.where(row < X - 1e-7, _INS, tbest)
+        bp[i] = np.where(row < X - 1e-7, T, tbest)  # code T: 0:1
     np.minimum(D, _BIG, out=D)
 
     end_k = m - lo[n]
@@ -636,10 +650,10 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
     i, k = n, int(end_k)
     while (i, lo[i] + k) != (0, 0):
         code = int(bp[i, k])
-        if code == _INS:
+        if code == T:
             k -= 1
         else:
-            a, b = _SHAPES[code]
+            a, b = shapes[code]
             j = lo[i] + k - b
             i -= a
             k = int(j - lo[i])
@@ -768,7 +782,7 @@ def _to_beads(path: list[tuple[int, int]], conf: list[float], s0: int, t0: int, 
     for q in range(1, len(path)):
         (i0, j0), (i1, j1) = path[q - 1], path[q]
         out.append(Bead(tuple(range(s0 + i0, s0 + i1)), tuple(range(t0 + j0, t0 + j1)),
-                        round(_sigmoid(scale * conf[q - 1] - 0.5), 4)))  # fmt: skip
+                        round(_sigmoid(_CONF_SLOPE * scale * conf[q - 1] + _CONF_BIAS), 4)))  # fmt: skip
     return out
 
 
@@ -790,8 +804,10 @@ def _estimate(beads: list[tuple[int, int, int, int, float]], s: _Side, t: _Side,
             wt.append(t.words[j0:j1].sum())
     tot = sum(counts.values())
     prior = {k: v / tot for k, v in counts.items()}
+    # Each shape costs a full pass over the band; one the first pass never chose is not worth it.
+    shapes = tuple(sh for sh in _SHAPES if sh in _CORE_SHAPES or counts[sh] > 100.0 * _PRIOR0[sh])
     if len(rs) < 10:
-        return replace(p, prior=prior)
+        return replace(p, prior=prior, shapes=shapes)
     a_s, a_t, a_ws, a_wt = (np.array(x) for x in (rs, rt, ws, wt))
     ratio = float(a_t.sum() / max(a_s.sum(), 1.0))
     wratio = float(a_wt.sum() / max(a_ws.sum(), 1.0))
@@ -799,7 +815,7 @@ def _estimate(beads: list[tuple[int, int, int, int, float]], s: _Side, t: _Side,
     wresid = (a_wt - wratio * a_ws) ** 2 / ((a_ws + a_wt / wratio) / 2 + 1.0)
     spread = float(np.clip(np.median(resid) * 2.2, 1.0, 40.0))
     wspread = float(np.clip(np.median(wresid) * 2.2, 0.2, 10.0))
-    return replace(p, prior=prior, ratio=ratio, spread=spread, wratio=wratio, wspread=wspread)
+    return replace(p, prior=prior, ratio=ratio, spread=spread, wratio=wratio, wspread=wspread, shapes=shapes)
 
 
 def _learn_lexicon(
