@@ -135,6 +135,9 @@ def test_segmentation_cache_is_used(store: Store) -> None:
     text = make("One. Two.")
     first = d.parse_document(text, name="t", cache=store)
     key = d.segmentation_key(first.body, "en")
+    assert store.get_segmentation(key) is None  # nothing is segmented before it is needed
+    assert len(first.sentences) == 2
+    assert store.get_segmentation_counts(key) == (2, 0)
     assert store.get_segmentation(key) is not None
     store.put_segmentation(key, [["s", 0, 9, 0]])  # a doctored cache entry proves the cache is read
     again = d.parse_document(text, name="t", cache=store)

@@ -103,8 +103,8 @@ def _entry_json(library: Library, entry: LibraryEntry) -> dict[str, object]:
         "kind": meta.kind,
         "status": meta.status,
         "origin": entry.document.origin,
-        "sentences": len(entry.document.sentences),
-        "gaps": len(entry.document.gaps),
+        "sentences": entry.document.counts[0],
+        "gaps": entry.document.counts[1],
         "translations": [
             {"id": t.id, "language": t.language, "kind": t.meta.kind, "label": t.meta.label}
             for t in entry.translations

@@ -32,14 +32,15 @@ import json
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 from sourcereader.core import segmenting
 
 FENCE = "+++"
+_T = TypeVar("_T")
 
 #: Header fields every document must have (``archival_reference`` and ``notes`` may be empty).
 DOCUMENT_FIELDS: tuple[str, ...] = (
@@ -205,31 +206,66 @@ class TranslationMeta:
 # --------------------------------------------------------------------------- texts
 @dataclass(frozen=True)
 class Text:
-    """What documents and translations share: a body and its segmentation."""
+    """What documents and translations share: a body and its segmentation.
+
+    The segmentation is made (or read from the cache) the first time it is asked for, so
+    listing a library of long documents reads only their headers and cached counts.
+    Derived views (sentences, gaps, version, paragraph breaks, ids) are computed once.
+    """
 
     body: str
     language: str
-    elements: tuple[Element, ...]
+    preset_elements: tuple[Element, ...] | None
+    """Elements given at construction; None means: segment ``body`` on first use."""
     path: Path | None
     origin: Literal["bundled", "user", "memory"]
+    cache: SegmentationCache | None = field(default=None, kw_only=True, compare=False, repr=False)
+
+    def _memo(self, name: str, make: Callable[[], _T]) -> _T:
+        # A frozen dataclass cannot assign attributes normally; memoised values live in __dict__.
+        try:
+            value: _T = self.__dict__[name]
+        except KeyError:
+            value = make()
+            object.__setattr__(self, name, value)
+        return value
+
+    @property
+    def elements(self) -> tuple[Element, ...]:
+        """Sentences and gaps, in text order."""
+        if self.preset_elements is not None:
+            return self.preset_elements
+        return self._memo("_elements", lambda: segment_body(self.body, self.language, self.cache))
 
     @property
     def sentences(self) -> tuple[Sentence, ...]:
         """The sentences, in order."""
-        return tuple(e for e in self.elements if isinstance(e, Sentence))
+        return self._memo("_sentences", lambda: tuple(e for e in self.elements if isinstance(e, Sentence)))
 
     @property
     def gaps(self) -> tuple[Gap, ...]:
         """The gap elements, in order."""
-        return tuple(e for e in self.elements if isinstance(e, Gap))
+        return self._memo("_gaps", lambda: tuple(e for e in self.elements if isinstance(e, Gap)))
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """(sentences, gaps), from the segmentation cache when the text has not been segmented yet."""
+        if "_elements" not in self.__dict__ and self.preset_elements is None and self.cache is not None:
+            counts = self.cache.get_segmentation_counts(segmentation_key(self.body, self.language))
+            if counts is not None:
+                return counts
+        return len(self.sentences), len(self.gaps)
 
     @property
     def version(self) -> str:
         """A hash of the body: changes whenever the text changes."""
-        return hashlib.sha256(self.body.encode("utf-8")).hexdigest()[:16]
+        return self._memo("_version", lambda: hashlib.sha256(self.body.encode("utf-8")).hexdigest()[:16])
 
     def paragraph_breaks(self) -> frozenset[int]:
         """Sentence indices ``i > 0`` that begin a new paragraph (or follow a gap)."""
+        return self._memo("_breaks", self._paragraph_breaks)
+
+    def _paragraph_breaks(self) -> frozenset[int]:
         breaks: set[int] = set()
         previous: Sentence | None = None
         gap_since = False
@@ -245,10 +281,8 @@ class Text:
 
     def sentence(self, sentence_id: str) -> Sentence:
         """The sentence with this id, or KeyError."""
-        for s in self.sentences:
-            if s.id == sentence_id:
-                return s
-        raise KeyError(sentence_id)
+        by_id = self._memo("_by_id", lambda: {s.id: s for s in self.sentences})
+        return by_id[sentence_id]
 
 
 @dataclass(frozen=True)
@@ -284,6 +318,9 @@ class SegmentationCache(Protocol):
 
     def put_segmentation(self, key: str, rows: list[list[object]]) -> None:
         """Remember the element rows for ``key``."""
+
+    def get_segmentation_counts(self, key: str) -> tuple[int, int] | None:
+        """(sentences, gaps) of the cached segmentation for ``key``, or None."""
 
 
 def segmentation_key(body: str, language: str) -> str:
@@ -550,8 +587,7 @@ def parse_document(
     meta = document_meta(header, name)
     if not body.strip():
         raise DocumentError(f"{name}: the document has no text")
-    elements = segment_body(body, meta.language, cache)
-    return Document(body, meta.language, elements, path, origin, meta=meta)
+    return Document(body, meta.language, None, path, origin, meta=meta, cache=cache)
 
 
 def parse_translation(
@@ -570,8 +606,7 @@ def parse_translation(
     meta = translation_meta(header, document_id, name)
     if not body.strip():
         raise DocumentError(f"{name}: the translation has no text")
-    elements = segment_body(body, meta.language, cache)
-    return Translation(body, meta.language, elements, path, origin, meta=meta)
+    return Translation(body, meta.language, None, path, origin, meta=meta, cache=cache)
 
 
 # --------------------------------------------------------------------------- the library
