@@ -39,8 +39,9 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.fixture(autouse=True)
-def _fixed(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def hand_aligned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hand alignment with an unsure and a verified bead (the other tests use the real aligner)."""
     fixed_alignments(monkeypatch)
 
 
@@ -106,6 +107,21 @@ async def test_click_and_wheel(tmp_path: Path) -> None:
         assert text.top > 0
 
 
+async def test_the_real_alignment_pairs_the_translated_fragment(tmp_path: Path) -> None:
+    # The HSE answer renders s18–s21 one sentence each; the reader shows them as four rows, and
+    # every other source sentence has a row with an empty translation cell.
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = reader(app)
+        assert len(screen.sentences) == 26
+        translated = [(list(r.src), list(r.tgt[0])) for r in screen.rows.rows if r.tgt and r.tgt[0]]
+        assert translated == [([17], [0]), ([18], [1]), ([19], [2]), ([20], [3])]
+        assert [screen.sentences[i].id for i in range(17, 21)] == ["s18", "s19", "s20", "s21"]
+
+
+@pytest.mark.usefixtures("hand_aligned")
 async def test_low_confidence_jump_and_marks(tmp_path: Path) -> None:
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=SIZE) as pilot:
@@ -114,13 +130,14 @@ async def test_low_confidence_jump_and_marks(tmp_path: Path) -> None:
         screen = reader(app)
         await pilot.press("l")
         row = screen.rows[screen.cursor]
-        assert row.is_low() and list(row.src) == [19]
+        assert row.is_low() and list(row.src) == [18]
         await pilot.press("l")  # the only unsure row: wraps around to itself
-        assert list(screen.rows[screen.cursor].src) == [19]
+        assert list(screen.rows[screen.cursor].src) == [18]
         await pilot.press("L")
-        assert list(screen.rows[screen.cursor].src) == [19]
+        assert list(screen.rows[screen.cursor].src) == [18]
 
 
+@pytest.mark.usefixtures("hand_aligned")
 async def test_alignment_corrections_and_undo(tmp_path: Path) -> None:
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=SIZE) as pilot:
@@ -128,18 +145,18 @@ async def test_alignment_corrections_and_undo(tmp_path: Path) -> None:
         await pilot.pause()
         screen = reader(app)
         text = screen.query_one(ParallelText)
-        text.go_to(screen.rows.row_of_source(18))
+        text.go_to(screen.rows.row_of_source(17))
         await pilot.pause()
         before = list(screen.alignments[HSE])
-        await pilot.press("m")  # 18:0 + 19:1 → one verified bead
+        await pilot.press("m")  # source 17 ↔ target 0 plus 18 ↔ 1 → one verified bead
         beads = screen.alignments[HSE]
         assert len(beads) == len(before) - 1
         merged = screen.rows[screen.cursor]
-        assert list(merged.src) == [18, 19] and list(merged.tgt[0]) == [0, 1] and merged.verified
+        assert list(merged.src) == [17, 18] and list(merged.tgt[0]) == [0, 1] and merged.verified
         await pilot.press("s")  # split it again: first source with first target
-        assert [list(r.src) for r in screen.rows.rows[screen.cursor : screen.cursor + 2]] == [[18], [19]]
-        await pilot.press("right_square_bracket")  # last translated sentence of 18 → next bead
-        assert list(screen.rows[screen.rows.row_of_source(19)].tgt[0]) == [0, 1]
+        assert [list(r.src) for r in screen.rows.rows[screen.cursor : screen.cursor + 2]] == [[17], [18]]
+        await pilot.press("right_square_bracket")  # last translated sentence of 17 → next bead
+        assert list(screen.rows[screen.rows.row_of_source(18)].tgt[0]) == [0, 1]
         await pilot.press("left_square_bracket")
         await pilot.press("right_curly_bracket")
         await pilot.press("left_curly_bracket")
@@ -223,7 +240,7 @@ async def test_machine_translation_fills_rows(tmp_path: Path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not screen.translating
-        assert len(screen.machine) == 27
+        assert len(screen.machine) == len(screen.sentences) == 26
         view = screen.view
         assert view is not None
         row = screen.rows[screen.rows.row_of_source(0)]
@@ -323,7 +340,8 @@ async def test_library_search_jumps_to_the_sentence(tmp_path: Path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         screen = reader(app)
-        assert list(screen.rows[screen.cursor].src) == [21]
+        assert list(screen.rows[screen.cursor].src) == [20]  # s21
+        assert screen.sentences[20].id == "s21"
 
 
 async def test_library_search_in_a_translation(tmp_path: Path) -> None:

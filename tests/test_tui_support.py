@@ -120,9 +120,10 @@ def app_for(
     )
 
 
-def reference_alignment(n_src: int, n_tgt: int, *, start: int = 18) -> list[Bead]:
-    """The HSE answer's four sentences on source sentences 18–21 of the Soviet record (checked by hand);
-    one bead left unsure and one verified, so both marks show."""
+def reference_alignment(n_src: int, n_tgt: int, *, start: int = 17) -> list[Bead]:
+    """The HSE answer's four sentences on s18–s21 (indices 17–20) of the Soviet record, checked by hand;
+    one bead left unsure and one verified, so both marks show (the aligner never verifies, and is sure
+    enough of all four beads that none is marked)."""
     beads = [Bead((i,), (), 1.0) for i in range(start)]
     confidences = [0.9, 0.3, 0.8, 1.0]
     for k in range(n_tgt):
@@ -132,7 +133,8 @@ def reference_alignment(n_src: int, n_tgt: int, *, start: int = 18) -> list[Bead
 
 
 def fixed_alignments(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Replace the aligner by :func:`reference_alignment` (snapshots test the TUI, not the aligner)."""
+    """Replace the aligner by :func:`reference_alignment`, for tests of the unsure and verified marks
+    and of corrections: they need beads the real aligner does not produce."""
     from sourcereader.tui import data
 
     def load(store: Store, document: Document, translation: Translation) -> list[Bead]:
