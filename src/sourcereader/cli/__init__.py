@@ -56,8 +56,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit status (tests call this)."""
-    from sourcereader.core.documents import DocumentError
-    from sourcereader.core.store import StoreError
+    from sourcereader.core.errors import DocumentError, StoreError
 
     parser = build_parser()
     args = parser.parse_args(argv)

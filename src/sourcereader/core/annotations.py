@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from sourcereader.core import vocabulary
 from sourcereader.core.documents import Document, Sentence, Text, Translation
 
 if TYPE_CHECKING:
@@ -39,11 +40,9 @@ if TYPE_CHECKING:
     from sourcereader.core.store import Store
 
 #: What an annotation is meant to be.
-KINDS: tuple[str, ...] = ("note", "highlight", "tag", "relation")
-#: Highlight colours and styles the reader can show.
-HIGHLIGHTS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "orange", "purple", "grey", "underline")
-#: Tags suggested for relation notes (any tag is allowed).
-RELATION_TAGS: tuple[str, ...] = ("omission", "addition", "mistranslation", "term", "date-discrepancy")
+KINDS = vocabulary.KINDS
+HIGHLIGHTS = vocabulary.HIGHLIGHTS
+RELATION_TAGS = vocabulary.RELATION_TAGS
 #: Characters of context kept on either side of a quote (W3C TextQuoteSelector prefix/suffix).
 CONTEXT = 32
 #: Minimum rapidfuzz score (0–100) for a fuzzy re-anchoring to count.

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Literal, Protocol, TypeVar
 
 from sourcereader.core import segmenting
+from sourcereader.core.errors import DocumentError as DocumentError  # re-exported: raised here
 
 FENCE = "+++"
 _T = TypeVar("_T")
@@ -74,10 +75,6 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 _DATE_RE = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?(/[0-9-]{1,10})?|undated)$")
 _MARKER_RE = re.compile(r"\[\[\s*(GAP|TRUNCATED|OMITTED|FRAGMENT)\b(.*?)\]\]", re.DOTALL)
 _PARAGRAPH_RE = re.compile(r"\n[ \t\r\f\v]*\n")
-
-
-class DocumentError(ValueError):
-    """A document or translation file that cannot be used, with a one-line reason."""
 
 
 # --------------------------------------------------------------------------- elements

@@ -23,12 +23,15 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from sourcereader.core.errors import StoreError
 from sourcereader.core.store import links, search  # the reader's search index and witness links
 from sourcereader.core.store.alignments import AlignmentMixin
 from sourcereader.core.store.annotations import AnnotationMixin
 from sourcereader.core.store.library import SegmentationMixin
 from sourcereader.core.store.migrations import MIGRATIONS
 from sourcereader.core.store.translations import MachineTranslationMixin
+
+__all__ = ["BUSY_TIMEOUT_MS", "Store", "StoreError", "busy_timeout_ms", "describe_error"]
 
 BUSY_TIMEOUT_MS = 5000
 """How long a writer waits for another one before giving up (``SOURCEREADER_BUSY_TIMEOUT_MS`` overrides)."""
@@ -38,10 +41,6 @@ def busy_timeout_ms() -> int:
     """The busy timeout in force."""
     value = os.environ.get("SOURCEREADER_BUSY_TIMEOUT_MS", "")
     return int(value) if value.isdigit() else BUSY_TIMEOUT_MS
-
-
-class StoreError(Exception):
-    """The database cannot be used; the message says why and what to do."""
 
 
 class Store(
