@@ -470,23 +470,10 @@ def format_header(header: Mapping[str, object]) -> str:
 
 def write_text_file(path: Path, header: Mapping[str, object], body: str) -> None:
     """Write a header and body atomically (temporary file + rename): never a partial file."""
-    import os
-    import tempfile
+    from sourcereader.core.files import write_atomic
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     content = format_header(header) + body.lstrip("\n")
-    if not content.endswith("\n"):
-        content += "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, content if content.endswith("\n") else content + "\n")
 
 
 def _string(header: Mapping[str, object], name: str, where: str, *, required: bool) -> str:

@@ -24,7 +24,6 @@ open a heading, a quote, a fence or an HTML block is neutralised.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import re
 import threading
@@ -770,24 +769,10 @@ def export_texts(
 
 
 def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: a crash leaves the old file
-    or the new one, never half of one. FileExistsError if it exists and not ``force``."""
-    import os
-    import tempfile
+    """Write ``text`` to ``path`` atomically; FileExistsError if it exists and not ``force``."""
+    from sourcereader.core import files
 
-    if path.exists() and not force:
-        raise FileExistsError(str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    files.write_atomic(path, text, overwrite=force)
 
 
 def render(
