@@ -85,6 +85,56 @@ EN = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        ("— Ну и ну!", 1),
+        ("“Well!” thought Alice, “what a fall! I shall think nothing of stairs.”", 3),
+        ("... Гитлер отвечает, что пакт важен.", 1),
+        ("The Pool of Tears", 1),
+    ],
+)
+def test_utterances(text: str, n: int) -> None:
+    assert af.utterances(text) == n
+
+
+def test_punctuation_only_line_joins_the_sentence_before_it() -> None:
+    # pySBD cuts a closing quote off as a line of its own; translations never carry it alone.
+    en = [*EN[:2], '"', *EN[2:]]
+    beads = align(RU[:4], en, src_lang="ru", tgt_lang="en")
+    assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,)), ((3,), (4,))]
+    # ... unless a fixed bead puts a boundary between them.
+    fixed = [Bead((2,), (2,), 1.0, True)]
+    beads = align(RU[:4], en, src_lang="ru", tgt_lang="en", fixed=fixed)
+    assert ((2,), (2,)) in {(b.src, b.tgt) for b in beads}
+    check_cover(beads, 4, 5)
+
+
+DIALOGUE_EN = [
+    "Alice walked on through the wood for a long while.",
+    "“Oh dear! What a day! I shall be late! The Queen will be angry! What shall I do?” cried the Rabbit.",
+    "Then it ran off into the bushes and was gone.",
+]
+DIALOGUE_RU = [
+    "Алиса долго шла через лес.",
+    "— Ах, боже мой!",
+    "Что за день!",
+    "Я опоздаю!",
+    "Королева рассердится!",
+    "Что же мне делать?",
+    "— закричал Кролик.",
+    "Потом он убежал в кусты и исчез.",
+]
+
+
+def test_dialogue_cut_at_every_turn_becomes_one_long_bead() -> None:
+    # Russian dash dialogue is cut at every utterance; the English quoted speech is one sentence.
+    src = DIALOGUE_RU * 3
+    tgt = DIALOGUE_EN * 3
+    beads = align(src, tgt, src_lang="ru", tgt_lang="en")
+    assert ((1, 2, 3, 4, 5, 6), (1,)) in {(b.src, b.tgt) for b in beads}
+
+
 def test_partial_translation_gives_deletions_at_the_end() -> None:
     beads = align(RU, EN, src_lang="ru", tgt_lang="en")
     assert [(b.src, b.tgt) for b in beads[:4]] == [((i,), (i,)) for i in range(4)]

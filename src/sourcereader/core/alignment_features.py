@@ -24,6 +24,7 @@ __all__ = [
     "skeleton",
     "stem_words",
     "transliterate",
+    "utterances",
 ]
 
 #: Languages written in Cyrillic (so their names must be transliterated before comparison).
@@ -134,6 +135,22 @@ def punct_keys(text: str) -> list[str]:
 def stem_words(text: str, *, size: int = 5) -> list[str]:
     """Lower-cased words cut to ``size`` letters: a crude stem good enough for co-occurrence counts."""
     return [m.group().lower()[:size] for m in _WORD.finditer(text) if len(m.group()) >= 2]
+
+
+# A run of sentence-final punctuation that ends an utterance: before a space, a closing quote or
+# bracket, a dash, or the end.
+_UTTERANCE_END = re.compile(r"[.!?…]+(?=[\s\"'»”“’)—–-]|$)")
+
+
+def utterances(text: str) -> int:
+    """Number of utterances in a sentence (at least one): runs of ``.``, ``!``, ``?``, ``…``.
+
+    Segmenters split dialogue unevenly across languages (English quoted speech with three exclamations
+    is one sentence; the Russian dash dialogue it translates is three), but the utterances inside
+    survive translation, so their count is a length measure that sees through the split.
+    """
+    # An ellipsis that opens an excerpt (``... Гитлер отвечает``) ends nothing.
+    return max(1, len(_UTTERANCE_END.findall(_LEAD.sub("", text).rstrip())))
 
 
 def is_continuation(text: str) -> bool:
