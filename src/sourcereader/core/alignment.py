@@ -542,26 +542,37 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
     s_first, s_last = edges(s.note)
     t_first, t_last = edges(t.note)
 
+    tcache: dict[int, tuple[NDArray[Any], ...]] = {}
+
+    def tside(b: int) -> tuple[NDArray[Any], ...]:
+        """Target-side arrays of a bead with ``b`` target sentences ending at each cell: shared by
+        every shape with that ``b`` (seven shapes have b = 1), so computed once per pass."""
+        if b in tcache:
+            return tcache[b]
+        j0 = J - b
+        j0c = np.clip(j0, 0, m)
+        out = (j0, j0c, valid_cell & (j0 >= 0), CT[Jc] - CT[j0c], WT[Jc] - WT[j0c], UT[Jc] - UT[j0c],
+               MT[Jc] - MT[j0c])  # fmt: skip
+        if b <= 2:  # the common ones; caching all would cost memory for little
+            tcache[b] = out
+        return out
+
     def cost(a: int, b: int) -> NDArray[np.float64]:
         i0 = iidx - a
         ok_rows = i0 >= 0
         i0c = np.maximum(i0, 0)
-        j0 = J - b
-        ok = valid_cell & ok_rows[:, None] & (j0 >= 0)
-        j0c = np.clip(j0, 0, m)
+        j0, j0c, okb, lt, ltw, ltu, mtd = tside(b)
+        ok = okb & ok_rows[:, None]
         # The previous cell must be inside the band of row i0.
         kp = j0 - lo[i0c][:, None]
         ok &= (kp >= 0) & (kp < W)
         ls = (CS - CS[i0c])[:, None]
-        lt = CT[Jc] - CT[j0c]
         lsw = (WS - WS[i0c])[:, None]
-        ltw = WT[Jc] - WT[j0c]
         dc = (lt - p.ratio * ls) / np.sqrt(p.spread * (ls + lt / p.ratio) / 2 + 4.0)
         dw = (ltw - p.wratio * lsw) / np.sqrt(p.wspread * (lsw + ltw / p.wratio) / 2 + 1.0)
         c = -math.log(p.prior[(a, b)]) + 0.6 * _tcost(dc) + 0.4 * _tcost(dw)
         if a and b and _UNIT_WEIGHT:
             lsu = (US - US[i0c])[:, None]
-            ltu = UT[Jc] - UT[j0c]
             du = (ltu - p.uratio * lsu) / np.sqrt(p.uspread * (lsu + ltu / p.uratio) / 2 + 0.5)
             # Relative to a bead of single-utterance sentences of the same shape: the shape prior
             # already prices a 1:2 bead, so this adds only what the utterances inside say.
@@ -571,13 +582,14 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
             # Shared keys, each counted at most once per bead: the pair sum over-counts a key that
             # recurs in neighbouring sentences, which would otherwise pull every bead into a merge.
             pairs = G[a][:, bmax:] - np.take(G[a], ar + bmax - b, axis=1)
-            ev = np.minimum(pairs, np.minimum((MS - MS[i0c])[:, None], MT[Jc] - MT[j0c]))
+            msd = (MS - MS[i0c])[:, None]
+            ev = np.minimum(pairs, np.minimum(msd, mtd))
             # Neighbouring sentences share vocabulary, so a merged bead collects cross matches even
             # when it is wrong: discount evidence by the bead's size.
             c = c - ev / math.sqrt(a * b)
             # Keys that find no partner inside a bead that claims to be a translation count against it
             # (in a 1:0 / 0:1 bead nothing is expected to match).
-            mass = (MS - MS[i0c])[:, None] + (MT[Jc] - MT[j0c])
+            mass = msd + mtd
             c = c + _UNMATCHED * np.maximum(mass - 2 * ev, 0.0)
         if a and b and has_notes:
             # Apparatus inside a bead only where the other side has its own (a footnote translated).
@@ -595,13 +607,14 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
         if b and m:
             ct = np.where(j0c < m, t.cont[np.minimum(j0c, m - 1)], False)
             dt = np.where(Jc > 0, t.dangle[np.maximum(Jc - 1, 0)], False)
-        c = c + p.cont_pen * (cs != ct) + p.dangle_pen * (ds != dt)
+        # In place and with float32 scalars: a Python float times a bool array would be float64, and
+        # the cost arrays are the aligner's largest (this function is most of its time).
+        c += np.float32(p.cont_pen) * (cs != ct)
+        c += np.float32(p.dangle_pen) * (ds != dt)
         # A verified deletion admits only its own 1:0 / 0:1 bead.
-        nfs = (FS - FS[i0c])[:, None]
-        nft = FT[Jc] - FT[j0c]
-        if (a, b) in ((1, 0), (0, 1)):
-            pass
-        else:
+        if (a, b) not in ((1, 0), (0, 1)) and (FS[-1] or FT[-1]):
+            nfs = (FS - FS[i0c])[:, None]
+            nft = FT[Jc] - FT[j0c]
             ok &= (nfs == 0) & (nft == 0)
         if use_par and a and b:
             inner = ((BS - BS[i0c])[:, None] - s.brk[np.minimum(i0c, n - 1)][:, None]) + (
@@ -609,7 +622,7 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
             )
             starts_s = s.brk[np.minimum(i0c, n - 1)][:, None]
             starts_t = t.brk[np.minimum(j0c, m - 1)]
-            c = c + p.par_pen * (inner + (starts_s != starts_t))
+            c = c + np.float32(p.par_pen) * (inner + (starts_s != starts_t)).astype(np.float32)
         # Partial translations are normal: a source run past the end (or before the start) of the
         # translation is one cheap gap, not a string of unlikely deletions or a giant merge.
         # Every bead after the translation's end is a deletion, and the one ending at (n, m) is always
@@ -631,7 +644,7 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
             c = np.where((iidx == n)[:, None], end, np.where((iidx == 0)[:, None], start, c))
             if has_notes:
                 c = np.where(note, np.minimum(c, _NOTE_DELETE), c)
-        return np.where(ok, c, _BIG)
+        return np.where(ok, c, np.float32(_BIG))
 
     shapes = p.shapes
     T = len(shapes)
@@ -646,7 +659,6 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
     # Forward. Rows are sequential; within a row every shape is one gather, and 0:1 chains are a
     # running minimum (D[k] = min(X[k], D[k-1] + s[k]) solved with a cumulative sum).
     D = np.full((rows, W), _BIG, dtype=np.float64)
-    bp = np.zeros((rows, W), dtype=np.int8)
     Dflat = D.reshape(-1)
     X = np.full(W, _BIG)
     X[0] = 0.0
@@ -654,26 +666,34 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
     S01 = np.cumsum(C01, axis=1)
     i0all = np.maximum(iidx[None, :] - A[:, None], 0)
     base_all = i0all * W + lo[None, :] - B[:, None] - lo[i0all]
-    tbest = np.zeros(W, dtype=np.int64)
+    # No back-pointers: the loop runs once per row, so every numpy call in it counts; the back-trace
+    # below recomputes the choice at the few cells of the path, with the same arithmetic.
     for i in range(rows):
         if i > 0:
             cand = Dflat.take(base_all[:, i, None] + ar, mode="clip")
             cand += C[:, i, :]
-            tbest = cand.argmin(axis=0)
-            X = cand[tbest, ar]
-        S = S01[i]
-        row = np.minimum.accumulate(X - S)
-        row += S
-        D[i] = row
-        bp[i] = np.where(row < X - 1e-7, T, tbest)  # code T: 0:1
+            X = cand.min(axis=0)
+        X -= S01[i]
+        row = D[i]
+        np.minimum.accumulate(X, out=row)
+        row += S01[i]
+        X += S01[i]
     np.minimum(D, _BIG, out=D)
+
+    def back(i: int, k: int) -> int:
+        """The shape (index into ``shapes``, or T for 0:1) by which the forward pass reached a cell."""
+        if i == 0:
+            return T
+        cand = Dflat.take(base_all[:, i] + k, mode="clip") + C[:, i, k]
+        t = int(cand.argmin())
+        return T if D[i, k] < min(float(cand[t]), _BIG) - 1e-7 else t
 
     end_k = m - lo[n]
     best = D[n, end_k]
     path = [(n, m)]
     i, k = n, int(end_k)
     while (i, lo[i] + k) != (0, 0):
-        code = int(bp[i, k])
+        code = back(i, k)
         if code == T:
             k -= 1
         else:
@@ -848,38 +868,63 @@ def _estimate(beads: list[tuple[int, int, int, int, float]], s: _Side, t: _Side,
                    uspread=uspread, shapes=shapes)  # fmt: skip
 
 
-def _learn_lexicon(
-    beads: list[tuple[int, int, int, int, float]],
-    src_stems: list[list[str]],
-    tgt_stems: list[list[str]],
-) -> list[tuple[str, str, float]]:
-    """Word pairs that co-occur in confident beads far more than chance (Dice over beads)."""
+@dataclass
+class _Stems:
+    """Crude stems of one side's sentences as vocabulary ids, each stem once per sentence (CSR)."""
+
+    ptr: NDArray[np.int64]  # sentence i holds ids[ptr[i]:ptr[i + 1]]
+    ids: NDArray[np.int64]
+    vocab: int
+
+
+def _stems(texts: Sequence[str]) -> _Stems:
     import numpy as np
 
-    sv: dict[str, int] = {}
-    tv: dict[str, int] = {}
-    su: list[int] = []
-    tu: list[int] = []
-    sb: list[int] = []
-    tb: list[int] = []
-    nb = 0
-    for i0, i1, j0, j1, c in beads:
-        if c < 0.5 or i1 == i0 or j1 == j0 or i1 - i0 > 2 or j1 - j0 > 2:
-            continue
-        ss = {w for i in range(i0, i1) for w in src_stems[i]}
-        ts = {w for j in range(j0, j1) for w in tgt_stems[j]}
-        for w in ss:
-            su.append(sv.setdefault(w, len(sv)))
-            sb.append(nb)
-        for w in ts:
-            tu.append(tv.setdefault(w, len(tv)))
-            tb.append(nb)
-        nb += 1
+    from sourcereader.core import alignment_features as af
+
+    vocab: dict[str, int] = {}
+    ids: list[int] = []
+    ptr = [0]
+    for x in texts:
+        ids.extend(vocab.setdefault(w, len(vocab)) for w in dict.fromkeys(af.stem_words(x)))
+        ptr.append(len(ids))
+    return _Stems(np.array(ptr, dtype=np.int64), np.array(ids, dtype=np.int64), len(vocab))
+
+
+def _bead_words(
+    st: _Stems, b0: NDArray[np.int64], b1: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(word, bead) pairs, each once: the stems of sentences ``b0[q]:b1[q]`` for every bead q."""
+    import numpy as np
+
+    sizes = b1 - b0
+    bead = np.repeat(np.arange(len(b0)), sizes)
+    sent = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes) + np.repeat(b0, sizes)
+    cnt = st.ptr[sent + 1] - st.ptr[sent]
+    pos = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(st.ptr[sent], cnt)
+    code = np.unique(np.repeat(bead, cnt) * st.vocab + st.ids[pos])
+    return code % st.vocab, code // st.vocab
+
+
+def _learn_lexicon(
+    beads: list[tuple[int, int, int, int, float]], src_stems: _Stems, tgt_stems: _Stems
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Word pairs that co-occur in confident beads far more than chance (Dice over beads): source and
+    target stem ids and a weight for each pair."""
+    import numpy as np
+
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+    arr = np.array(beads, dtype=np.float64).reshape(-1, 5)
+    i0, i1, j0, j1 = (arr[:, k].astype(np.int64) for k in range(4))
+    sel = (arr[:, 4] >= 0.5) & (i1 > i0) & (j1 > j0) & (i1 - i0 <= 2) & (j1 - j0 <= 2)
+    nb = int(sel.sum())
     if nb < 20:
-        return []
-    su_a, sb_a, tu_a, tb_a = (np.array(x, dtype=np.int64) for x in (su, sb, tu, tb))
-    dfs = np.bincount(su_a, minlength=len(sv))
-    dft = np.bincount(tu_a, minlength=len(tv))
+        return empty
+    su_a, sb_a = _bead_words(src_stems, i0[sel], i1[sel])
+    tu_a, tb_a = _bead_words(tgt_stems, j0[sel], j1[sel])
+    sv_n, tv_n = src_stems.vocab, tgt_stems.vocab
+    dfs = np.bincount(su_a, minlength=sv_n)
+    dft = np.bincount(tu_a, minlength=tv_n)
     # Only words seen at least twice on both sides can form a pair seen twice; stop-words are skipped.
     ks = (dfs[su_a] >= 2) & (dfs[su_a] <= nb * 0.25)
     kt = (dft[tu_a] >= 2) & (dft[tu_a] <= nb * 0.25)
@@ -892,13 +937,13 @@ def _learn_lexicon(
     cnt = tend - tstart
     total = int(cnt.sum())
     if not total:
-        return []
+        return empty
     rep = np.repeat(np.arange(len(su_a)), cnt)
     offs = np.cumsum(cnt) - cnt
     tpos = tstart[rep] + (np.arange(total) - offs[rep])
-    pair = su_a[rep] * len(tv) + tu_a[tpos]
+    pair = su_a[rep] * tv_n + tu_a[tpos]
     uniq, co = np.unique(pair, return_counts=True)
-    ps, pt = uniq // len(tv), uniq % len(tv)
+    ps, pt = uniq // tv_n, uniq % tv_n
     dice = 2 * co / (dfs[ps] + dft[pt])
     keep = (co >= 2) & (dice >= 0.3)
     ps, pt, dice, co = ps[keep], pt[keep], dice[keep], co[keep]
@@ -907,41 +952,40 @@ def _learn_lexicon(
     order = np.argsort(-dice, kind="stable")
     used_s: set[int] = set()
     used_t: set[int] = set()
-    sname = list(sv)
-    tname = list(tv)
-    out = []
+    keep_q = []
     for q in order.tolist():
         a, b = int(ps[q]), int(pt[q])
         if a in used_s or b in used_t:
             continue
         used_s.add(a)
         used_t.add(b)
-        # A pair seen twice may be chance; one seen ten times is not.
-        out.append((sname[a], tname[b], float(dice[q]) * (1.0 - 1.0 / float(co[q]))))
-    return out
+        keep_q.append(q)
+    kq = np.array(keep_q, dtype=np.int64)
+    # A pair seen twice may be chance; one seen ten times is not.
+    return ps[kq], pt[kq], dice[kq] * (1.0 - 1.0 / co[kq])
 
 
 def _with_lexicon(
     S: _Side,
     T: _Side,
     weights: NDArray[np.float64],
-    lex: list[tuple[str, str, float]],
-    sstems: list[list[str]],
-    tstems: list[list[str]],
+    lex: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]],
+    sstems: _Stems,
+    tstems: _Stems,
 ) -> tuple[_Side, _Side, NDArray[np.float64]]:
     """Add one key per lexicon pair to the sentences holding its words."""
     import numpy as np
 
-    lid = {a: q for q, (a, _b, _d) in enumerate(lex)}
-    rid = {b: q for q, (_a, b, _d) in enumerate(lex)}
+    ps, pt, w = lex
     base = len(weights)
-    ls = [(i, base + lid[w]) for i, ws in enumerate(sstems) for w in set(ws) if w in lid]
-    lt = [(j, base + rid[w]) for j, ws in enumerate(tstems) for w in set(ws) if w in rid]
-    sa = np.array(ls, dtype=np.int64).reshape(-1, 2)
-    ta = np.array(lt, dtype=np.int64).reshape(-1, 2)
-    lw = np.array([d for _a, _b, d in lex], dtype=np.float64) * _LEXICON_WEIGHT
-    return (S.with_keys(sa[:, 0], sa[:, 1]), T.with_keys(ta[:, 0], ta[:, 1]),
-            np.concatenate([weights, lw]))  # fmt: skip
+    out = []
+    for st, words in ((sstems, ps), (tstems, pt)):
+        key = np.full(st.vocab, -1, dtype=np.int64)
+        key[words] = base + np.arange(len(words))
+        k = key[st.ids]
+        sent = np.repeat(np.arange(len(st.ptr) - 1), np.diff(st.ptr))
+        out.append((sent[k >= 0], k[k >= 0]))
+    return (S.with_keys(*out[0]), T.with_keys(*out[1]), np.concatenate([weights, w * _LEXICON_WEIGHT]))
 
 
 def align(
@@ -1048,15 +1092,14 @@ def align(
         return out
 
     result = run_all(p, S, T, weights, [None] * len(stretches), True)
-    sstems = [af.stem_words(x) for x in src]
-    tstems = [af.stem_words(x) for x in tgt]
+    sstems, tstems = _stems(src), _stems(tgt)
     last: tuple[_Side, _Side, NDArray[np.float64]] = (S, T, weights)
     for q in range(_LEXICON_PASSES):
         sp = spans(result)
         p = _estimate(sp, S, T, p)
         # Next pass: a lexicon learnt from the confident beads of the previous one.
         lex = _learn_lexicon(sp, sstems, tstems)
-        if not lex:
+        if not len(lex[0]):
             break
         S2, T2, weights2 = _with_lexicon(S, T, weights, lex, sstems, tstems)
         result = run_all(p, S2, T2, weights2, result, q == _LEXICON_PASSES - 1)

@@ -77,8 +77,7 @@ def name_keys(text: str, *, capitalised_only: bool, prefix: int = 4) -> list[str
     letters or more is a potential cognate (Expedition/expédition, Meter/mètres).
     """
     out = []
-    for m in _WORD.finditer(text):
-        word = m.group()
+    for word in _WORD.findall(text):
         if len(word) < (4 if word[0].isupper() else 5) or (capitalised_only and not word[0].isupper()):
             continue
         sk = skeleton(word)
@@ -134,7 +133,8 @@ def punct_keys(text: str) -> list[str]:
 
 def stem_words(text: str, *, size: int = 5) -> list[str]:
     """Lower-cased words cut to ``size`` letters: a crude stem good enough for co-occurrence counts."""
-    return [m.group().lower()[:size] for m in _WORD.finditer(text) if len(m.group()) >= 2]
+    # findall over the lower-cased text: no Match objects (this runs over every word of a book, twice).
+    return [w[:size] for w in _WORD.findall(text.lower()) if len(w) >= 2]
 
 
 # A run of sentence-final punctuation that ends an utterance: before a space, a closing quote or
