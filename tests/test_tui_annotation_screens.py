@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, Select, Static, TabbedContent, Tex
 from sourcereader.core.annotations import Annotation, AnnotationDraft, anchor_for, reanchor_document
 from sourcereader.core.documents import Library
 from sourcereader.core.store import Store
+from sourcereader.core.store.search import SOURCE_TEXT
 from sourcereader.tui.screens.annotate import AnnotationDialog, TagSuggester
 from sourcereader.tui.screens.annotations import AnnotationsScreen
 from sourcereader.tui.screens.export import ExportDialog
@@ -183,7 +184,7 @@ async def test_annotations_screen_filters_deletes_undoes_and_jumps() -> None:
         assert [r[0] for r in _rows(app, "live")] == ["1", "2", "3"] and store.count_annotations() == 4
         await pilot.press("down", "down", "enter")
         await pilot.pause()
-    assert app.results == [(DOC_ID, "s5")]
+    assert app.results == [(DOC_ID, SOURCE_TEXT, "s5")]
 
 
 async def test_orphans_tab_jumps_too() -> None:
@@ -195,7 +196,7 @@ async def test_orphans_tab_jumps_too() -> None:
         app.screen.query_one("#orphans-table", DataTable).focus()
         await pilot.press("enter")
         await pilot.pause()
-    assert app.results == [(DOC_ID, "s6")]
+    assert app.results == [(DOC_ID, SOURCE_TEXT, "s6")]
 
 
 def test_annotations_screen_snapshot(snap_compare: Snap) -> None:

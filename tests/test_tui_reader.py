@@ -204,7 +204,11 @@ async def test_columns_dialog_next_translation_and_provenance(tmp_path: Path) ->
         assert not screen.has_class("-hide-provenance")
 
 
-async def test_find_in_document(tmp_path: Path) -> None:
+async def test_find_in_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sourcereader.tui.screens import reader as reader_module
+
+    # A pause no test reaches: the search runs only when Enter asks for it.
+    monkeypatch.setattr(reader_module, "FIND_DELAY", 600.0)
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
@@ -214,11 +218,13 @@ async def test_find_in_document(tmp_path: Path) -> None:
         find = screen.query_one("#find", Input)
         assert app.focused is find
         await pilot.press(*"гитлер")
+        # Debounced: nothing is searched while typing goes on; Enter searches at once.
+        assert screen._hits == [] and screen.find_query == "гитлер"
+        await pilot.press("enter")
         hits = list(screen._hits)
         assert len(hits) >= 3
         assert screen.cursor == hits[0]
         assert screen.query_one(ParallelText).highlight == "гитлер"
-        await pilot.press("enter")
         assert isinstance(app.focused, ParallelText) and not find.display
         await pilot.press("n")
         assert screen.cursor == hits[1]
@@ -440,3 +446,47 @@ async def test_keymap_remaps_by_id(tmp_path: Path) -> None:
         await pilot.press("z")
         assert screen.has_class("-hide-provenance")
         assert any("no_such_binding" in n.message for n in app._notifications)
+
+
+async def test_filter_takes_every_printable_key(tmp_path: Path) -> None:
+    # q, W, f and ? are bound on the library and the app; in the filter box they are text.
+    app = app_for(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        await pilot.press("slash", "q", "W", "f", "question_mark", "space", "slash")
+        assert isinstance(app.screen, LibraryScreen)
+        assert screen.query_one("#filter", Input).value == "qWf? /"
+
+
+async def test_a_row_taller_than_the_view_scrolls_by_line(tmp_path: Path) -> None:
+    long = " ".join(["Это очень длинное предложение без точки"] * 40)
+    write_user_document("tall", f"First sentence.\n\n{long}.\n\nLast sentence.", title="Tall")
+    app = app_for(tmp_path, document_id="tall")
+    async with app.run_test(size=(60, 14)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = reader(app).query_one(ParallelText)
+        height = text.scrollable_content_region.height
+        await pilot.press("j")
+        assert text.cursor == 1 and text.top == 1
+        tall = text._row_height(1)
+        assert tall > height
+        await pilot.press("j", "j")  # inside the row: the view moves by line, the cursor stays
+        assert text.cursor == 1 and text.line_offset == 2
+        assert [k for k, _ in text._visible_layout()][:1] == [1]
+        await pilot.press("pagedown")  # a screen further, never past the row's last line
+        assert text.cursor == 1 and text.line_offset == min(2 + height, tall - height)
+        await pilot.press("end", "home")
+        assert text.line_offset == 0
+        text.go_to(1)
+        await pilot.pause()
+        for _ in range(tall):
+            await pilot.press("j")
+        assert text.cursor == 2  # every line of the tall row was shown, then the next row
+        await pilot.press("k")  # back up into it: its last screen, then line by line
+        assert text.cursor == 1 and text.line_offset == tall - height
+        await pilot.press("k")
+        assert text.cursor == 1 and text.line_offset == tall - height - 1
+        await pilot.press("g")
+        assert text.cursor == 0 and text.line_offset == 0

@@ -1,10 +1,11 @@
 """A snapshot of every screen and state (pytest-textual-snapshot; SVGs in tests/snapshots/).
 
 Update after an intended change with ``pytest tests/test_tui_snapshots.py --snapshot-update`` and
-look at the SVGs before committing them. The reader aligns with the real aligner (deterministic,
-and cached per test store), except where a picture needs an unsure or a verified row: those use
-the hand alignment of ``fixed_alignments``, because the aligner is sure of every bead of the
-Soviet record and never verifies one.
+look at the SVGs before committing them. The pictures pin the alignment (``fixed_alignments``):
+it has the real aligner's beads for the Soviet record (``test_the_real_alignment_pairs_the_
+translated_fragment`` in test_tui_reader.py checks the aligner still finds them, and the other
+Pilot tests run on the real, cached alignment), but fixed confidences, one bead unsure and one
+verified. The aligner's scores move whenever it is tuned; a picture of the reader must not.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import pytest
 import pytest_textual_snapshot  # type: ignore[import-untyped]
 from textual.pilot import Pilot
 
+from sourcereader.core.annotations import AnnotationDraft, anchor_for
 from sourcereader.core.translation import Translator
+from sourcereader.tui.app import SourceReaderApp
 from sourcereader.tui.screens.reader import ReaderScreen
 from tests.test_tui_support import SOVIET, FakeTranslator, app_for, fixed_alignments, write_user_document
 
@@ -33,9 +36,8 @@ def _dirname(cls: type, *, test_location: object) -> str:
 setattr(pytest_textual_snapshot.SVGImageExtension, "dirname", classmethod(_dirname))  # noqa: B010
 
 
-@pytest.fixture
-def hand_aligned(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The hand alignment with an unsure and a verified bead."""
+@pytest.fixture(autouse=True)
+def _pinned(monkeypatch: pytest.MonkeyPatch) -> None:
     fixed_alignments(monkeypatch)
 
 
@@ -51,6 +53,7 @@ def settle(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
             await pilot.pause()
         for screen in pilot.app.screen_stack:
             if isinstance(screen, ReaderScreen):
+                screen.flush_find()
                 screen.flush_provenance()
         await pilot.pause()
 
@@ -65,8 +68,11 @@ def shot(
     keys: Iterable[str] = (),
     size: tuple[int, int] = (120, 36),
     translator: Translator | None = None,
+    prepare: Callable[[SourceReaderApp], object] | None = None,
 ) -> bool:
     app = app_for(tmp_path, document_id=document_id, translator=translator or FakeTranslator())
+    if prepare is not None:
+        prepare(app)
     return snap_compare(app, terminal_size=size, run_before=settle(*keys))
 
 
@@ -81,10 +87,33 @@ def test_library_filtered(snap_compare: Snap, tmp_path: Path) -> None:
 def test_reader_soviet_record_with_translation(snap_compare: Snap, tmp_path: Path) -> None:
     # The cursor on the first translated row (s18 ↔ the HSE answer's first sentence): from the last
     # row (a gap), up past s26…s19.
-    assert shot(snap_compare, tmp_path, document_id=SOVIET, keys=["G", *"k" * 9])
+    assert shot(snap_compare, tmp_path, document_id=SOVIET, keys=S18)
 
 
-@pytest.mark.usefixtures("hand_aligned")
+S18 = ["G", *"k" * 9]
+"""Keys from the opening to the row of s18 (the first translated one): the last row, then up."""
+
+
+def two_annotations_on_s18(app: SourceReaderApp) -> None:
+    """A note with tags on s18 and a highlighted span (hostile markup in the note stays literal)."""
+    soviet = app.library.document(SOVIET)
+    note = "Hitler offers the [bold]four-power[/bold] pact here;\ncompare the German record."
+    app.store.add_annotation(
+        AnnotationDraft(anchor_for(soviet, ["s18"]), kind="note", note=note, tags=("pact", "offer"))
+    )
+    app.store.add_annotation(
+        AnnotationDraft(anchor_for(soviet, ["s18"], (4, 10)), kind="highlight", highlight="yellow")
+    )
+
+
+def test_reader_annotated_row(snap_compare: Snap, tmp_path: Path) -> None:
+    assert shot(snap_compare, tmp_path, document_id=SOVIET, keys=[*S18, "o"], prepare=two_annotations_on_s18)
+
+
+def test_reader_annotate_dialog(snap_compare: Snap, tmp_path: Path) -> None:
+    assert shot(snap_compare, tmp_path, document_id=SOVIET, keys=[*S18, "a"])
+
+
 def test_reader_unsure_row(snap_compare: Snap, tmp_path: Path) -> None:
     assert shot(snap_compare, tmp_path, document_id=SOVIET, keys=["l", "i"])
 
@@ -97,7 +126,6 @@ def test_reader_wide(snap_compare: Snap, tmp_path: Path) -> None:
     assert shot(snap_compare, tmp_path, document_id=SOVIET, size=(200, 50), keys=["t"])
 
 
-@pytest.mark.usefixtures("hand_aligned")
 def test_reader_narrow(snap_compare: Snap, tmp_path: Path) -> None:
     assert shot(snap_compare, tmp_path, document_id=SOVIET, size=(80, 24), keys=["l"])
 
@@ -108,7 +136,6 @@ def test_reader_no_model(snap_compare: Snap, tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.usefixtures("hand_aligned")
 def test_reader_synthetic_machine_translation(snap_compare: Snap, tmp_path: Path) -> None:
     translator = FakeTranslator(synthetic=True)
     assert shot(snap_compare, tmp_path, document_id=SOVIET, keys=["t", "l"], translator=translator)

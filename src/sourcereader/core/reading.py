@@ -16,17 +16,22 @@ Every source sentence and every sentence of every translation appears in exactly
 order. The machine translation is one sentence per source sentence, so it needs no alignment:
 the reader shows the MT of a row's source sentences.
 
+Annotations are drawn on rows (:func:`annotation_rows`), and a row can be copied as a citable
+Markdown excerpt (:func:`excerpt_markdown`, the exporter's own layout).
+
 Pure functions over plain values: no store, no TUI.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from sourcereader.core.alignment import Bead
-from sourcereader.core.documents import Gap
+from sourcereader.core.annotations import Annotation, anchor_for
+from sourcereader.core.documents import Document, Gap, Translation
 
 #: Below this confidence a bead is marked for review (the alignment module's own threshold when it has one).
 LOW_CONFIDENCE = 0.5
@@ -312,3 +317,77 @@ def split_cut(src_len: int, tgt_len: int) -> tuple[int, int]:
     if src_len == 1 and tgt_len == 1:
         return 1, 0
     raise ValueError(f"a {src_len}:{tgt_len} bead cannot be split")
+
+
+def annotation_rows(
+    rows: Rows, document: Document, shown: Sequence[Translation], annotations: Iterable[Annotation]
+) -> dict[int, tuple[Annotation, ...]]:
+    """The live, anchored annotations on each row, by row index, in the order given.
+
+    An annotation is on every row holding one of its sentences: of the source, or of a shown
+    translation (``shown`` in the order the rows were built with). Annotations on a translation
+    that is not shown, and orphans, are on no row.
+    """
+    position = {t.id: k for k, t in enumerate(shown)}
+    target_rows: dict[int, dict[int, int]] = {}
+    out: dict[int, list[Annotation]] = {}
+    for a in annotations:
+        if a.is_orphan or a.is_deleted:
+            continue
+        found: list[int] = []
+        tid = a.translation_id
+        if tid is None:
+            for sid in a.sentence_ids:
+                try:
+                    found.append(rows.row_of_source(document.sentence(sid).index))
+                except (KeyError, IndexError):
+                    continue
+        elif tid in position:
+            column = position[tid]
+            by_target = target_rows.get(column)
+            if by_target is None:
+                # Built once, and only when a translation is annotated: a scan of every row.
+                by_target = target_rows[column] = {
+                    j: k for k, row in enumerate(rows.rows) for j in row.tgt[column]
+                }
+            translation = shown[column]
+            for sid in a.sentence_ids:
+                try:
+                    found.append(by_target[translation.sentence(sid).index])
+                except KeyError:
+                    continue
+        for k in dict.fromkeys(found):
+            out.setdefault(k, []).append(a)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+EXCERPT_KIND = "excerpt"
+"""What a copied row is called in its heading (it is no saved annotation)."""
+
+
+def excerpt_markdown(
+    text: Document | Translation,
+    sentence_ids: Sequence[str],
+    document: Document,
+    translations: Sequence[Translation],
+    beads: Mapping[str, Sequence[Bead]],
+) -> str:
+    """Sentences of ``text`` (the document, or one of its translations) as a citable Markdown excerpt:
+    the exporter's layout for an annotation on them, with the aligned sentences of ``translations``
+    (by ``beads``, the alignment of each with the document), without the export's title."""
+    from sourcereader.core.export import ExportOptions, ExportText, export_markdown
+
+    anchor = anchor_for(text, sentence_ids)
+    excerpt = Annotation(
+        0, "", EXCERPT_KIND, anchor, None, None, (), (), MappingProxyType({}), "", "", None,
+        "anchored", "created", anchor.exact,
+    )  # fmt: skip
+    kinds = tuple(dict.fromkeys(t.meta.kind for t in translations))
+    markdown = export_markdown(
+        [excerpt],
+        {document.id: ExportText(document, tuple(translations), beads)},
+        ExportOptions(translations=kinds),
+    )
+    # The export opens with "# Annotated excerpts": a pasted excerpt starts at its document's heading.
+    head, _, rest = markdown.partition("\n\n")
+    return rest if head.startswith("# ") else markdown

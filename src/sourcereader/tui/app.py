@@ -78,6 +78,14 @@ class SourceReaderApp(App[None]):
             self.translator = ArgosTranslator()
         return self.translator
 
+    def annotations_changed(self) -> None:
+        """Annotations were added, edited or deleted: the library's counts are redrawn."""
+        from sourcereader.tui.screens.library import LibraryScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                screen.refresh_counts()
+
     # ------------------------------------------------------------------ navigation
     def show_library(self) -> None:
         """Back to the library (the bottom screen)."""

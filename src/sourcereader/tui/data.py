@@ -16,6 +16,7 @@ from sourcereader.core.alignment import Bead
 from sourcereader.core.documents import Document, Library, Translation
 
 if TYPE_CHECKING:
+    from sourcereader.core.annotations import Annotation
     from sourcereader.core.store import Store
     from sourcereader.core.store.translations import StoredMachineSentence
 
@@ -41,6 +42,22 @@ def worker_store(store: Store) -> Iterator[Store]:
 def annotation_count(store: Store, document_id: str) -> int:
     """How many annotations a document has."""
     return store.count_annotations(document_id)
+
+
+def document_annotations(
+    store: Store, library: Library, document_id: str, *, reanchor: bool
+) -> tuple[tuple[Annotation, ...], str]:
+    """A document's live annotations, re-anchored first when ``reanchor`` (on opening the document:
+    its text or a translation may have changed since they were made). The second value is the
+    re-anchoring summary when it moved annotations, else empty (orphans stay listed under N)."""
+    from sourcereader.core.annotations import ensure_anchored
+
+    summary = ""
+    if reanchor:
+        report = ensure_anchored(store, library, document_id)
+        if report.moved:
+            summary = report.summary()
+    return tuple(store.annotations(document_id=document_id)), summary
 
 
 def mt_target(document: Document, translations: Sequence[Translation]) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -11,6 +11,8 @@ from textual.message import Message
 from sourcereader.core.alignment import Bead
 
 if TYPE_CHECKING:
+    from sourcereader.core.annotations import Annotation
+    from sourcereader.core.store import Store
     from sourcereader.core.store.translations import StoredMachineSentence
 
 
@@ -61,3 +63,41 @@ class SearchIndexRefreshed(Message):
     """The library-wide search index is up to date."""
 
     reindexed: int
+
+
+@dataclass
+class AnnotationsLoaded(Message):
+    """A document's live annotations were read (after re-anchoring them, the first time)."""
+
+    document_id: str
+    annotations: tuple[Annotation, ...]
+    reanchored: str = ""
+    """A summary when re-anchoring moved or orphaned annotations (the text changed), else empty."""
+
+
+@dataclass
+class AnnotationWritten(Message):
+    """An annotation was saved, edited, deleted or restored."""
+
+    document_id: str
+    message: str
+    """What happened, for the notification."""
+    undo: AnnotationUndo | None = None
+    """How to take it back (None when this write was itself an undo)."""
+
+
+@dataclass(frozen=True)
+class AnnotationUndo:
+    """A store operation that takes an annotation change back, and what to call it."""
+
+    description: str
+    revert: Callable[[Store], object] = field(compare=False)
+
+
+@dataclass
+class ExcerptReady(Message):
+    """A row was rendered as a Markdown excerpt, ready for the clipboard."""
+
+    markdown: str
+    where: str
+    """Which sentences (``s18``, ``s18–s19``)."""

@@ -1,13 +1,21 @@
-"""The annotation dialog: note, tags (completed from those in use), highlight, kind, compared translations.
+"""The annotation dialog: what to annotate, note, tags (completed from those in use), highlight, kind,
+compared translations.
 
 Standalone: the reader opens it with the target's anchor and gets an :class:`AnnotationDraft`
 back (or None). For an edit it is given the existing annotation and the caller applies the
 draft with ``Store.update_annotation``. User text is always shown literally (rich ``Text``).
+
+Given :class:`Target` choices (the reader passes the row's sentences, together and one by one,
+in the source and in each shown translation), the dialog lets the user pick one, and for a
+single sentence select a character span in it with the keyboard (shift+arrows in the read-only
+text): the span becomes the anchor; with nothing selected the whole sentences are annotated.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -18,6 +26,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets.text_area import Selection
 
 from sourcereader.core.annotations import (
     HIGHLIGHTS,
@@ -26,8 +35,10 @@ from sourcereader.core.annotations import (
     Annotation,
     AnnotationDraft,
     AnnotationError,
+    anchor_for,
     check_draft,
 )
+from sourcereader.core.documents import Document, Translation
 from sourcereader.core.sanitize import one_line
 
 KIND_LABELS = {
@@ -36,6 +47,55 @@ KIND_LABELS = {
     "tag": "Tags only",
     "relation": "Relation note (bead)",
 }
+
+
+_CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Whole sentences the dialog may annotate, with what the choice is called."""
+
+    label: str
+    """How the choice is listed (``source s18–s19``, ``HSE answer s1``)."""
+    text: Document | Translation
+    """The text the sentences belong to."""
+    sentence_ids: tuple[str, ...]
+    """Consecutive sentence ids of ``text``."""
+
+    @property
+    def single(self) -> bool:
+        """True for one sentence: only then can a span inside it be selected."""
+        return len(self.sentence_ids) == 1
+
+    def quote(self) -> str:
+        """The sentences' text as it stands in the body (a span's offsets count in it)."""
+        return self.anchor().exact
+
+    def anchor(self, span: tuple[int, int] | None = None) -> Anchor:
+        """The anchor for the whole sentences, or for ``span`` inside the one sentence."""
+        return anchor_for(self.text, self.sentence_ids, span)
+
+
+def shown_quote(text: str) -> str:
+    """``text`` for the read-only span area: control characters (an escape sequence in a hostile
+    document) become a visible character of the same length, so offsets still count the same."""
+    return _CONTROL_RE.sub("\ufffd", text)
+
+
+def selection_span(area: TextArea) -> tuple[int, int] | None:
+    """The selected characters of ``area`` as offsets into its text, or None when nothing is selected."""
+    selection: Selection = area.selection
+    if selection.is_empty:
+        return None
+    lines = area.text.split("\n")
+
+    def offset(location: tuple[int, int]) -> int:
+        row, column = location
+        return sum(len(line) + 1 for line in lines[:row]) + column
+
+    a, b = offset(selection.start), offset(selection.end)
+    return (min(a, b), max(a, b))
 
 
 class TagSuggester(Suggester):
@@ -73,8 +133,12 @@ class AnnotationDialog(ModalScreen[AnnotationDraft | None]):
     AnnotationDialog > #dialog {
         width: 84; max-width: 100%; height: auto; max-height: 100%;
         border: thick $primary; background: $surface; padding: 0 1;
+        overflow-y: auto;
     }
     AnnotationDialog #quote { color: $text-muted; max-height: 4; margin-bottom: 1; }
+    AnnotationDialog #span { height: 4; }
+    AnnotationDialog.-targets #note { height: 5; }
+    AnnotationDialog #span-help { color: $text-muted; }
     AnnotationDialog #note { height: 8; }
     AnnotationDialog .field-label { margin-top: 1; }
     AnnotationDialog #error { color: $error; height: auto; }
@@ -97,16 +161,20 @@ class AnnotationDialog(ModalScreen[AnnotationDraft | None]):
         existing_tags: Sequence[str] = (),
         translations: Sequence[tuple[str, str]] = (),
         annotation: Annotation | None = None,
+        targets: Sequence[Target] = (),
     ) -> None:
         """``target``: where the annotation goes; ``description``: a heading for it (default: the
         sentence ids); ``existing_tags``: for completion; ``translations``: ``(id, label)`` pairs a
-        relation note may compare; ``annotation``: the one being edited, if any."""
+        relation note may compare; ``annotation``: the one being edited, if any; ``targets``:
+        choices of what to annotate (the first one is ``target``), each allowing a span when it
+        is a single sentence. Ignored for an edit: an annotation keeps its anchor."""
         super().__init__()
         self.target = annotation.anchor if annotation is not None else target
         self.description = description or self.target.describe()
         self.existing_tags = tuple(existing_tags)
         self.translations = tuple(translations)
         self.annotation = annotation
+        self.targets = tuple(targets) if annotation is None else ()
 
     def compose(self) -> ComposeResult:
         """The form."""
@@ -114,8 +182,20 @@ class AnnotationDialog(ModalScreen[AnnotationDraft | None]):
         verb = "Edit annotation" if a is not None else "Annotate"
         with Vertical(id="dialog"):
             yield Label(Text(f"{verb} {one_line(self.description)}", style="bold"), id="title")
-            quote = self.target.exact if len(self.target.exact) <= 300 else self.target.exact[:299] + "…"
-            yield Static(Text(one_line(quote)), id="quote")
+            if self.targets:
+                yield Select(
+                    [(Text(one_line(t.label)), n) for n, t in enumerate(self.targets)],
+                    value=0,
+                    allow_blank=False,
+                    id="target",
+                )
+                yield TextArea(
+                    shown_quote(self.targets[0].quote()), id="span", read_only=True, soft_wrap=True
+                )
+                yield Label("", id="span-help")
+            else:
+                quote = self.target.exact if len(self.target.exact) <= 300 else self.target.exact[:299] + "…"
+                yield Static(Text(one_line(quote)), id="quote")
             yield Label("Kind", classes="field-label")
             yield Select(
                 [(KIND_LABELS[k], k) for k in KINDS],
@@ -157,7 +237,51 @@ class AnnotationDialog(ModalScreen[AnnotationDraft | None]):
     def on_mount(self) -> None:
         """Show the translation list only for relation notes; focus the note."""
         self._show_compared()
+        if self.targets:
+            self.add_class("-targets")
+            self._target_changed()
         self.query_one("#note", TextArea).focus()
+
+    def chosen_target(self) -> Target | None:
+        """The target chosen in the dialog (None without choices)."""
+        if not self.targets:
+            return None
+        value = self.query_one("#target", Select).value
+        return self.targets[value if isinstance(value, int) else 0]
+
+    @on(Select.Changed, "#target")
+    def _target_changed(self) -> None:
+        target = self.chosen_target()
+        if target is None:
+            return
+        area = self.query_one("#span", TextArea)
+        area.load_text(shown_quote(target.quote()))
+        area.selection = Selection.cursor((0, 0))
+        self.query_one("#title", Label).update(
+            Text(f"Annotate {one_line(target.anchor().describe())}", style="bold")
+        )
+        self.query_one("#span-help", Label).update(
+            "Span: select it above with shift+arrows (none selected: the whole sentence)"
+            if target.single
+            else "Whole sentences (choose one sentence to annotate a span of it)"
+        )
+
+    def chosen_anchor(self) -> Anchor:
+        """The anchor the dialog says: the chosen target, narrowed to the selected span if any."""
+        target = self.chosen_target()
+        if target is None:
+            return self.target
+        span = selection_span(self.query_one("#span", TextArea)) if target.single else None
+        if span is not None:
+            # Spaces at the edges of a keyboard selection are not part of what was meant.
+            quote = target.quote()
+            lo, hi = span
+            while lo < hi and quote[lo].isspace():
+                lo += 1
+            while hi > lo and quote[hi - 1].isspace():
+                hi -= 1
+            span = (lo, hi) if hi > lo else None
+        return target.anchor(span)
 
     @on(Select.Changed, "#kind")
     def _kind_changed(self) -> None:
@@ -177,7 +301,7 @@ class AnnotationDialog(ModalScreen[AnnotationDraft | None]):
             compared = tuple(str(v) for v in self.query_one("#compared", SelectionList).selected)
         return check_draft(
             AnnotationDraft(
-                self.target,
+                self.chosen_anchor(),
                 kind=kind,
                 note=self.query_one("#note", TextArea).text,
                 highlight=None if highlight is Select.NULL else str(highlight),

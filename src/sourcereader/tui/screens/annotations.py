@@ -1,7 +1,8 @@
 """All annotations across documents: filter, jump to one, delete with undo; orphans in their own tab.
 
-Standalone: the reader pushes it with the store and gets ``(document_id, sentence_id)`` back for
-the annotation chosen with Enter (or None). Only Store methods are called, never SQL.
+Standalone: the reader pushes it with the store and gets ``(document_id, text_id, sentence_id)`` back
+for the annotation chosen with Enter (or None); ``text_id`` is the search index's name for the source
+(``SOURCE_TEXT``) or the translation the annotation is on. Only Store methods are called, never SQL.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, TabbedConte
 
 from sourcereader.core.annotations import KINDS, Annotation, AnnotationError
 from sourcereader.core.sanitize import one_line
+from sourcereader.core.store.search import SOURCE_TEXT
 
 if TYPE_CHECKING:
     from sourcereader.core.store import Store
@@ -44,7 +46,7 @@ def annotation_row(a: Annotation, title: str) -> tuple[Text, ...]:
     )
 
 
-class AnnotationsScreen(Screen[tuple[str, str] | None]):
+class AnnotationsScreen(Screen[tuple[str, str, str] | None]):
     """Every annotation: type to filter, Enter jumps, d deletes, u undoes, Escape closes."""
 
     DEFAULT_CSS = """
@@ -73,6 +75,8 @@ class AnnotationsScreen(Screen[tuple[str, str] | None]):
         self.titles = dict(titles or {})
         self.deleted: list[int] = []
         """Ids deleted here, most recent last (``u`` restores them in turn)."""
+        self.changed = False
+        """True once something was deleted or restored here (the caller refreshes its marks and counts)."""
         self.shown: dict[str, list[Annotation]] = {"live": [], "orphans": []}
 
     def compose(self) -> ComposeResult:
@@ -152,7 +156,8 @@ class AnnotationsScreen(Screen[tuple[str, str] | None]):
         rows = self.shown[key]
         if 0 <= event.cursor_row < len(rows):
             a = rows[event.cursor_row]
-            self.dismiss((a.document_id, a.anchor.sentence_ids[0] if a.anchor.sentence_ids else "s1"))
+            sentence = a.anchor.sentence_ids[0] if a.anchor.sentence_ids else "s1"
+            self.dismiss((a.document_id, a.translation_id or SOURCE_TEXT, sentence))
 
     def action_delete(self) -> None:
         """Put the current annotation in the bin."""
@@ -161,6 +166,7 @@ class AnnotationsScreen(Screen[tuple[str, str] | None]):
             return
         self.store.delete_annotation(a.id)
         self.deleted.append(a.id)
+        self.changed = True
         self._status(f"Deleted annotation {a.id}; u undoes")
         self.refresh_rows()
 
@@ -171,6 +177,7 @@ class AnnotationsScreen(Screen[tuple[str, str] | None]):
             return
         annotation_id = self.deleted.pop()
         self.store.restore_annotation(annotation_id)
+        self.changed = True
         self._status(f"Restored annotation {annotation_id}")
         self.refresh_rows()
 

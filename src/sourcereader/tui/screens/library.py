@@ -66,7 +66,8 @@ def entry_text(entry: LibraryEntry, annotations: int) -> Text:
         meta.language,
         meta.date,
         display_text(meta.kind),
-        f"{len(entry.document.sentences)} sentences",
+        # The cached count: listing the library must not segment every document.
+        f"{entry.document.counts[0]} sentences",
         f"translations: {translations}" if translations else "no translation",
         f"{annotations} notes",
     ]

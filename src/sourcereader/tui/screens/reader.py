@@ -4,11 +4,19 @@ The screen owns the state — the document, the shown columns, each translation'
 the machine translation and the cursor — as typed reactives. Whenever one of them changes it
 builds a new :class:`ParallelView` and data-binds it into the column header and the parallel
 text. Alignment and machine translation run in named thread workers with their own store.
+
+Annotations: the document's live annotations are read (and re-anchored, on opening) in a worker;
+annotated rows carry a gutter mark and the side panel lists the current row's annotations.
+``a`` annotates (the row, one of its sentences, or a span), ``E``/``d`` edit or delete the
+selected annotation of the row (``o`` selects the next), ``N`` lists them all, ``e`` exports and
+``y`` copies the row as a Markdown excerpt. Every write runs in a worker with its own store, and
+``u`` undoes annotation changes and alignment corrections alike, most recent first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -24,12 +32,26 @@ from textual.worker import Worker, get_current_worker
 
 from sourcereader.core import reading
 from sourcereader.core.alignment import Bead, mark_verified, merge_next, move_src, move_tgt, split_bead
+from sourcereader.core.annotations import Annotation, AnnotationDraft, AnnotationError
 from sourcereader.core.documents import Document, LibraryEntry, Sentence, Translation
-from sourcereader.core.reading import Row, Rows, build_rows, find_rows, low_rows, next_index
+from sourcereader.core.reading import (
+    Row,
+    Rows,
+    annotation_rows,
+    build_rows,
+    excerpt_markdown,
+    find_rows,
+    low_rows,
+    next_index,
+)
 from sourcereader.tui import data
 from sourcereader.tui.bindings import bindings_for
 from sourcereader.tui.messages import (
     AlignmentsLoaded,
+    AnnotationsLoaded,
+    AnnotationUndo,
+    AnnotationWritten,
+    ExcerptReady,
     MachineTranslationLoaded,
     TranslationFinished,
     TranslationProgressed,
@@ -39,8 +61,10 @@ from sourcereader.tui.widgets.parallel_text import ColumnHeader, ParallelText, d
 from sourcereader.tui.widgets.provenance import ProvenancePanel
 
 if TYPE_CHECKING:
+    from sourcereader.core.store import Store
     from sourcereader.core.store.translations import StoredMachineSentence
     from sourcereader.tui.app import SourceReaderApp
+    from sourcereader.tui.screens.annotate import Target
 
 MT_KEY = "mt"
 PROVENANCE_DELAY = 0.12
@@ -50,6 +74,21 @@ SOURCE_KEY = "source"
 
 class _Cancelled(Exception):
     """Raised inside the translation worker to stop between batches."""
+
+
+FIND_DELAY = 0.15
+"""Seconds of no typing before the in-document search runs (each run scans every row)."""
+
+MARKS = {"note": "✎", "relation": "⇄", "highlight": "▌", "tag": "#"}
+"""Gutter mark of an annotated row, by the kind of its first annotation."""
+
+
+@dataclass(frozen=True)
+class _AlignmentUndo:
+    """The alignment of a translation before a correction."""
+
+    tid: str
+    beads: list[Bead]
 
 
 class ReaderScreen(Screen[None]):
@@ -92,7 +131,16 @@ class ReaderScreen(Screen[None]):
             ReaderScreen.columns, (SOURCE_KEY, f"t:{first.id}") if first is not None else (SOURCE_KEY,)
         )
         self.rows: Rows = Rows(())  # built on mount, then whenever an alignment changes
-        self._undo: list[tuple[str, list[Bead]]] = []
+        # Alignment corrections and annotation changes share one history: u takes back the latest.
+        self._undo: list[_AlignmentUndo | AnnotationUndo] = []
+        self.annotations: tuple[Annotation, ...] = ()
+        """The document's live annotations (read in a worker)."""
+        self.row_annotations: dict[int, tuple[Annotation, ...]] = {}
+        """Annotations by row index (recomputed when rows or annotations change)."""
+        self.selected_annotation = 0
+        """Which annotation of the cursor row E and d act on."""
+        self._reanchored = False
+        self._find_timer: Timer | None = None
         self._hits: list[int] = []
         self._low: list[int] = []
         self._pending_row: tuple[str, str] | None = None
@@ -134,6 +182,7 @@ class ReaderScreen(Screen[None]):
         self.query_one(ParallelText).focus()
         self.load_alignments(self._shown_translation_ids())
         self.load_machine_translation()
+        self.load_annotations()
 
     # ------------------------------------------------------------------ state → view
     def _translation(self, translation_id: str) -> Translation:
@@ -187,7 +236,12 @@ class ReaderScreen(Screen[None]):
         self._row_translations = shown
         self.rows = build_rows(n, doc.gaps, [self.alignments[tid] for tid in shown])
         self._low = low_rows(self.rows)
+        self._place_annotations()
         self._make_view()
+
+    def _place_annotations(self) -> None:
+        shown = [self._translation(tid) for tid in self._row_translations]
+        self.row_annotations = annotation_rows(self.rows, self.document, shown, self.annotations)
 
     def _make_view(self) -> None:
         sentences = self.sentences
@@ -213,7 +267,8 @@ class ReaderScreen(Screen[None]):
                     out.append(Cell(" ".join(ts[j].text for j in tgt)) if tgt else EMPTY)
             return tuple(out)
 
-        self.view = ParallelView(self.rows, specs, cells)
+        marks = {k: MARKS.get(found[0].kind, "✎") for k, found in self.row_annotations.items()}
+        self.view = ParallelView(self.rows, specs, cells, marks)
 
     def watch_columns(self) -> None:
         if not self.is_mounted:
@@ -241,6 +296,7 @@ class ReaderScreen(Screen[None]):
             self._update_provenance()
 
     def watch_cursor(self) -> None:
+        self.selected_annotation = 0
         if self.is_mounted:
             # The panel is re-laid out when its text changes: while a key is held, only the row
             # the cursor stops on is worth that cost (a key must reach the screen within a frame).
@@ -270,7 +326,14 @@ class ReaderScreen(Screen[None]):
         panel = self.query_one(ProvenancePanel)
         row = self.rows[self.cursor] if len(self.rows) else None
         panel.show(
-            self.document, self.sentences, row, self._provenance_translations(), self.machine, self.mt_target
+            self.document,
+            self.sentences,
+            row,
+            self._provenance_translations(),
+            self.machine,
+            self.mt_target,
+            self.row_annotations.get(self.cursor, ()),
+            self.selected_annotation,
         )
 
     def _provenance_translations(
@@ -482,20 +545,35 @@ class ReaderScreen(Screen[None]):
 
     @on(Input.Changed, "#find")
     def _find_changed(self, event: Input.Changed) -> None:
+        # Each search scans every row: while the user types, only the query they pause on runs.
         self.find_query = event.value
-        self._hits = find_rows(self.rows, self._cell_texts, event.value)
+        if self._find_timer is not None:
+            self._find_timer.stop()
+        self._find_timer = self.set_timer(FIND_DELAY, self.run_find)
+
+    def run_find(self) -> None:
+        """Search the rows for the find query now (the find bar calls it once typing pauses)."""
+        if self._find_timer is not None:
+            self._find_timer.stop()
+            self._find_timer = None
+        query = self.find_query
+        self._hits = find_rows(self.rows, self._cell_texts, query)
         parallel = self.query_one(ParallelText)
-        parallel.highlight = event.value.strip()
+        parallel.highlight = query.strip()
         if self._hits:
             target = next_index(self._hits, self.cursor - 1)
             if target is not None:
                 parallel.go_to(target)
-        self.query_one("#find", Input).border_subtitle = (
-            f"{len(self._hits)} rows" if event.value.strip() else ""
-        )
+        self.query_one("#find", Input).border_subtitle = f"{len(self._hits)} rows" if query.strip() else ""
+
+    def flush_find(self) -> None:
+        """Run a search still waiting for typing to pause (Enter, tests, snapshots)."""
+        if self._find_timer is not None:
+            self.run_find()
 
     @on(Input.Submitted, "#find")
     def _find_submitted(self) -> None:
+        self.flush_find()
         self._close_find()
 
     def _close_find(self) -> None:
@@ -561,7 +639,7 @@ class ReaderScreen(Screen[None]):
             self.notify(str(exc), title=f"Cannot {name}", severity="warning", markup=False)
             return
         al.check_cover(new, len(self.sentences), len(self.translation_sentences[tid]))
-        self._undo.append((tid, beads))
+        self._undo.append(_AlignmentUndo(tid, beads))
         self._set_alignment(tid, new)
 
     def _set_alignment(self, tid: str, beads: list[Bead]) -> None:
@@ -598,12 +676,289 @@ class ReaderScreen(Screen[None]):
         self._apply("move", "tgt-up" if direction < 0 else "tgt-down")
 
     def action_undo(self) -> None:
-        """Undo the last alignment correction."""
+        """Undo the last alignment correction or annotation change."""
         if not self._undo:
-            self.notify("Nothing to undo.", title="Alignment")
+            self.notify("Nothing to undo.", title="Undo")
             return
-        tid, beads = self._undo.pop()
-        self._set_alignment(tid, beads)
+        entry = self._undo.pop()
+        if isinstance(entry, _AlignmentUndo):
+            self._set_alignment(entry.tid, entry.beads)
+        else:
+            self.write_annotation(entry.revert, entry.description, None)
+
+    # --- annotations
+    @work(thread=True, exclusive=True, exit_on_error=False, group="annotations", description="Reading notes")
+    def load_annotations(self) -> None:
+        """Read the document's annotations in a thread; the first time, re-anchor them to the current text."""
+        reanchor = not self._reanchored
+        app = self.reader_app
+        with data.worker_store(app.store) as store:
+            found, summary = data.document_annotations(
+                store, app.library, self.document.id, reanchor=reanchor
+            )
+        self._reanchored = True
+        self.post_message(AnnotationsLoaded(self.document.id, found, summary))
+
+    @on(AnnotationsLoaded)
+    def _annotations_loaded(self, message: AnnotationsLoaded) -> None:
+        self.annotations = message.annotations
+        self._place_annotations()
+        self._make_view()
+        self._update_provenance()
+        if message.reanchored:
+            self.notify(message.reanchored, title="The text changed; annotations re-anchored", markup=False)
+
+    @work(thread=True, exit_on_error=False, group="annotation-write", description="Saving the annotation")
+    def write_annotation(
+        self,
+        change: Callable[[Store], object],
+        message: str,
+        undo_for: Callable[[object], AnnotationUndo] | None,
+    ) -> None:
+        """Apply ``change`` to the store in a thread with its own connection (one durable transaction).
+
+        ``undo_for`` makes the undo from what ``change`` returned (a new annotation's id is known only
+        then); None for a write that is itself an undo.
+        """
+        with data.worker_store(self.reader_app.store) as store:
+            try:
+                result = change(store)
+            except AnnotationError as exc:
+                self.post_message(AnnotationWritten(self.document.id, f"Not saved: {exc}"))
+                return
+        undo = undo_for(result) if undo_for is not None else None
+        self.post_message(AnnotationWritten(self.document.id, message, undo))
+
+    @on(AnnotationWritten)
+    def _annotation_written(self, message: AnnotationWritten) -> None:
+        if message.undo is not None:
+            self._undo.append(message.undo)
+        self.notify(message.message, title="Annotations", markup=False)
+        self.reader_app.annotations_changed()
+        self.load_annotations()
+
+    def _row_targets(self) -> list[Target]:
+        """What ``a`` may annotate on the cursor row: its sentences together, then one by one, in the
+        source and in each shown translation."""
+        from sourcereader.tui.screens.annotate import Target
+
+        row = self.rows[self.cursor]
+        groups: list[tuple[str, Document | Translation, list[Sentence]]] = []
+        if row.src:
+            groups.append(("source", self.document, [self.sentences[i] for i in row.src]))
+        for position, tid in enumerate(self._row_translations):
+            ts = self.translation_sentences[tid]
+            if row.tgt[position]:
+                groups.append(
+                    (
+                        self._translation(tid).meta.label,
+                        self._translation(tid),
+                        [ts[j] for j in row.tgt[position]],
+                    )
+                )
+        targets: list[Target] = []
+        for label, text, sentences in groups:
+            ids = tuple(s.id for s in sentences)
+            span = ids[0] if len(ids) == 1 else f"{ids[0]}–{ids[-1]}"
+            if len(ids) > 1:
+                targets.append(Target(f"{label} {span} (whole row)", text, ids))
+            for sentence in sentences:
+                excerpt = display_text(sentence.text)
+                excerpt = excerpt if len(excerpt) <= 48 else excerpt[:47] + "…"
+                targets.append(Target(f"{label} {sentence.id}: {excerpt}", text, (sentence.id,)))
+        return targets
+
+    def _translation_choices(self) -> list[tuple[str, str]]:
+        return [(t.id, t.meta.label) for t in self.entry.translations]
+
+    def action_annotate(self) -> None:
+        """Annotate the cursor row: its sentences, one of them, or a span of one (chosen in the dialog)."""
+        from sourcereader.tui.screens.annotate import AnnotationDialog
+
+        if not len(self.rows) or self.rows[self.cursor].gap is not None:
+            self.notify("A gap has no text to annotate.", title="Annotate")
+            return
+        targets = self._row_targets()
+        row = self.rows[self.cursor]
+
+        def chosen(draft: AnnotationDraft | None) -> None:
+            if draft is None:
+                return
+            if draft.kind == "relation":
+                # Record the bead's sentences in each compared translation shown here, for the export.
+                compared: dict[str, tuple[str, ...]] = {}
+                for position, tid in enumerate(self._row_translations):
+                    if tid in draft.compared:
+                        ts = self.translation_sentences[tid]
+                        compared[tid] = tuple(ts[j].id for j in row.tgt[position])
+                draft = replace(draft, compared_sentences=compared)
+            saved = draft
+
+            def undo_add(added: object) -> AnnotationUndo:
+                assert isinstance(added, Annotation)
+                return AnnotationUndo(
+                    f"Annotation {added.id} removed.", lambda store: store.delete_annotation(added.id)
+                )
+
+            self.write_annotation(
+                lambda store: store.add_annotation(saved),
+                f"Annotation saved on {draft.anchor.describe()}.",
+                undo_add,
+            )
+
+        self.app.push_screen(
+            AnnotationDialog(
+                targets[0].anchor(),
+                existing_tags=self.reader_app.store.tags(),
+                translations=self._translation_choices(),
+                targets=targets,
+            ),
+            chosen,
+        )
+
+    def current_annotation(self) -> Annotation | None:
+        """The selected annotation of the cursor row, if it has any."""
+        found = self.row_annotations.get(self.cursor, ())
+        if not found:
+            return None
+        return found[self.selected_annotation % len(found)]
+
+    def action_next_annotation(self) -> None:
+        """Select the next annotation of the cursor row."""
+        found = self.row_annotations.get(self.cursor, ())
+        if len(found) < 2:
+            return
+        self.selected_annotation = (self.selected_annotation + 1) % len(found)
+        self.flush_provenance()
+
+    def action_edit_annotation(self) -> None:
+        """Edit the note, tags or colour of the selected annotation of the cursor row."""
+        from sourcereader.tui.screens.annotate import AnnotationDialog
+
+        old = self.current_annotation()
+        if old is None:
+            self.notify("This row has no annotation (a adds one).", title="Annotations")
+            return
+
+        def chosen(draft: AnnotationDraft | None) -> None:
+            if draft is None:
+                return
+
+            def update(store: Store) -> object:
+                return store.update_annotation(
+                    old.id, note=draft.note or "", tags=draft.tags, highlight=draft.highlight or ""
+                )
+
+            def revert(store: Store) -> object:
+                return store.update_annotation(
+                    old.id, note=old.note or "", tags=old.tags, highlight=old.highlight or ""
+                )
+
+            self.write_annotation(
+                update,
+                f"Annotation {old.id} changed.",
+                lambda _: AnnotationUndo(f"Annotation {old.id} changed back.", revert),
+            )
+
+        self.app.push_screen(
+            AnnotationDialog(
+                old.anchor,
+                annotation=old,
+                existing_tags=self.reader_app.store.tags(),
+                translations=self._translation_choices(),
+            ),
+            chosen,
+        )
+
+    def action_delete_annotation(self) -> None:
+        """Delete the selected annotation of the cursor row (into the bin: u restores it)."""
+        old = self.current_annotation()
+        if old is None:
+            self.notify("This row has no annotation.", title="Annotations")
+            return
+        self.write_annotation(
+            lambda store: store.delete_annotation(old.id),
+            f"Annotation {old.id} deleted; u undoes.",
+            lambda _: AnnotationUndo(
+                f"Annotation {old.id} restored.", lambda store: store.restore_annotation(old.id)
+            ),
+        )
+
+    def action_annotations(self) -> None:
+        """Every annotation: filter, delete, and jump to one with Enter."""
+        from sourcereader.tui.screens.annotations import AnnotationsScreen
+
+        app = self.reader_app
+        titles = {e.document.id: e.document.meta.title for e in app.library}
+
+        def chosen(target: tuple[str, str, str] | None) -> None:
+            app.annotations_changed()
+            self.load_annotations()
+            if target is None:
+                return
+            document_id, text_id, sentence_id = target
+            if document_id == self.document.id:
+                try:
+                    self.go_to_sentence(text_id, sentence_id)
+                except (KeyError, IndexError):
+                    self.notify(f"{sentence_id} is no longer in the text.", title="Annotations")
+            elif document_id in app.library:
+                app.open_document(document_id, sentence=(text_id, sentence_id))
+            else:
+                self.notify(f"{document_id} is not in the library.", title="Annotations", markup=False)
+
+        app.push_screen(AnnotationsScreen(app.store, titles=titles), chosen)
+
+    def action_export(self) -> None:
+        """Export annotations (this document preselected) to a file."""
+        from sourcereader.tui.screens.export import ExportDialog
+
+        app = self.reader_app
+
+        def written(path: object) -> None:
+            if path is not None:
+                self.notify(f"Wrote {path}", title="Export", markup=False)
+
+        app.push_screen(ExportDialog(app.store, app.library, document_id=self.document.id), written)
+
+    def action_copy_excerpt(self) -> None:
+        """Copy the cursor row as a citable Markdown excerpt (with its shown translations)."""
+        if not len(self.rows) or self.rows[self.cursor].gap is not None:
+            self.notify("A gap has no text to copy.", title="Copy")
+            return
+        row = self.rows[self.cursor]
+        shown = [self._translation(tid) for tid in self._row_translations]
+        text: Document | Translation = self.document
+        ids = [self.sentences[i].id for i in row.src]
+        if not ids:
+            # A row only a translation has: the excerpt is of that translation's sentences.
+            position = next(k for k, span in enumerate(row.tgt) if span)
+            text = shown[position]
+            ids = [self.translation_sentences[text.id][j].id for j in row.tgt[position]]
+        beads = {t.id: self.alignments[t.id] for t in shown}
+        self.render_excerpt(text, ids, shown, beads)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="copy", description="Copying the excerpt")
+    def render_excerpt(
+        self,
+        text: Document | Translation,
+        ids: list[str],
+        shown: list[Translation],
+        beads: Mapping[str, Sequence[Bead]],
+    ) -> None:
+        """Render the excerpt in a thread (the exporter indexes the whole document)."""
+        markdown = excerpt_markdown(text, ids, self.document, shown, beads)
+        where = ids[0] if len(ids) == 1 else f"{ids[0]}–{ids[-1]}"
+        self.post_message(ExcerptReady(markdown, where))
+
+    @on(ExcerptReady)
+    def _excerpt_ready(self, message: ExcerptReady) -> None:
+        self.app.copy_to_clipboard(message.markdown)
+        self.notify(
+            f"{message.where} copied as a Markdown excerpt ({len(message.markdown.splitlines())} lines).",
+            title="Copy",
+            markup=False,
+        )
 
     # --- other screens
     def action_witnesses(self) -> None:

@@ -4,10 +4,13 @@ Only what is visible is rendered. A row's wrapped lines are rendered once per wi
 an LRU cache; nothing is done for rows off screen, so a document of 100,000 sentences costs
 what a screenful does.
 
-Scrolling is by row: ``scroll_y`` is the index of the top row, never a line inside one, so the
-columns of a row always start on the same line and cannot drift apart. The virtual height is
-the number of rows plus one screen, and the last scroll position is the one that shows the
-last row at the bottom.
+Scrolling is by row: ``scroll_y`` is the index of the top row, so the columns of a row always
+start on the same line and cannot drift apart. The virtual height is the number of rows plus one
+screen, and the last scroll position is the one that shows the last row at the bottom.
+
+A row taller than the screen (a long paragraph in a narrow terminal) would be cut off by that
+rule, so the top row may start ``line_offset`` lines into it: while the cursor is on such a row,
+down/up (and page down/up) scroll through it by line (by screen) before the cursor moves on.
 """
 
 from __future__ import annotations
@@ -122,6 +125,8 @@ class ParallelText(ScrollView, can_focus=True):
         self._layout_key: tuple[object, ...] = ()
         self._max_top = 0
         self._styles: dict[str, Style] = {}
+        self._line_offset = 0
+        self._offset_top = 0
 
     # ------------------------------------------------------------------ state
     def watch_view(self) -> None:
@@ -141,8 +146,21 @@ class ParallelText(ScrollView, can_focus=True):
         return max(0, min(cursor, count - 1)) if count else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
+        if old == new:
+            # The screen binds its cursor back to this one: an echo of our own move, nothing to do.
+            return
         top = self.top
+        self._line_offset = 0
         self._scroll_to_cursor()
+        if new == old - 1 and self.top == new and self.view is not None:
+            # Reading upward into a row taller than the view: start at its last screen, k goes on up.
+            height = max(1, self.scrollable_content_region.height)
+            hidden = self._row_height(new) - height
+            if hidden > 0:
+                self._line_offset = hidden
+                self._offset_top = new
+                self._layout_key = ()
+                top = -1  # redraw everything
         if self.top == top:
             # Only the two rows whose highlight changed are redrawn: a key costs two rows, not a screen.
             self._refresh_row(old)
@@ -177,6 +195,31 @@ class ParallelText(ScrollView, can_focus=True):
     def top(self) -> int:
         """The row at the top of the view."""
         return int(self.scroll_y)
+
+    @property
+    def line_offset(self) -> int:
+        """Lines of the top row scrolled past (only ever non-zero for a row taller than the view)."""
+        # Any scroll to another row (wheel, scrollbar, a jump) starts that row at its first line.
+        return self._line_offset if self._offset_top == self.top else 0
+
+    def _set_line_offset(self, offset: int) -> None:
+        self._line_offset = offset
+        self._offset_top = self.top
+        self._layout_key = ()
+        self.refresh()
+
+    def _tall_remaining(self, direction: int) -> int:
+        """Lines the cursor row can still scroll by in ``direction`` when it is the top row and taller
+        than the view (0 otherwise)."""
+        if self.view is None or not len(self.view) or self.cursor != self.top:
+            return 0
+        height = max(1, self.scrollable_content_region.height)
+        rows_height = self._row_height(self.cursor)
+        if rows_height <= height:
+            return 0
+        if direction > 0:
+            return max(0, rows_height - height - self.line_offset)
+        return self.line_offset
 
     def _invalidate(self) -> None:
         self._lines.clear()
@@ -257,15 +300,24 @@ class ParallelText(ScrollView, can_focus=True):
     def _visible_layout(self) -> list[tuple[int, int]]:
         view = self.view
         height = self.scrollable_content_region.height
-        key = (view.version if view else None, self.top, height, self._content_width(), self.highlight)
+        key = (
+            view.version if view else None,
+            self.top,
+            self.line_offset,
+            height,
+            self._content_width(),
+            self.highlight,
+        )
         if key == self._layout_key:
             return self._layout
         layout: list[tuple[int, int]] = []
         if view is not None:
             k = self.top
+            first = self.line_offset
             while len(layout) < height and k < len(view):
-                for line in range(self._row_height(k)):
+                for line in range(first, self._row_height(k)):
                     layout.append((k, line))
+                first = 0
                 k += 1
         self._layout = layout[:height]
         self._layout_key = key
@@ -377,11 +429,17 @@ class ParallelText(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ actions
     def action_cursor_down(self) -> None:
-        """Next row."""
+        """Next row (or the next line of a row taller than the view)."""
+        if self._tall_remaining(1):
+            self._set_line_offset(self.line_offset + 1)
+            return
         self.cursor += 1
 
     def action_cursor_up(self) -> None:
-        """Previous row."""
+        """Previous row (or the previous line of a row taller than the view)."""
+        if self._tall_remaining(-1):
+            self._set_line_offset(self.line_offset - 1)
+            return
         self.cursor -= 1
 
     def action_first(self) -> None:
@@ -395,6 +453,11 @@ class ParallelText(ScrollView, can_focus=True):
 
     def _page(self, fraction: float, direction: int) -> None:
         if self.view is None or not len(self.view):
+            return
+        remaining = self._tall_remaining(direction)
+        if remaining:
+            lines = max(1, int(self.scrollable_content_region.height * fraction))
+            self._set_line_offset(self.line_offset + direction * min(lines, remaining))
             return
         step = max(1, int(self._rows_fully_visible(self.top) * fraction))
         top = max(0, min(self.top + direction * step, self._max_top))

@@ -1,4 +1,4 @@
-"""The provenance panel: where the document comes from, and where the current row's sentences come from."""
+"""The side panel: the current row's annotations, then where the document and the row's sentences are from."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from sourcereader.core.alignment import Bead
+from sourcereader.core.annotations import Annotation
 from sourcereader.core.documents import Document, Sentence, Translation
 from sourcereader.core.reading import Row
 from sourcereader.tui.widgets.parallel_text import display_text
@@ -24,6 +25,38 @@ def _field(text: Text, name: str, value: str) -> None:
         return
     text.append(f"{name}\n", style="bold")
     text.append(f"{display_text(value)}\n\n")
+
+
+NOTE_LINES = 4
+"""Lines of a note shown in the panel (the annotations screen and the export show all of it)."""
+
+
+def annotations_text(annotations: Sequence[Annotation], selected: int) -> Text:
+    """The row's annotations as literal text, the selected one (``E`` and ``d`` act on it) marked."""
+    text = Text()
+    if not annotations:
+        return text
+    text.append(f"Annotations ({len(annotations)})\n", style="bold underline")
+    # No indentation: the panel's wrapping drops spaces at the start of a line.
+    for n, a in enumerate(annotations):
+        chosen = n == selected
+        head = f"#{a.id} {a.kind}" + (f" · {a.highlight}" if a.highlight else "")
+        text.append("▸ " if chosen else "· ", style="bold")
+        text.append(head, style="bold reverse" if chosen and len(annotations) > 1 else "bold")
+        text.append(f" · {display_text(a.anchor.describe())}\n")
+        if a.anchor.span is not None:
+            text.append(f"“{display_text(a.anchor.exact)}”\n", style="italic")
+        if a.tags:
+            text.append(f"tags: {display_text(', '.join(a.tags))}\n", style="dim")
+        if a.note:
+            lines = a.note.splitlines()
+            for line in lines[:NOTE_LINES]:
+                text.append(f"{display_text(line)}\n")
+            if len(lines) > NOTE_LINES:
+                text.append(f"… {len(lines) - NOTE_LINES} more lines\n", style="dim")
+    hint = "E edits, d deletes, u undoes" + (", o selects the next" if len(annotations) > 1 else "")
+    text.append(f"{hint}\n\n", style="dim")
+    return text
 
 
 def provenance_text(
@@ -121,8 +154,13 @@ class ProvenancePanel(VerticalScroll, can_focus=False):
         translations: Sequence[tuple[Translation, Sequence[Sentence], int | None, Sequence[Bead]]],
         machine: Mapping[str, StoredMachineSentence],
         mt_target: str,
+        annotations: Sequence[Annotation] = (),
+        selected: int = 0,
     ) -> None:
-        """Show the provenance of ``row`` of ``document``."""
+        """Show the annotations on ``row`` (``selected`` marked), then the provenance of ``row``."""
         self.query_one("#provenance-text", Static).update(
-            provenance_text(document, sentences, row, translations, machine, mt_target)
+            Text.assemble(
+                annotations_text(annotations, selected),
+                provenance_text(document, sentences, row, translations, machine, mt_target),
+            )
         )
