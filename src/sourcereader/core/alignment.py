@@ -798,7 +798,9 @@ def _run(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64],
     n, m = len(s), len(t)
     width = 256 if guide is None else 96
     # Long texts get a narrower first band (it widens where the path needs it).
-    width = max(64 if guide is None else 48, min(m + 1, width, _CELL_BUDGET // 2 // (n + 1)))
+    # Later passes follow the previous path and rarely need more than a quarter of the budget.
+    budget = _CELL_BUDGET // 2 if guide is None else _CELL_BUDGET // 4
+    width = max(64 if guide is None else 48, min(m + 1, width, budget // (n + 1)))
     # A side much longer than the other needs rows wide enough to connect (cells stay about 2 m).
     width = min(m + 1, max(width, _min_width(n, m)))
     g = _guide_from_lengths(s, t) if guide is None else guide
