@@ -229,3 +229,19 @@ def test_the_fast_path_agrees_with_the_general_one(data: tuple[int, list[Gap], l
     assert [(r.src, r.gap, r.tgt[0], r.beads[0], r.confidence, r.verified) for r in fast.rows] == [
         (r.src, r.gap, r.tgt[0], r.beads[0], r.confidence, r.verified) for r in general.rows
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenario())
+def test_lazy_source_rows_agree_with_built_ones(data: tuple[int, list[Gap], list[list[Bead]]]) -> None:
+    # Without a translation the rows are made on demand; they must be the rows the eager path builds.
+    from sourcereader.core.reading import SourceRows, _build_rows_fast
+
+    n_src, gaps, _alignments = data
+    lazy = build_rows(n_src, gaps, [])
+    eager = _build_rows_fast(n_src, gaps, None)
+    assert isinstance(lazy, SourceRows)
+    assert len(lazy) == len(eager) and lazy.rows == eager.rows
+    assert [lazy[k] for k in range(len(lazy))] == list(eager.rows)
+    assert [lazy.row_of_source(i) for i in range(n_src)] == [eager.row_of_source(i) for i in range(n_src)]
+    assert low_rows(lazy) == low_rows(eager) == []

@@ -95,6 +95,57 @@ class Rows:
         raise IndexError(sentence_index)
 
 
+class SourceRows(Rows):
+    """The rows of a source shown without a translation, made on demand: one per sentence, gaps at their
+    place. Opening a document of 100,000 sentences must not build 100,000 rows before the first frame
+    (the alignment that replaces them is on its way)."""
+
+    def __init__(self, n_src: int, gaps: Sequence[Gap]) -> None:
+        # Not the dataclass __init__: ``rows`` is a property here. Gaps in position order (stable), each
+        # at the row just before its sentence; those past the end after the last sentence.
+        ordered = sorted(gaps, key=lambda g: g.after_sentence)
+        object.__setattr__(self, "_n", n_src)
+        object.__setattr__(self, "_gaps", ordered)
+        object.__setattr__(self, "_gap_positions", [min(g.after_sentence, n_src) for g in ordered])
+        object.__setattr__(self, "_gap_rows", [p + j for j, p in enumerate(self._gap_positions)])
+        object.__setattr__(self, "_materialised", None)
+
+    _n: int
+    _gaps: list[Gap]
+    _gap_positions: list[int]
+    _gap_rows: list[int]
+    _materialised: tuple[Row, ...] | None
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        """Every row (made once, when something needs them all: a search, say)."""
+        if self._materialised is None:
+            object.__setattr__(self, "_materialised", tuple(self[k] for k in range(len(self))))
+        assert self._materialised is not None
+        return self._materialised
+
+    def __len__(self) -> int:
+        return self._n + len(self._gaps)
+
+    def __getitem__(self, index: int) -> Row:
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        j = bisect.bisect_left(self._gap_rows, index)
+        if j < len(self._gap_rows) and self._gap_rows[j] == index:
+            p = self._gap_positions[j]
+            return Row(range(p, p), (), (), self._gaps[j])
+        i = index - j
+        return Row(range(i, i + 1), (), ())
+
+    def row_of_source(self, sentence_index: int) -> int:
+        """The index of the row holding source sentence ``sentence_index``."""
+        if not 0 <= sentence_index < self._n:
+            raise IndexError(sentence_index)
+        return sentence_index + bisect.bisect_right(self._gap_positions, sentence_index)
+
+
 def _cuts(beads: Sequence[Bead]) -> tuple[list[int], list[int]]:
     """Cumulative source and target counts before each bead (and after the last)."""
     src_cum = [0]
@@ -114,8 +165,10 @@ def build_rows(n_src: int, gaps: Sequence[Gap], alignments: Sequence[Sequence[Be
     Each alignment must cover all ``n_src`` source sentences (and its own target) in order.
     """
     n_t = len(alignments)
-    if n_t <= 1:
-        return _build_rows_fast(n_src, gaps, alignments[0] if n_t else None)
+    if n_t == 0:
+        return SourceRows(n_src, gaps)
+    if n_t == 1:
+        return _build_rows_fast(n_src, gaps, alignments[0])
     src_cums: list[list[int]] = []
     tgt_cums: list[list[int]] = []
     # For each translation and source position p: the first and last cut index with that position.
@@ -280,6 +333,8 @@ def source_only(n_src: int) -> list[Bead]:
 
 def low_rows(rows: Rows, threshold: float = LOW_CONFIDENCE) -> list[int]:
     """Indices of rows holding a low-confidence, unverified bead."""
+    if isinstance(rows, SourceRows):
+        return []  # no beads at all
     return [k for k, row in enumerate(rows.rows) if row.is_low(threshold)]
 
 

@@ -15,7 +15,7 @@ selected annotation of the row (``o`` selects the next), ``N`` lists them all, `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -119,11 +119,10 @@ class ReaderScreen(Screen[None]):
         super().__init__()
         self.entry = entry
         self.document: Document = entry.document
-        # Text.sentences builds a tuple on every call: at 100,000 sentences that is tens of ms.
         self.sentences: tuple[Sentence, ...] = self.document.sentences
-        self.translation_sentences: dict[str, tuple[Sentence, ...]] = {
-            t.id: t.sentences for t in entry.translations
-        }
+        # A translation's sentences are first needed with its alignment, which the alignment worker
+        # makes or reads: that worker segments it (0.4 s at 100,000 sentences), not the UI thread.
+        self.translation_sentences: Mapping[str, tuple[Sentence, ...]] = _Sentences(entry.translations)
         self.mt_target = data.mt_target(self.document, entry.translations)
         humans = [t for t in entry.translations if t.meta.kind == "human"]
         first = humans[0] if humans else (entry.translations[0] if entry.translations else None)
@@ -180,6 +179,11 @@ class ReaderScreen(Screen[None]):
         self.query_one("#mt-progress").display = False
         self._rebuild()
         self.query_one(ParallelText).focus()
+        # The workers start once the first frame is out: they hold the GIL for long stretches
+        # (reading 100,000 beads, segmenting a translation) and would delay it.
+        self.call_after_refresh(self._start_loading)
+
+    def _start_loading(self) -> None:
         self.load_alignments(self._shown_translation_ids())
         self.load_machine_translation()
         self.load_annotations()
@@ -345,7 +349,7 @@ class ReaderScreen(Screen[None]):
             out.append(
                 (
                     self._translation(tid),
-                    self.translation_sentences[tid],
+                    self.translation_sentences[tid] if position is not None else (),
                     position,
                     self.alignments.get(tid, []),
                 )
@@ -984,6 +988,22 @@ class ReaderScreen(Screen[None]):
             return
         index = self._translation(text_id).sentence(sentence_id).index
         parallel.go_to(self.rows.row_of_target(self._row_translations.index(text_id), index))
+
+
+class _Sentences(Mapping[str, tuple[Sentence, ...]]):
+    """Translations' sentences by translation id, segmented on first access (``Text`` keeps them)."""
+
+    def __init__(self, translations: Sequence[Translation]) -> None:
+        self._by_id = {t.id: t for t in translations}
+
+    def __getitem__(self, translation_id: str) -> tuple[Sentence, ...]:
+        return self._by_id[translation_id].sentences
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_id)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
 
 
 def _mt_cell(
