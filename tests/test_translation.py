@@ -21,15 +21,10 @@ import pytest
 from sourcereader.core import translation as tr
 from sourcereader.core.documents import Document, Library, parse_translation, segment_body, text_hash
 from sourcereader.core.store import Store
-from sourcereader.core.store.translations import MachineTranslationMixin
 from tests.synthetic_argos import BuiltPackages, build_test_packages, point_argos_at
 
 REPO = Path(__file__).resolve().parent.parent
 DOC_ID = "1940-11-12-molotov-telegram-to-stalin"  # Russian, 8 sentences, one gap marker
-
-
-class MTStore(Store, MachineTranslationMixin):
-    """The lead's Store with the machine-translation mixin (harmless once Store includes it)."""
 
 
 @pytest.fixture(scope="session")
@@ -51,9 +46,9 @@ def installed(argos_home: Path, built: BuiltPackages) -> list[tr.PackageInfo]:
 
 
 @pytest.fixture
-def mt_store() -> MTStore:
-    """An in-memory store with the machine-translation table."""
-    return MTStore.memory()  # type: ignore[return-value]
+def mt_store() -> Store:
+    """An in-memory store (it has the machine-translation table)."""
+    return Store.memory()
 
 
 @pytest.fixture
@@ -261,7 +256,7 @@ def test_no_model_at_all_is_a_normal_state(argos_home: Path) -> None:
 
 
 def test_translate_document_then_cache_hit(
-    installed: list[tr.PackageInfo], mt_store: MTStore, document: Document
+    installed: list[tr.PackageInfo], mt_store: Store, document: Document
 ) -> None:
     counting = CountingTranslator(fast())
     run = tr.translate_document(document, "en", counting, mt_store, batch_size=3)
@@ -277,7 +272,7 @@ def test_translate_document_then_cache_hit(
 
 
 def test_a_changed_sentence_is_stale_and_only_it_is_redone(
-    installed: list[tr.PackageInfo], mt_store: MTStore, document: Document
+    installed: list[tr.PackageInfo], mt_store: Store, document: Document
 ) -> None:
     tr.translate_document(document, "en", fast(), mt_store)
     victim = document.sentences[2]
@@ -295,7 +290,7 @@ def test_a_changed_sentence_is_stale_and_only_it_is_redone(
 
 
 def test_interrupted_run_keeps_finished_batches_and_resumes(
-    installed: list[tr.PackageInfo], mt_store: MTStore, document: Document
+    installed: list[tr.PackageInfo], mt_store: Store, document: Document
 ) -> None:
     n = len(document.sentences)
     interrupted = CountingTranslator(fast(), interrupt_on_call=2)
@@ -309,7 +304,7 @@ def test_interrupted_run_keeps_finished_batches_and_resumes(
 
 
 def test_machine_column_for_the_reader(
-    installed: list[tr.PackageInfo], mt_store: MTStore, document: Document
+    installed: list[tr.PackageInfo], mt_store: Store, document: Document
 ) -> None:
     assert all(c.text is None and not c.stale for c in tr.machine_column(document, "en", mt_store))
     tr.translate_document(document, "en", fast(), mt_store)
@@ -323,7 +318,7 @@ def test_machine_column_for_the_reader(
 
 
 def test_force_redoes_everything(
-    installed: list[tr.PackageInfo], mt_store: MTStore, document: Document
+    installed: list[tr.PackageInfo], mt_store: Store, document: Document
 ) -> None:
     tr.translate_document(document, "en", fast(), mt_store)
     counting = CountingTranslator(fast())
@@ -332,7 +327,7 @@ def test_force_redoes_everything(
 
 
 def test_document_into_its_own_language_or_without_model(
-    installed: list[tr.PackageInfo], mt_store: MTStore, document: Document
+    installed: list[tr.PackageInfo], mt_store: Store, document: Document
 ) -> None:
     with pytest.raises(tr.TranslationError, match="already in ru"):
         tr.translate_document(document, "ru", fast(), mt_store)
@@ -342,7 +337,7 @@ def test_document_into_its_own_language_or_without_model(
 
 
 def test_written_machine_translation_is_a_marked_translation_file(
-    installed: list[tr.PackageInfo], mt_store: MTStore, document: Document, tmp_path: Path
+    installed: list[tr.PackageInfo], mt_store: Store, document: Document, tmp_path: Path
 ) -> None:
     with pytest.raises(tr.TranslationError, match="no machine translation"):
         tr.write_machine_translation(document, "de", mt_store, tmp_path)

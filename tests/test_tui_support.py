@@ -13,7 +13,6 @@ from sourcereader.core.alignment import Bead
 from sourcereader.core.documents import Document, Library, Translation, format_header, text_hash
 from sourcereader.core.reading import one_to_one
 from sourcereader.core.store import Store
-from sourcereader.core.store.translations import MachineTranslationMixin
 from sourcereader.tui.app import SourceReaderApp, make_app
 
 SOVIET = "1940-11-12-soviet-record-hitler-molotov"
@@ -21,15 +20,9 @@ GERMAN = "1940-11-12-german-record-hitler-molotov"
 HSE = "hse-answer-en"
 
 
-class ReaderStore(Store, MachineTranslationMixin):
-    """The Store with the machine-translation table (harmless once Store includes the mixin)."""
-
-
-def open_store(tmp_path: Path) -> ReaderStore:
+def open_store(tmp_path: Path) -> Store:
     """A store in a file: workers open their own connections to it."""
-    store = ReaderStore.open(tmp_path / "test.db")
-    assert isinstance(store, ReaderStore)
-    return store
+    return Store.open(tmp_path / "test.db")
 
 
 class FakeTranslator:

@@ -20,7 +20,7 @@ from sourcereader.cli.common import UserError
 if TYPE_CHECKING:
     from sourcereader.cli.common import SubParsers
     from sourcereader.core.documents import Document, Library
-    from sourcereader.core.store.translations import MachineTranslationTable
+    from sourcereader.core.store import Store
     from sourcereader.core.translation import PackageInfo, TranslationPlan
 
 #: Exit status when nothing could be done because no model is installed (same as a user error).
@@ -103,19 +103,14 @@ def run_translate(args: argparse.Namespace) -> int:
     target = _check_language(args.target)
     if args.beam < 1 or args.batch_size < 1:
         raise UserError("--beam and --batch-size must be 1 or more")
-    # Imported before the store is opened: that registers the machine_translations migration.
-    from sourcereader.core.store.translations import MachineTranslationTable
-
     store = open_store()
     try:
-        return _translate(args, target, MachineTranslationTable(store.db), open_library(store))
+        return _translate(args, target, store, open_library(store))
     finally:
         store.close()
 
 
-def _translate(
-    args: argparse.Namespace, target: str, cache: MachineTranslationTable, library: Library
-) -> int:
+def _translate(args: argparse.Namespace, target: str, cache: Store, library: Library) -> int:
     from sourcereader import locations
     from sourcereader.cli.common import get_document
     from sourcereader.core import translation as tr
@@ -169,7 +164,7 @@ def _translate(
 
 
 def _interrupted(
-    document: Document, target: str, cache: MachineTranslationTable, plan: TranslationPlan, *, forced: bool
+    document: Document, target: str, cache: Store, plan: TranslationPlan, *, forced: bool
 ) -> None:
     from sourcereader.core import translation as tr
 

@@ -109,14 +109,3 @@ class MachineTranslationMixin:
         with self.db.conn:
             cursor = self.db.conn.execute(f"DELETE FROM machine_translations WHERE {where}", params)
         return cursor.rowcount
-
-
-class MachineTranslationTable(MachineTranslationMixin):
-    """The mixin's queries on any database (``MachineTranslationTable(store.db)``).
-
-    For callers holding a ``Store`` built without the mixin; the table itself exists as soon as
-    this module was imported before the store was opened (that registers the migration).
-    """
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
