@@ -22,15 +22,23 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return status, out, err
 
 
+def _check_help(parser: argparse.ArgumentParser, name: str) -> int:
+    """Assert every option and subcommand of ``parser`` has help; return how many commands were seen."""
+    seen = 1
+    for action in parser._actions:
+        assert action.help, f"{name}: option {action.option_strings or action.dest} has no help"
+        if isinstance(action, argparse._SubParsersAction):
+            lines = {a.dest: a.help for a in action._choices_actions}
+            for sub_name, command in action.choices.items():
+                assert lines.get(sub_name), f"{name} {sub_name} has no help line"
+                assert command.description, f"{name} {sub_name} has no description"
+                seen += _check_help(command, f"{name} {sub_name}")
+    return seen
+
+
 def test_commands_have_help() -> None:
-    parser = build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    for name, command in sub.choices.items():
-        assert command.description or command.format_usage(), name
-        helps = {a.help for a in sub._choices_actions if a.dest == name}
-        assert helps and all(helps), f"{name} has no help line"
-        for action in command._actions:
-            assert action.help, f"{name}: option {action.option_strings or action.dest} has no help"
+    """Every command and subcommand, at every depth (models install, notes edit, …)."""
+    assert _check_help(build_parser(), "sourcereader") > 20
 
 
 def test_list_json(capsys: pytest.CaptureFixture[str]) -> None:

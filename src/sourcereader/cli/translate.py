@@ -57,7 +57,9 @@ def register(sub: SubParsers) -> None:
         help="list, install or remove Argos Translate models",
         description="Manage the Argos Translate packages sourcereader translates with (shared with argospm).",
     )
-    msub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    msub = models.add_subparsers(
+        dest="models_command", metavar="ACTION", required=True, help="what to do with the models"
+    )
     ls = msub.add_parser(
         "list", help="installed models", description="List the installed translation models."
     )
