@@ -459,6 +459,18 @@ async def test_filter_takes_every_printable_key(tmp_path: Path) -> None:
         assert screen.query_one("#filter", Input).value == "qWf? /"
 
 
+async def test_typing_on_the_list_keeps_spaces_and_punctuation(tmp_path: Path) -> None:
+    # Typed straight onto the list (no "/" first): every key after the first arrives while the
+    # focus is still moving to the box, and none may be lost.
+    app = app_for(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        await pilot.press(*"Гитлером в Берлине, 12")
+        assert screen.query_one("#filter", Input).value == "Гитлером в Берлине, 12"
+        assert [e.document.id for e in screen.shown if e is not None] == [SOVIET]
+
+
 async def test_a_row_taller_than_the_view_scrolls_by_line(tmp_path: Path) -> None:
     long = " ".join(["Это очень длинное предложение без точки"] * 40)
     write_user_document("tall", f"First sentence.\n\n{long}.\n\nLast sentence.", title="Tall")

@@ -89,7 +89,13 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Label(self._summary(), id="library-title")
-        yield Input(placeholder="Type to filter: title, id, language, date, kind, event…", id="filter")
+        # select_on_focus off: the first key typed on the list is already in the box when it takes
+        # the focus, and selecting it would let the second key replace it.
+        yield Input(
+            placeholder="Type to filter: title, id, language, date, kind, event…",
+            id="filter",
+            select_on_focus=False,
+        )
         yield OptionList(id="documents")
         yield Footer()
 
@@ -151,9 +157,11 @@ class LibraryScreen(Screen[None]):
             event.stop()
             event.prevent_default()
             return
-        if self.focused is listing and event.is_printable and event.character and event.character.isalnum():
-            if event.key in self._bound_keys():
+        if self.focused is not box and event.is_printable and event.character:
+            if self.focused is listing and event.key in self._bound_keys():
                 return  # the screen's and the app's own keys keep working on the list
+            # Every printable key goes to the box, spaces and punctuation too: a fast typist's (or a
+            # paste's) next keys arrive before the focus has moved, and must not be lost.
             box.focus()
             box.insert_text_at_cursor(event.character)
             event.stop()
