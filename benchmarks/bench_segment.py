@@ -105,6 +105,45 @@ def _run(which: str, corpus_path: Path) -> dict[str, float]:
     return result
 
 
+# Opens the library in SOURCEREADER_HOME and segments document "bench" (from the cache if there).
+_REOPEN = r"""
+import json, time
+t0 = time.perf_counter()
+from sourcereader.core.documents import Library
+from sourcereader.core.store import Store
+t1 = time.perf_counter()
+store = Store.open()
+document = Library.default(cache=store).document("bench")
+n = len(document.sentences)
+t2 = time.perf_counter()
+raw = open(document.path, "rb").read()
+t3 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "open": t2 - t1, "read_file": t3 - t2, "sentences": n}))
+"""
+
+
+def _reopen(items: list[tuple[str, str]]) -> tuple[dict[str, float], dict[str, float]]:
+    """The corpus as one library document: first open (segments, fills the cache), then a re-open."""
+    import os
+
+    from sourcereader.core.documents import write_text_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, SOURCEREADER_HOME=tmp)
+        header = {"id": "bench", "title": "Benchmark", "language": "ru", "date": "undated", "kind": "test",
+                  "status": "complete", "original_publication": "", "archival_reference": "",
+                  "copy_source": "gold sets", "license": "evaluation only", "notes": ""}  # fmt: skip
+        write_text_file(Path(tmp) / "data" / "library" / "sources" / "bench.txt", header,
+                        "\n\n".join(text for _, text in items))  # fmt: skip
+        runs = []
+        for _ in range(2):
+            proc = subprocess.run([sys.executable, "-c", _REOPEN], capture_output=True, text=True, env=env)
+            if proc.returncode != 0:
+                sys.exit(f"re-open failed:\n{proc.stderr[-3000:]}")
+            runs.append(json.loads(proc.stdout))
+    return runs[0], runs[1]
+
+
 def main() -> None:
     """Build the corpus, time both contenders in fresh processes and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -130,6 +169,14 @@ def main() -> None:
         )
     cold, warm = ours["cold"] / base["cold"], ours["warm"] / base["warm"]
     print(f"ratio sourcereader/pySBD: cold {cold:.2f}  warm {warm:.2f}")
+    first, again = _reopen(items)
+    ms = {k: v * 1000 for k, v in again.items()}
+    print(
+        f"library document of {mb:.2f} MB: first open {first['open'] * 1000:,.0f} ms "
+        f"(segments, fills the cache); re-open from the cache {ms['open']:,.0f} ms "
+        f"({int(again['sentences']):,} sentences; reading the file alone {ms['read_file']:.1f} ms; "
+        f"imports, {ms['import']:.0f} ms, not counted)"
+    )
 
 
 if __name__ == "__main__":
