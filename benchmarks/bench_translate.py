@@ -107,7 +107,6 @@ def run(work: Path, count: int, max_len: int, rounds: int) -> None:
     from sourcereader.core import translation as tr
     from sourcereader.core.documents import parse_document
     from sourcereader.core.store import Store
-    from sourcereader.core.store.translations import MachineTranslationTable
 
     info = tr.install_package_file(archive)
     print(
@@ -142,7 +141,7 @@ def run(work: Path, count: int, max_len: int, rounds: int) -> None:
 
         def document_path(o: tr.ArgosTranslator = ours) -> None:
             store = Store.memory()
-            tr.translate_document(doc, "en", o, MachineTranslationTable(store.db))
+            tr.translate_document(doc, "en", o, store)
             store.close()
 
         paths: dict[str, Callable[[], object]] = {
