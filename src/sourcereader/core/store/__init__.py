@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from functools import cached_property
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from sourcereader.core.errors import StoreError
 from sourcereader.core.store import links, search  # the reader's search index and witness links
@@ -30,6 +30,9 @@ from sourcereader.core.store.annotations import AnnotationMixin
 from sourcereader.core.store.library import SegmentationMixin
 from sourcereader.core.store.migrations import MIGRATIONS
 from sourcereader.core.store.translations import MachineTranslationMixin
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 __all__ = ["BUSY_TIMEOUT_MS", "Store", "StoreError", "busy_timeout_ms", "describe_error"]
 
@@ -53,16 +56,27 @@ class Store(
 ):
     """Typed access to the database. Use :meth:`open` or :meth:`memory`."""
 
-    def __init__(self, db: Database, path: Path | None = None) -> None:
-        self.db = db
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
+        self.conn = conn
+        """The connection every query goes through (one per thread: workers open their own store)."""
         self.path = path
+
+    @cached_property
+    def db(self) -> Database:
+        """The same connection as a sqlite-utils Database (for migrations, browsing, scripts).
+
+        Built on first use: importing sqlite-utils costs ~0.15 s that most runs never need.
+        """
+        from sqlite_utils import Database
+
+        return Database(self.conn)
 
     @classmethod
     def memory(cls) -> Store:
         """A fresh in-memory store (tests)."""
-        db = Database(memory=True)
-        MIGRATIONS.apply(db)
-        return cls(db)
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        MIGRATIONS.apply(conn)
+        return cls(conn)
 
     @classmethod
     def open(cls, path: Path | None = None) -> Store:
@@ -82,26 +96,25 @@ class Store(
             conn = sqlite3.connect(str(path), timeout=busy_timeout_ms() / 1000, check_same_thread=False)
         except sqlite3.OperationalError as exc:
             raise StoreError(_describe(path, exc)) from None
-        db = Database(conn)
         try:
-            db.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
+            conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
             if existed:
-                _check_integrity(db, path)
-                _refuse_newer(db, path)  # before anything that could write to the file
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
-            db.execute("PRAGMA foreign_keys = ON")
-            pending = MIGRATIONS.pending(db)
-            if pending and existed and _has_user_tables(db):
-                _backup(db, path, pending[0].name)
-            MIGRATIONS.apply(db)
+                _check_integrity(conn, path)
+                _refuse_newer(conn, path)  # before anything that could write to the file
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            pending = MIGRATIONS.pending(conn)
+            if pending and existed and _has_user_tables(conn):
+                _backup(conn, path, pending[0].name)
+            MIGRATIONS.apply(conn)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(_describe(path, exc)) from None
         except StoreError:
             conn.close()
             raise
-        return cls(db, path)
+        return cls(conn, path)
 
     @classmethod
     def _open_read_only(cls, path: Path) -> Store:
@@ -110,26 +123,25 @@ class Store(
         uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
         try:
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            db = Database(conn)
-            _check_integrity(db, path)
-            _refuse_newer(db, path)
-            if MIGRATIONS.pending(db):
+            _check_integrity(conn, path)
+            _refuse_newer(conn, path)
+            if MIGRATIONS.pending(conn):
                 raise StoreError(
                     f"the database {path} needs an upgrade but its directory is read-only; "
                     f"check the permissions of {path.parent}"
                 )
         except sqlite3.DatabaseError as exc:
             raise StoreError(_describe(path, exc)) from None
-        return cls(db, path)
+        return cls(conn, path)
 
     def close(self) -> None:
         """Close the connection."""
-        self.db.conn.close()
+        self.conn.close()
 
 
-def _check_integrity(db: Database, path: Path) -> None:
+def _check_integrity(conn: sqlite3.Connection, path: Path) -> None:
     try:
-        result = db.execute("PRAGMA quick_check").fetchone()
+        result = conn.execute("PRAGMA quick_check").fetchone()
     except sqlite3.DatabaseError as exc:
         raise StoreError(_describe(path, exc)) from None
     if result is None or result[0] != "ok":
@@ -155,12 +167,8 @@ def _describe(path: Path, exc: sqlite3.DatabaseError) -> str:
     return f"the database {path} is damaged ({message}){hint}"
 
 
-def _refuse_newer(db: Database, path: Path) -> None:
-    if not db[MIGRATIONS.migrations_table].exists():
-        return
-    known = {m.name for m in MIGRATIONS._migrations}
-    applied = {m.name for m in MIGRATIONS.applied(db)}
-    unknown = sorted(applied - known)
+def _refuse_newer(conn: sqlite3.Connection, path: Path) -> None:
+    unknown = sorted(set(MIGRATIONS.applied_names(conn)) - MIGRATIONS.names)
     if unknown:
         raise StoreError(
             f"the database {path} was written by a newer sourcereader (it has migration {unknown[0]}); "
@@ -168,14 +176,15 @@ def _refuse_newer(db: Database, path: Path) -> None:
         )
 
 
-def _has_user_tables(db: Database) -> bool:
-    return any(not name.startswith("_") and not name.startswith("sqlite_") for name in db.table_names())
+def _has_user_tables(conn: sqlite3.Connection) -> bool:
+    names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return any(not name.startswith("_") and not name.startswith("sqlite_") for name in names)
 
 
-def _backup(db: Database, path: Path, before: str) -> None:
+def _backup(conn: sqlite3.Connection, path: Path, before: str) -> None:
     target = path.with_name(f"{path.name}.bak-{before}")
     dest = sqlite3.connect(str(target))
     try:
-        db.conn.backup(dest)
+        conn.backup(dest)
     finally:
         dest.close()

@@ -13,11 +13,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from sqlite_utils import Database
+import sqlite3
+from typing import TYPE_CHECKING, Any
 
 from sourcereader.core.store.migrations import MIGRATIONS
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @MIGRATIONS(name="0002_alignments")
@@ -46,11 +48,11 @@ def _alignments(db: Database) -> None:
 class AlignmentMixin:
     """Corrections and cached alignments (plain JSON; the alignment module interprets them)."""
 
-    db: Database
+    conn: sqlite3.Connection
 
     def alignment_corrections(self, document_id: str, translation_id: str) -> list[dict[str, Any]]:
         """The stored verified beads of this pair (empty when the user corrected nothing)."""
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT fixed FROM alignment_corrections WHERE document_id = ? AND translation_id = ?",
             [document_id, translation_id],
         ).fetchone()
@@ -61,23 +63,23 @@ class AlignmentMixin:
         self, document_id: str, translation_id: str, fixed: list[dict[str, Any]]
     ) -> None:
         """Replace the stored verified beads of this pair (one transaction)."""
-        with self.db.conn:
+        with self.conn:
             if fixed:
-                self.db.execute(
+                self.conn.execute(
                     "INSERT OR REPLACE INTO alignment_corrections"
                     " (document_id, translation_id, fixed, updated) VALUES"
                     " (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
                     [document_id, translation_id, json.dumps(fixed, separators=(",", ":"))],
                 )
             else:
-                self.db.execute(
+                self.conn.execute(
                     "DELETE FROM alignment_corrections WHERE document_id = ? AND translation_id = ?",
                     [document_id, translation_id],
                 )
 
     def cached_alignment(self, document_id: str, translation_id: str, key: str) -> list[list[Any]] | None:
         """The cached beads if they were computed for ``key``, else None."""
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT beads FROM alignments WHERE document_id = ? AND translation_id = ? AND key = ?",
             [document_id, translation_id, key],
         ).fetchone()
@@ -93,8 +95,8 @@ class AlignmentMixin:
         import sqlite3
 
         try:
-            with self.db.conn:
-                self.db.execute(
+            with self.conn:
+                self.conn.execute(
                     "INSERT OR REPLACE INTO alignments(document_id, translation_id, key, beads, created) "
                     "VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
                     [document_id, translation_id, key, json.dumps(beads, separators=(",", ":"))],

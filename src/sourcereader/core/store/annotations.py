@@ -45,9 +45,7 @@ import uuid as uuidlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import MappingProxyType
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from sourcereader.core.annotations import (
     Anchor,
@@ -61,6 +59,9 @@ from sourcereader.core.annotations import (
     normalise_tags,
 )
 from sourcereader.core.store.migrations import MIGRATIONS
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @MIGRATIONS(name="0004_annotations")
@@ -231,14 +232,14 @@ def _anchor_values(anchor: Anchor) -> dict[str, Any]:
 class AnnotationMixin:
     """Annotations: one transaction per user action, soft delete with restore, dataclasses out."""
 
-    db: Database
+    conn: sqlite3.Connection
 
     # ----------------------------------------------------------------- transactions
     @contextmanager
     def _action(self) -> Iterator[sqlite3.Connection]:
         """One user action: ``BEGIN IMMEDIATE`` (so a read-then-write never hits a stale snapshot
         in WAL mode; the busy timeout queues us behind another writer), committed durably."""
-        conn = self.db.conn
+        conn = self.conn
         if conn.in_transaction:
             raise RuntimeError("an annotation action was started inside another transaction")
         conn.execute("PRAGMA synchronous = FULL")
@@ -255,7 +256,7 @@ class AnnotationMixin:
 
     def _select(self, where: str = "", params: Sequence[Any] = ()) -> list[Annotation]:
         sql = f"SELECT {_COLUMNS} FROM annotations a {where}"
-        rows = self.db.conn.execute(sql, list(params)).fetchall()
+        rows = self.conn.execute(sql, list(params)).fetchall()
         # Building 10,000 dataclasses triggers several full garbage collections that find nothing
         # (these objects hold no cycles); pausing the collector halves a long listing's time.
         paused = gc.isenabled() and len(rows) > 1000
@@ -537,12 +538,12 @@ class AnnotationMixin:
         if document_id is not None:
             sql += " AND document_id = ?"
             params.append(document_id)
-        row = self.db.conn.execute(sql, params).fetchone()
+        row = self.conn.execute(sql, params).fetchone()
         return int(row[0])
 
     def tags(self) -> list[str]:
         """Every tag in use on a live annotation, display form, sorted case-insensitively."""
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             "SELECT tag, min(tag_display) FROM annotation_tags t "
             "JOIN annotations a ON a.id = t.annotation_id "
             "WHERE a.deleted_at IS NULL GROUP BY tag ORDER BY tag"
@@ -556,7 +557,7 @@ class AnnotationMixin:
 
     def annotation_counts(self) -> Mapping[str, int]:
         """Live annotations per document id."""
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             "SELECT document_id, count(*) FROM annotations WHERE deleted_at IS NULL GROUP BY document_id"
         ).fetchall()
         return {r[0]: int(r[1]) for r in rows}

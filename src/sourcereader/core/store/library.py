@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
-
-from sqlite_utils import Database
+import sqlite3
+from typing import TYPE_CHECKING
 
 from sourcereader.core.store.migrations import MIGRATIONS
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @MIGRATIONS(name="0001_segmentations")
@@ -31,11 +34,11 @@ def _segmentation_counts(db: Database) -> None:
 class SegmentationMixin:
     """Segmentations cached by text hash, language and segmenter version (see documents.py)."""
 
-    db: Database
+    conn: sqlite3.Connection
 
     def get_segmentation(self, key: str) -> list[list[object]] | None:
         """The cached element rows for ``key``, or None."""
-        row = self.db.execute("SELECT rows FROM segmentations WHERE key = ?", [key]).fetchone()
+        row = self.conn.execute("SELECT rows FROM segmentations WHERE key = ?", [key]).fetchone()
         if row is None:
             return None
         rows: list[list[object]] = json.loads(row[0])
@@ -43,7 +46,7 @@ class SegmentationMixin:
 
     def get_segmentation_counts(self, key: str) -> tuple[int, int] | None:
         """(sentences, gaps) of the cached segmentation for ``key``, or None."""
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT n_sentences, n_gaps FROM segmentations WHERE key = ? AND n_sentences IS NOT NULL", [key]
         ).fetchone()
         return (int(row[0]), int(row[1])) if row else None
@@ -53,9 +56,9 @@ class SegmentationMixin:
         import sqlite3
 
         try:
-            with self.db.conn:
+            with self.conn:
                 n_sentences = sum(1 for row in rows if row[0] == "s")
-                self.db.execute(
+                self.conn.execute(
                     "INSERT OR REPLACE INTO segmentations(key, rows, created, n_sentences, n_gaps)"
                     " VALUES (?, ?, datetime('now'), ?, ?)",
                     [key, json.dumps(rows, separators=(",", ":")), n_sentences, len(rows) - n_sentences],

@@ -8,11 +8,14 @@ whose text changed can be reported rather than silently pointing elsewhere.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, replace
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from sourcereader.core.store.migrations import MIGRATIONS
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @MIGRATIONS(name="0007_witness_links")
@@ -59,12 +62,12 @@ class WitnessLink:
 class WitnessLinksMixin:
     """Queries over ``witness_links``."""
 
-    db: Database
+    conn: sqlite3.Connection
 
     def add_witness_link(self, link: WitnessLink) -> WitnessLink:
         """Store a link; return it with its id."""
-        with self.db.conn:
-            cursor = self.db.conn.execute(
+        with self.conn:
+            cursor = self.conn.execute(
                 "INSERT INTO witness_links(a_document, a_first, a_last, a_hash, b_document, b_first, b_last, "
                 "b_hash, note, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'))",
                 [
@@ -79,12 +82,14 @@ class WitnessLinksMixin:
                     link.note,
                 ],
             )
-        row = self.db.execute("SELECT created FROM witness_links WHERE id = ?", [cursor.lastrowid]).fetchone()
+        row = self.conn.execute(
+            "SELECT created FROM witness_links WHERE id = ?", [cursor.lastrowid]
+        ).fetchone()
         return replace(link, id=cursor.lastrowid, created=str(row[0]))
 
     def witness_links(self, document_id: str, other_id: str | None = None) -> list[WitnessLink]:
         """Links from ``document_id`` (to ``other_id`` only, if given), oriented with ``a`` in it."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT id, a_document, a_first, a_last, a_hash, b_document, b_first, b_last, b_hash, note, "
             "created FROM witness_links WHERE a_document = ? OR b_document = ? ORDER BY id",
             [document_id, document_id],
@@ -102,6 +107,6 @@ class WitnessLinksMixin:
 
     def delete_witness_link(self, link_id: int) -> bool:
         """Remove a link; True if it existed."""
-        with self.db.conn:
-            cursor = self.db.conn.execute("DELETE FROM witness_links WHERE id = ?", [link_id])
+        with self.conn:
+            cursor = self.conn.execute("DELETE FROM witness_links WHERE id = ?", [link_id])
         return cursor.rowcount > 0

@@ -10,12 +10,15 @@ the library without ever being rebuilt whole.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from sourcereader.core.store.migrations import MIGRATIONS
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 #: The text id under which a document's own sentences are indexed.
 SOURCE_TEXT = "source"
@@ -79,11 +82,11 @@ def _spans(text: str, query: str) -> tuple[tuple[int, int], ...]:
 class SearchIndexMixin:
     """Queries over ``search_texts`` and ``search_index``."""
 
-    db: Database
+    conn: sqlite3.Connection
 
     def indexed_version(self, document_id: str, text_id: str) -> str | None:
         """The version a text was indexed at, or None if it is not indexed."""
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT version FROM search_texts WHERE document_id = ? AND text_id = ?", [document_id, text_id]
         ).fetchone()
         return None if row is None else str(row[0])
@@ -97,16 +100,16 @@ class SearchIndexMixin:
         """
         if self.indexed_version(document_id, text_id) == version:
             return False
-        with self.db.conn:
-            self.db.execute(
+        with self.conn:
+            self.conn.execute(
                 "DELETE FROM search_index WHERE document_id = ? AND text_id = ?", [document_id, text_id]
             )
-            self.db.conn.executemany(
+            self.conn.executemany(
                 "INSERT INTO search_index(text, document_id, text_id, sentence_id, position) "
                 "VALUES (?, ?, ?, ?, ?)",
                 [(text, document_id, text_id, sid, k) for k, (sid, text) in enumerate(sentences)],
             )
-            self.db.execute(
+            self.conn.execute(
                 "INSERT OR REPLACE INTO search_texts(document_id, text_id, version) VALUES (?, ?, ?)",
                 [document_id, text_id, version],
             )
@@ -117,13 +120,13 @@ class SearchIndexMixin:
         wanted = set(keep)
         stale = [
             (str(d), str(t))
-            for d, t in self.db.execute("SELECT document_id, text_id FROM search_texts").fetchall()
+            for d, t in self.conn.execute("SELECT document_id, text_id FROM search_texts").fetchall()
             if (d, t) not in wanted
         ]
-        with self.db.conn:
+        with self.conn:
             for d, t in stale:
-                self.db.execute("DELETE FROM search_index WHERE document_id = ? AND text_id = ?", [d, t])
-                self.db.execute("DELETE FROM search_texts WHERE document_id = ? AND text_id = ?", [d, t])
+                self.conn.execute("DELETE FROM search_index WHERE document_id = ? AND text_id = ?", [d, t])
+                self.conn.execute("DELETE FROM search_texts WHERE document_id = ? AND text_id = ?", [d, t])
         return len(stale)
 
     def search_library(self, query: str, limit: int = 200) -> list[SearchHit]:
@@ -131,7 +134,7 @@ class SearchIndexMixin:
         match = fts_query(query)
         if match is None:
             return []
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT document_id, text_id, sentence_id, position, text FROM search_index "
             "WHERE search_index MATCH ? ORDER BY rank LIMIT ?",
             [match, limit],

@@ -8,12 +8,15 @@ transaction, so an interrupted run keeps every finished batch and a re-run resum
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from sourcereader.core.store.migrations import MIGRATIONS
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 from sourcereader.core.translation import MachineSentence, Provenance
 
 
@@ -53,11 +56,11 @@ class StoredMachineSentence:
 class MachineTranslationMixin:
     """Queries over ``machine_translations``."""
 
-    db: Database
+    conn: sqlite3.Connection
 
     def machine_translations(self, document_id: str, target: str) -> dict[str, StoredMachineSentence]:
         """Every cached machine translation of a document into ``target``, by sentence id."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT sentence_id, text, source_hash, provenance FROM machine_translations "
             "WHERE document_id = ? AND target = ?",
             [document_id, target],
@@ -69,7 +72,7 @@ class MachineTranslationMixin:
 
     def machine_translation_targets(self, document_id: str) -> list[str]:
         """The target languages a document has cached machine translations for."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT DISTINCT target FROM machine_translations WHERE document_id = ? ORDER BY target",
             [document_id],
         ).fetchall()
@@ -82,8 +85,8 @@ class MachineTranslationMixin:
         rows: Sequence[tuple[str, str, MachineSentence]],
     ) -> None:
         """Store ``(sentence_id, source_hash, translation)`` rows in one transaction (one batch)."""
-        with self.db.conn:
-            self.db.conn.executemany(
+        with self.conn:
+            self.conn.executemany(
                 "INSERT OR REPLACE INTO machine_translations"
                 "(document_id, target, sentence_id, source_hash, text, provenance, synthetic, created) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, datetime('now'))",
@@ -106,6 +109,6 @@ class MachineTranslationMixin:
         where, params = "document_id = ?", [document_id]
         if target is not None:
             where, params = where + " AND target = ?", [*params, target]
-        with self.db.conn:
-            cursor = self.db.conn.execute(f"DELETE FROM machine_translations WHERE {where}", params)
+        with self.conn:
+            cursor = self.conn.execute(f"DELETE FROM machine_translations WHERE {where}", params)
         return cursor.rowcount
