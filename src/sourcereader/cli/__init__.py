@@ -91,6 +91,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sourcereader: interrupted", file=sys.stderr)
         return 130
+    except ModuleNotFoundError as exc:
+        from sourcereader.core.translation import EXTRA_MODULES, missing_extra_message
+
+        if (exc.name or "").split(".")[0] not in EXTRA_MODULES:
+            return _internal_error(exc)
+        print(f"sourcereader: {missing_extra_message(exc.name or '')}", file=sys.stderr)
+        return 2
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         return _internal_error(exc)
 

@@ -94,6 +94,21 @@ def package_name(source: str, target: str) -> str:
     return f"translate-{source}_{target}"
 
 
+#: Modules of the optional ``translate`` extra; importing one of them may fail on a basic install.
+EXTRA_MODULES = frozenset({"argostranslate", "ctranslate2", "sentencepiece", "stanza", "torch", "spacy"})
+
+
+def missing_extra_message(missing: str) -> str:
+    """Guidance for when the ``translate`` extra is not installed (``missing``: the module not found)."""
+    return (
+        f"Machine translation needs sourcereader's optional 'translate' packages (missing: {missing}).\n"
+        "Install them (torch pinned, so pip does not fetch the 6 GB CUDA build):\n"
+        "  pip install -c constraints.txt -e '.[translate]'      (in a checkout)\n"
+        "  pip install torch==2.13.0 'sourcereader[translate]'   (elsewhere)\n"
+        "then a model: sourcereader models install ru en"
+    )
+
+
 def missing_model_message(source: str, target: str) -> str:
     """Guidance for when no model translates ``source`` → ``target``: which package, and how to get it."""
     name = package_name(source, target)

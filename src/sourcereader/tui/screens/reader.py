@@ -1034,10 +1034,6 @@ def _mt_cell(
 
 
 def _no_extra_message(exc: ImportError) -> str:
-    return (
-        f"Machine translation needs the optional packages of sourcereader's 'translate' extra "
-        f"(missing: {exc.name or exc}).\n"
-        "Install them with:\n"
-        "  pip install 'sourcereader[translate]'   (install torch==2.13.0 first; see the README)\n"
-        "Then install a model with `sourcereader models install SOURCE TARGET`."
-    )
+    from sourcereader.core.translation import missing_extra_message
+
+    return missing_extra_message(exc.name or str(exc))
