@@ -492,6 +492,7 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
     ar = np.arange(W)
     J = lo[:, None] + ar[None, :]  # target position of each cell
     valid_cell = m >= J
+    Jall = J
     # The lexical band for source sentence r covers the targets any bead containing r can reach.
     amax = max(a for a, _ in p.shapes)
     bmax = max(1, *(b for _, b in p.shapes))
@@ -516,12 +517,12 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
     NT = np.concatenate([[0], np.cumsum(t.note)])
     BT = np.concatenate([[0], np.cumsum(t.brk)])
     use_par = bool(s.brk[1:].any() and t.brk[1:].any()) if n and m else False
-    Jc = np.minimum(J, m)
+    Jcall = np.minimum(J, m)
     # float32 throughout the cost arrays: half the memory traffic of float64, ample precision for nats.
     MS = np.concatenate([[0.0], np.cumsum(np.bincount(s.occ_sent, weights=weights[s.occ_key], minlength=n))])
     MT = np.concatenate([[0.0], np.cumsum(np.bincount(t.occ_sent, weights=weights[t.occ_key], minlength=m))])
     MS, MT = MS.astype(np.float32), MT.astype(np.float32)
-    iidx = np.arange(rows)
+    iidx = iall = np.arange(rows)
 
     # Lexical sums: G[a][i, x] = sum over source rows i-a..i-1 of matches with targets up to column x.
     G: list[NDArray[np.float32]] = [np.zeros((rows, W + bmax), dtype=np.float32)]
@@ -546,35 +547,38 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
 
     tcache: dict[int, tuple[NDArray[Any], ...]] = {}
 
-    def tside(b: int) -> tuple[NDArray[Any], ...]:
-        """Target-side arrays of a bead with ``b`` target sentences ending at each cell: shared by
-        every shape with that ``b`` (seven shapes have b = 1), so computed once per pass."""
+    def tside(b: int, r0: int, r1: int) -> tuple[NDArray[Any], ...]:
+        """Target-side arrays of a bead with ``b`` target sentences ending at each cell of rows
+        ``r0:r1``: shared by every shape with that ``b`` (seven shapes have b = 1)."""
         if b in tcache:
             return tcache[b]
+        J, Jc = Jall[r0:r1], Jcall[r0:r1]
         j0 = J - b
         j0c = np.clip(j0, 0, m)
-        out = (j0, j0c, valid_cell & (j0 >= 0), CT[Jc] - CT[j0c], WT[Jc] - WT[j0c], UT[Jc] - UT[j0c],
-               MT[Jc] - MT[j0c])  # fmt: skip
-        if b <= 2:  # the common ones; caching all would cost memory for little
-            tcache[b] = out
+        out = (j0, j0c, valid_cell[r0:r1] & (j0 >= 0), CT[Jc] - CT[j0c], WT[Jc] - WT[j0c],
+               UT[Jc] - UT[j0c], MT[Jc] - MT[j0c])  # fmt: skip
+        tcache[b] = out
         return out
 
-    def cost(a: int, b: int) -> NDArray[np.float64]:
+    def cost(a: int, b: int, r0: int, r1: int) -> NDArray[np.float64]:
+        """Cost of every bead of shape a:b ending at a cell of rows ``r0:r1``."""
+        iidx, J, Jc = iall[r0:r1], Jall[r0:r1], Jcall[r0:r1]
+        nr = r1 - r0
         i0 = iidx - a
         ok_rows = i0 >= 0
         i0c = np.maximum(i0, 0)
-        j0, j0c, okb, lt, ltw, ltu, mtd = tside(b)
+        j0, j0c, okb, lt, ltw, ltu, mtd = tside(b, r0, r1)
         ok = okb & ok_rows[:, None]
         # The previous cell must be inside the band of row i0.
         kp = j0 - lo[i0c][:, None]
         ok &= (kp >= 0) & (kp < W)
-        ls = (CS - CS[i0c])[:, None]
-        lsw = (WS - WS[i0c])[:, None]
+        ls = (CS[r0:r1] - CS[i0c])[:, None]
+        lsw = (WS[r0:r1] - WS[i0c])[:, None]
         dc = (lt - p.ratio * ls) / np.sqrt(p.spread * (ls + lt / p.ratio) / 2 + 4.0)
         dw = (ltw - p.wratio * lsw) / np.sqrt(p.wspread * (lsw + ltw / p.wratio) / 2 + 1.0)
         c = -math.log(p.prior[(a, b)]) + 0.6 * _tcost(dc) + 0.4 * _tcost(dw)
         if a and b and _UNIT_WEIGHT:
-            lsu = (US - US[i0c])[:, None]
+            lsu = (US[r0:r1] - US[i0c])[:, None]
             du = (ltu - p.uratio * lsu) / np.sqrt(p.uspread * (lsu + ltu / p.uratio) / 2 + 0.5)
             # Relative to a bead of single-utterance sentences of the same shape: the shape prior
             # already prices a 1:2 bead, so this adds only what the utterances inside say.
@@ -583,8 +587,8 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
         if a and b:
             # Shared keys, each counted at most once per bead: the pair sum over-counts a key that
             # recurs in neighbouring sentences, which would otherwise pull every bead into a merge.
-            pairs = G[a][:, bmax:] - np.take(G[a], ar + bmax - b, axis=1)
-            msd = (MS - MS[i0c])[:, None]
+            pairs = G[a][r0:r1, bmax:] - np.take(G[a][r0:r1], ar + bmax - b, axis=1)
+            msd = (MS[r0:r1] - MS[i0c])[:, None]
             ev = np.minimum(pairs, np.minimum(msd, mtd))
             # Neighbouring sentences share vocabulary, so a merged bead collects cross matches even
             # when it is wrong: discount evidence by the bead's size.
@@ -595,12 +599,12 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
             c = c + _UNMATCHED * np.maximum(mass - 2 * ev, 0.0)
         if a and b and has_notes:
             # Apparatus inside a bead only where the other side has its own (a footnote translated).
-            ns_, nt_ = (NS - NS[i0c])[:, None], NT[Jc] - NT[j0c]
+            ns_, nt_ = (NS[r0:r1] - NS[i0c])[:, None], NT[Jc] - NT[j0c]
             c = c + _NOTE_IN_BEAD * (np.maximum(ns_ - nt_, 0) + np.maximum(nt_ - ns_, 0))
         # A bead that starts with a fragment cut from the previous sentence (or ends in one that
         # continues) is suspect, unless the other side is cut the same way (parallel ``;`` splits).
-        cs = np.zeros((rows, 1), dtype=bool)
-        ds = np.zeros((rows, 1), dtype=bool)
+        cs = np.zeros((nr, 1), dtype=bool)
+        ds = np.zeros((nr, 1), dtype=bool)
         ct = np.zeros((1, W), dtype=bool)
         dt = np.zeros((1, W), dtype=bool)
         if a and n:
@@ -615,11 +619,11 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
         c += np.float32(p.dangle_pen) * (ds != dt)
         # A verified deletion admits only its own 1:0 / 0:1 bead.
         if (a, b) not in ((1, 0), (0, 1)) and (FS[-1] or FT[-1]):
-            nfs = (FS - FS[i0c])[:, None]
+            nfs = (FS[r0:r1] - FS[i0c])[:, None]
             nft = FT[Jc] - FT[j0c]
             ok &= (nfs == 0) & (nft == 0)
         if use_par and a and b:
-            inner = ((BS - BS[i0c])[:, None] - s.brk[np.minimum(i0c, n - 1)][:, None]) + (
+            inner = ((BS[r0:r1] - BS[i0c])[:, None] - s.brk[np.minimum(i0c, n - 1)][:, None]) + (
                 BT[Jc] - BT[j0c] - t.brk[np.minimum(j0c, m - 1)]
             )
             starts_s = s.brk[np.minimum(i0c, n - 1)][:, None]
@@ -651,9 +655,16 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
     shapes = p.shapes
     T = len(shapes)
     C = np.empty((T, rows, W), dtype=np.float32)
-    for ti, (a, b) in enumerate(shapes):
-        C[ti] = cost(a, b)
-    C01 = cost(0, 1).astype(np.float64)
+    C01 = np.empty((rows, W), dtype=np.float64)
+    # A block of rows at a time: the temporaries stay in cache (whole-band ones cost page faults).
+    chunk = max(1, 32768 // W)
+    for r0 in range(0, rows, chunk):
+        r1 = min(rows, r0 + chunk)
+        tcache.clear()
+        for ti, (a, b) in enumerate(shapes):
+            C[ti, r0:r1] = cost(a, b, r0, r1)
+        C01[r0:r1] = cost(0, 1, r0, r1)
+    tcache.clear()
     Cflat = C.reshape(T, -1)
     A = np.array([a for a, _ in shapes])
     B = np.array([b for _, b in shapes])
@@ -711,30 +722,36 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
     if not want_conf:
         # Without the backward pass every bead counts as confident (used between passes only).
         return _Result(path, [10.0] * (len(path) - 1), _touched(path, lo, W, m), False)
-    # Backward: E[i, k] = best cost from cell (i, lo[i] + k) to the end.
+    # Backward: E[i, k] = best cost from cell (i, lo[i] + k) to the end. Like the forward pass, one
+    # gather per row: C is turned in place (its forward use is over) into Cb[t, i, k], the cost of the
+    # bead of shape t that starts at cell (i, k), or BIG where that bead leaves the band or the matrix.
+    i1all = iidx[None, :] + A[:, None]
+    i1c = np.minimum(i1all, n)
+    kp_all = lo[None, :] + B[:, None] - lo[i1c]  # column in row i1 of the cell reached from column 0
+    off_all = i1c * W + kp_all
+    for ti in range(T):
+        kk = kp_all[ti][:, None] + ar[None, :]
+        good = (i1all[ti] <= n)[:, None] & (kk >= 0) & (kk < W)
+        C[ti] = np.where(
+            good, Cflat[ti].take(off_all[ti][:, None] + ar[None, :], mode="clip"), np.float32(_BIG)
+        )
+    del kk, good
     E = np.full((rows, W), _BIG, dtype=np.float64)
-    Eflat = np.concatenate([E.reshape(-1), [_BIG]])
-    sentinel = rows * W
-    Cpad = np.concatenate([Cflat, np.full((T, 1), _BIG, dtype=np.float32)], axis=1)
+    Eflat = E.reshape(-1)
+    # The 0:1 chain within a row, solved with a reversed running minimum over cumulative costs.
+    R = np.zeros((rows, W), dtype=np.float64)
+    np.cumsum(C01[:, 1:], axis=1, out=R[:, 1:])  # column 0 of C01 is BIG; it is never a 0:1 end here
     for i in range(n, -1, -1):
-        i1 = i + A
-        okr = i1 <= n
-        i1c = np.minimum(i1, n)
-        kp = lo[i] + B - lo[i1c]
-        kk = kp[:, None] + ar[None, :]
-        idx = i1c[:, None] * W + kk
-        good = okr[:, None] & (kk >= 0) & (kk < W)
-        idx = np.where(good, idx, sentinel)
-        Y = (Eflat[idx] + Cpad[np.arange(T)[:, None], idx]).min(axis=0)
+        cand = Eflat.take(off_all[:, i, None] + ar, mode="clip")
+        cand += C[:, i, :]
+        Y = cand.min(axis=0)
         if i == n:
             Y[end_k] = 0.0
-        sp = np.empty(W)
-        sp[:-1] = C01[i, 1:]  # column 0 was set to BIG above; it is never a 0:1 end here
-        sp[-1] = _BIG
-        R = np.concatenate([[0.0], np.cumsum(sp)[:-1]])
-        row = -R + np.minimum.accumulate((Y + R)[::-1])[::-1]
-        Eflat[i * W : (i + 1) * W] = np.minimum(row, _BIG)
-    E = Eflat[:-1].reshape(rows, W)
+        Ri = R[i]
+        Y += Ri
+        Z = np.minimum.accumulate(Y[::-1])[::-1]
+        Z -= Ri
+        np.minimum(Z, _BIG, out=E[i])
 
     # Margins: how much worse is the best path avoiding a path cell (through its row or column).
     F = D + E
