@@ -134,7 +134,9 @@ _COLUMNS = (
     "a.deleted_at, a.status, a.anchor_method, a.anchor_version, a.checked_version, a.sentence_ids, "
     "a.span_start, a.span_end, a.quote_exact, a.quote_prefix, a.quote_suffix, a.position_start, "
     "a.position_end, a.original_quote, "
-    "(SELECT json_group_array(tag_display) FROM "
+    # Tags joined with the unit separator (U+001F, which tags cannot contain: they are refused with
+    # control characters): splitting that is far cheaper than decoding JSON 10,000 times.
+    "(SELECT group_concat(tag_display, char(31)) FROM "
     "  (SELECT tag_display FROM annotation_tags t WHERE t.annotation_id = a.id ORDER BY position)), "
     "(SELECT json_group_array(json_array(translation_id, sentence_ids)) FROM "
     "  (SELECT translation_id, sentence_ids FROM annotation_compared c WHERE c.annotation_id = a.id "
@@ -196,7 +198,7 @@ def _from_row(row: Sequence[Any]) -> Annotation:
         anchor,
         row[5],  # note
         row[6],  # highlight
-        _strings(row[23]),  # tags
+        tuple(row[23].split("\x1f")) if row[23] else (),  # tags
         compared,
         compared_sentences,
         row[7],  # created
