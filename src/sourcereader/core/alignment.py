@@ -857,25 +857,30 @@ def _estimate(beads: list[tuple[int, int, int, int, float]], s: _Side, t: _Side,
 
     # A Dirichlet prior worth 100 beads keeps short documents near the usual shape distribution.
     counts = {k: 100.0 * v for k, v in _PRIOR0.items()}
-    rs, rt, ws, wt, us, ut = [], [], [], [], [], []
-    for i0, i1, j0, j1, c in beads:
+    for i0, i1, j0, j1, _c in beads:
         shape = (i1 - i0, j1 - j0)
         if shape in counts:
             counts[shape] += 1.0
-        if c > 0.6 and i1 > i0 and j1 > j0:
-            rs.append(s.chars[i0:i1].sum())
-            rt.append(t.chars[j0:j1].sum())
-            ws.append(s.words[i0:i1].sum())
-            wt.append(t.words[j0:j1].sum())
-            us.append(s.units[i0:i1].sum())
-            ut.append(t.units[j0:j1].sum())
+    arr = np.array(beads, dtype=np.float64).reshape(-1, 5)
+    b0, b1, c0, c1 = (arr[:, k].astype(np.int64) for k in range(4))
+    sel = (arr[:, 4] > 0.6) & (b1 > b0) & (c1 > c0)
+    b0, b1, c0, c1 = b0[sel], b1[sel], c0[sel], c1[sel]
+
+    def sums(x: NDArray[np.float64], lo_: NDArray[np.int64], hi_: NDArray[np.int64]) -> NDArray[np.float64]:
+        # Lengths are whole numbers, so differences of cumulative sums are exact.
+        cum = np.concatenate([[0.0], np.cumsum(x)])
+        return np.asarray(cum[hi_] - cum[lo_], dtype=np.float64)
+
+    rs, rt = sums(s.chars, b0, b1), sums(t.chars, c0, c1)
+    ws, wt = sums(s.words, b0, b1), sums(t.words, c0, c1)
+    us, ut = sums(s.units, b0, b1), sums(t.units, c0, c1)
     tot = sum(counts.values())
     prior = {k: v / tot for k, v in counts.items()}
     # Each shape costs a full pass over the band; one the first pass never chose is not worth it.
     shapes = tuple(sh for sh in p.shapes if sh in _CORE_SHAPES or counts[sh] > 100.0 * _PRIOR0[sh])
     if len(rs) < 10:
         return replace(p, prior=prior, shapes=shapes)
-    a_s, a_t, a_ws, a_wt, a_us, a_ut = (np.array(x) for x in (rs, rt, ws, wt, us, ut))
+    a_s, a_t, a_ws, a_wt, a_us, a_ut = rs, rt, ws, wt, us, ut
     ratio = float(a_t.sum() / max(a_s.sum(), 1.0))
     wratio = float(a_wt.sum() / max(a_ws.sum(), 1.0))
     resid = (a_t - ratio * a_s) ** 2 / ((a_s + a_t / ratio) / 2 + 4.0)
@@ -903,13 +908,14 @@ def _stems(texts: Sequence[str]) -> _Stems:
 
     from sourcereader.core import alignment_features as af
 
-    vocab: dict[str, int] = {}
-    ids: list[int] = []
-    ptr = [0]
-    for x in texts:
-        ids.extend(vocab.setdefault(w, len(vocab)) for w in dict.fromkeys(af.stem_words(x)))
-        ptr.append(len(ids))
-    return _Stems(np.array(ptr, dtype=np.int64), np.array(ids, dtype=np.int64), len(vocab))
+    per = [list(dict.fromkeys(af.stem_words(x))) for x in texts]
+    flat = [w for ws in per for w in ws]
+    # Ids in order of first occurrence (ties in the lexicon's competitive linking follow them).
+    vocab = {w: i for i, w in enumerate(dict.fromkeys(flat))}
+    ptr = np.zeros(len(per) + 1, dtype=np.int64)
+    np.cumsum([len(ws) for ws in per], out=ptr[1:])
+    ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
+    return _Stems(ptr, ids, len(vocab))
 
 
 def _bead_words(
@@ -923,7 +929,8 @@ def _bead_words(
     sent = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes) + np.repeat(b0, sizes)
     cnt = st.ptr[sent + 1] - st.ptr[sent]
     pos = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(st.ptr[sent], cnt)
-    code = np.unique(np.repeat(bead, cnt) * st.vocab + st.ids[pos])
+    code = np.sort(np.repeat(bead, cnt) * st.vocab + st.ids[pos])
+    code = code[np.concatenate([[True], code[1:] != code[:-1]])]  # np.unique, without its hashing
     return code % st.vocab, code // st.vocab
 
 
@@ -962,8 +969,16 @@ def _learn_lexicon(
     rep = np.repeat(np.arange(len(su_a)), cnt)
     offs = np.cumsum(cnt) - cnt
     tpos = tstart[rep] + (np.arange(total) - offs[rep])
-    pair = su_a[rep] * tv_n + tu_a[tpos]
-    uniq, co = np.unique(pair, return_counts=True)
+    pw, tw = su_a[rep], tu_a[tpos]
+    # A pair's count is at most the smaller of its words' counts: drop the pairs that could not reach
+    # the Dice threshold even then (most of them: a frequent word with a rare one) before counting.
+    mn = np.minimum(dfs[pw], dft[tw])
+    ok = 2 * mn / (dfs[pw] + dft[tw]) >= 0.3
+    pair = np.sort(pw[ok] * tv_n + tw[ok])
+    if not len(pair):
+        return empty
+    first = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
+    uniq, co = pair[first], np.diff(np.append(first, len(pair)))
     ps, pt = uniq // tv_n, uniq % tv_n
     dice = 2 * co / (dfs[ps] + dft[pt])
     keep = (co >= 2) & (dice >= 0.3)
