@@ -974,11 +974,13 @@ def _learn_lexicon(
     # the Dice threshold even then (most of them: a frequent word with a rare one) before counting.
     mn = np.minimum(dfs[pw], dft[tw])
     ok = 2 * mn / (dfs[pw] + dft[tw]) >= 0.3
-    pair = np.sort(pw[ok] * tv_n + tw[ok])
+    pair = pw[ok] * tv_n + tw[ok]
     if not len(pair):
         return empty
+    # Sorting is most of the counting, and 32-bit codes sort twice as fast.
+    pair = np.sort(pair.astype(np.int32) if sv_n * tv_n < 2**31 else pair)
     first = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]]))
-    uniq, co = pair[first], np.diff(np.append(first, len(pair)))
+    uniq, co = pair[first].astype(np.int64), np.diff(np.append(first, len(pair)))
     ps, pt = uniq // tv_n, uniq % tv_n
     dice = 2 * co / (dfs[ps] + dft[pt])
     keep = (co >= 2) & (dice >= 0.3)

@@ -76,17 +76,24 @@ def name_keys(text: str, *, capitalised_only: bool, prefix: int = 4) -> list[str
     Between scripts only capitalised words are used (names); within one script every word of four
     letters or more is a potential cognate (Expedition/expédition, Meter/mètres).
     """
-    out = []
-    for word in _WORD.findall(text):
-        if len(word) < (4 if word[0].isupper() else 5) or (capitalised_only and not word[0].isupper()):
-            continue
-        sk = skeleton(word)
-        if len(sk) >= 3:
-            out.append("n" + sk[:prefix])
-    return out
+    words = _WORD.findall(text)
+    if capitalised_only:
+        words = [w for w in words if w[0].isupper()]
+    return [k for w in words if (k := _name_key(w, prefix))]
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_key(word: str, prefix: int) -> str:
+    """The key :func:`name_keys` makes of one word, or ``""`` for none."""
+    if len(word) < (4 if word[0].isupper() else 5):
+        return ""
+    sk = skeleton(word)
+    return "n" + sk[:prefix] if len(sk) >= 3 else ""
 
 
 _ROMAN = re.compile(r"\b[IVXLC]+\b")
+_DIGIT = re.compile(r"\d")
+_NON_DIGIT = re.compile(r"\D")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
@@ -104,9 +111,15 @@ def number_keys(text: str) -> list[str]:
     A lone ``I`` counts as a numeral only in a heading-like sentence of three words or fewer (so that
     the English pronoun does not).
     """
-    out = ["#" + re.sub(r"\D", "", m.group()).lstrip("0") for m in _NUMBER.finditer(text)]
-    short = len(text.split()) <= 3
-    out += ["#" + str(_roman(m.group())) for m in _ROMAN.finditer(text) if short or len(m.group()) > 1]
+    out = (
+        ["#" + _NON_DIGIT.sub("", g).lstrip("0") for g in _NUMBER.findall(text)]
+        if _DIGIT.search(text)
+        else []
+    )
+    romans = _ROMAN.findall(text)
+    if romans:
+        short = len(text.split()) <= 3
+        out += ["#" + str(_roman(r)) for r in romans if short or len(r) > 1]
     return out
 
 
