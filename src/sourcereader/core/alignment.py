@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -496,7 +497,7 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
     # The lexical band for source sentence r covers the targets any bead containing r can reach.
     amax = max(a for a, _ in p.shapes)
     bmax = max(1, *(b for _, b in p.shapes))
-    jump = np.array([lo[min(r + amax, n)] - lo[r + 1] for r in range(n)], dtype=np.int64) if n else None
+    jump = lo[np.minimum(np.arange(n) + amax, n)] - lo[1:] if n else None
     W2 = int(min(W + bmax + (int(jump.max()) if n and jump is not None else 0), 3 * W + bmax))
     wlo = np.maximum(lo[1:] - bmax, 0) if n else np.zeros(0, dtype=np.int64)
     s, t = _dedupe(s), _dedupe(t)
@@ -690,7 +691,6 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
         row = D[i]
         np.minimum.accumulate(X, out=row)
         row += S01[i]
-        X += S01[i]
     np.minimum(D, _BIG, out=D)
 
     def back(i: int, k: int) -> int:
@@ -991,8 +991,9 @@ def _learn_lexicon(
     used_s: set[int] = set()
     used_t: set[int] = set()
     keep_q = []
+    psl, ptl = ps.tolist(), pt.tolist()
     for q in order.tolist():
-        a, b = int(ps[q]), int(pt[q])
+        a, b = psl[q], ptl[q]
         if a in used_s or b in used_t:
             continue
         used_s.add(a)
@@ -1160,6 +1161,9 @@ def align(
     return beads
 
 
+_ALNUM = re.compile(r"[^\W_]")  # a character for which str.isalnum() holds
+
+
 def _glue_groups(texts: Sequence[str], fixed: Sequence[Bead], side: str) -> list[tuple[int, int]]:
     """Runs ``[start, end)`` of sentences to align as one: a line with no letter or digit joins the
     sentence before it, unless a fixed bead has a boundary between them."""
@@ -1170,7 +1174,7 @@ def _glue_groups(texts: Sequence[str], fixed: Sequence[Bead], side: str) -> list
             cuts.update((idx[0], idx[-1] + 1))
     groups: list[tuple[int, int]] = []
     for i, t in enumerate(texts):
-        if groups and i not in cuts and not any(ch.isalnum() for ch in t):
+        if groups and i not in cuts and not _ALNUM.search(t):
             groups[-1] = (groups[-1][0], i + 1)
         else:
             groups.append((i, i + 1))
