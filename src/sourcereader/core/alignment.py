@@ -761,8 +761,15 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
     Fm[pi, pk] = np.inf
     Fm[~valid_cell] = np.inf
     row_alt = Fm.min(axis=1)
-    col_alt = np.full(m + 1, np.inf)
-    np.minimum.at(col_alt, J[valid_cell], Fm[valid_cell])
+    # Column minima: rows with the same band start are reduced together, then each band column is a
+    # scatter without repeated indices (a minimum does not depend on the order; ufunc.at is slow).
+    run = np.flatnonzero(np.concatenate([[True], lo[1:] != lo[:-1]]))
+    red = np.minimum.reduceat(Fm, run, axis=0)
+    col_alt = np.full(m + 1 + W, np.inf)
+    for k in range(W):
+        jk = lo[run] + k
+        col_alt[jk] = np.minimum(col_alt[jk], red[:, k])
+    col_alt = col_alt[: m + 1]
     cell_margin = [min(row_alt[i], col_alt[j]) - best for i, j in path]
     conf: list[float] = []
     for q in range(1, len(path)):
