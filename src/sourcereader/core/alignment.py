@@ -532,8 +532,13 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
         r = iidx - rr
         ok = r >= 0
         rc = np.where(ok, r, 0)
-        col = np.clip(lo[:, None] + xs[None, :] - wlo[rc][:, None] if n else xs[None, :], 0, W2)
-        g = Q[rc[:, None], col] if n else np.zeros((rows, W + bmax), dtype=np.float32)
+        if n:
+            # Flat positions in Q: row rc, column lo - wlo[rc] + x clipped to the row (0 … W2).
+            col = np.clip((lo - wlo[rc])[:, None] + xs[None, :], 0, W2)
+            col += (rc * (W2 + 1))[:, None]
+            g = Q.reshape(-1).take(col)
+        else:
+            g = np.zeros((rows, W + bmax), dtype=np.float32)
         g[~ok] = 0.0
         G.append(G[-1] + g)
 
