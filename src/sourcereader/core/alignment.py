@@ -566,6 +566,21 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
         tcache[b] = out
         return out
 
+    xcache: dict[int, tuple[NDArray[Any], ...]] = {}
+
+    def textra(b: int, j0c: NDArray[np.int64], Jc: NDArray[np.int64]) -> tuple[NDArray[Any], ...]:
+        """More target-side arrays, cached like :func:`tside`: whether the bead's first target sentence
+        is a continuation and its last dangles, and (with paragraphs) the target's part of the
+        paragraph-crossing count and whether a paragraph starts at its first sentence."""
+        if b in xcache:
+            return xcache[b]
+        ct = np.where(j0c < m, t.cont[np.minimum(j0c, m - 1)], False)
+        dt = np.where(Jc > 0, t.dangle[np.maximum(Jc - 1, 0)], False)
+        starts_t = t.brk[np.minimum(j0c, m - 1)]
+        tpar = BT[Jc] - BT[j0c] - starts_t if use_par else starts_t
+        xcache[b] = out = (ct, dt, tpar, starts_t)
+        return out
+
     def cost(a: int, b: int, r0: int, r1: int) -> NDArray[np.float64]:
         """Cost of every bead of shape a:b ending at a cell of rows ``r0:r1``."""
         iidx, J, Jc = iall[r0:r1], Jall[r0:r1], Jcall[r0:r1]
@@ -617,8 +632,7 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
             cs = (s.cont[np.minimum(i0c, n - 1)] & (i0 < n))[:, None]
             ds = (s.dangle[np.maximum(iidx - 1, 0)] & (iidx > 0))[:, None]
         if b and m:
-            ct = np.where(j0c < m, t.cont[np.minimum(j0c, m - 1)], False)
-            dt = np.where(Jc > 0, t.dangle[np.maximum(Jc - 1, 0)], False)
+            ct, dt, tpar, starts_t = textra(b, j0c, Jc)
         # In place and with float32 scalars: a Python float times a bool array would be float64, and
         # the cost arrays are the aligner's largest (this function is most of its time).
         c += np.float32(p.cont_pen) * (cs != ct)
@@ -629,11 +643,8 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
             nft = FT[Jc] - FT[j0c]
             ok &= (nfs == 0) & (nft == 0)
         if use_par and a and b:
-            inner = ((BS[r0:r1] - BS[i0c])[:, None] - s.brk[np.minimum(i0c, n - 1)][:, None]) + (
-                BT[Jc] - BT[j0c] - t.brk[np.minimum(j0c, m - 1)]
-            )
+            inner = ((BS[r0:r1] - BS[i0c])[:, None] - s.brk[np.minimum(i0c, n - 1)][:, None]) + tpar
             starts_s = s.brk[np.minimum(i0c, n - 1)][:, None]
-            starts_t = t.brk[np.minimum(j0c, m - 1)]
             c = c + np.float32(p.par_pen) * (inner + (starts_s != starts_t)).astype(np.float32)
         # Partial translations are normal: a source run past the end (or before the start) of the
         # translation is one cheap gap, not a string of unlikely deletions or a giant merge.
@@ -667,10 +678,12 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
     for r0 in range(0, rows, chunk):
         r1 = min(rows, r0 + chunk)
         tcache.clear()
+        xcache.clear()
         for ti, (a, b) in enumerate(shapes):
             C[ti, r0:r1] = cost(a, b, r0, r1)
         C01[r0:r1] = cost(0, 1, r0, r1)
     tcache.clear()
+    xcache.clear()
     Cflat = C.reshape(T, -1)
     A = np.array([a for a, _ in shapes])
     B = np.array([b for _, b in shapes])
