@@ -991,16 +991,16 @@ def _learn_lexicon(
     total = int(cnt.sum())
     if not total:
         return empty
-    rep = np.repeat(np.arange(len(su_a)), cnt)
     offs = np.cumsum(cnt) - cnt
-    tpos = tstart[rep] + (np.arange(total) - offs[rep])
+    # Source occurrence q stands for cnt[q] pairs, with the target occurrences tstart[q] ... tend[q].
+    tpos = np.repeat(tstart - offs, cnt) + np.arange(total)
     # A pair's count is at most the smaller of its words' counts: drop the pairs that could not reach
     # the Dice threshold (0.3) even then (most of them: a frequent word with a rare one) before
     # counting. 2 min / (min + max) >= 0.3 is 17 min >= 3 max, in whole numbers (32 bits: counts are
     # at most the number of beads).
-    sdf, tdf = dfs[su_a].astype(np.int32)[rep], dft[tu_a].astype(np.int32)[tpos]
+    sdf, tdf = np.repeat(dfs[su_a].astype(np.int32), cnt), dft[tu_a].astype(np.int32)[tpos]
     ok = 17 * np.minimum(sdf, tdf) >= 3 * np.maximum(sdf, tdf)
-    pair = su_a[rep[ok]] * tv_n + tu_a[tpos[ok]]
+    pair = np.repeat(su_a, cnt)[ok] * tv_n + tu_a[tpos[ok]]
     if not len(pair):
         return empty
     # Sorting is most of the counting, and 32-bit codes sort twice as fast.
