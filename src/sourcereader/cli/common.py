@@ -63,7 +63,8 @@ def read_input_text(path: str | None) -> str:
     """Text from a file path, or from stdin when ``path`` is None or ``-``."""
     import sys
 
-    from sourcereader.core.documents import DocumentError, decode_text, read_text_file
+    from sourcereader.core.errors import DocumentError
+    from sourcereader.core.files import decode_text, read_text_file
 
     if path is None or path == "-":
         try:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def register(sub: SubParsers) -> None:
     """Add ``export`` and ``import-annotations``."""
-    from sourcereader.core.annotations import KINDS
+    from sourcereader.core.vocabulary import KINDS
 
     p = sub.add_parser(
         "export",

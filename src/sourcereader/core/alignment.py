@@ -30,8 +30,6 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sourcereader.core.segmenting import SEGMENTER_VERSION
-
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
@@ -1356,6 +1354,8 @@ def document_alignment(
     """The alignment of ``document`` with ``translation``: computed on demand, cached in the store,
     recomputed only when a text, a correction or the machine translation changed; the user's
     corrections are kept as constraints."""
+    from sourcereader.core.segmenting import SEGMENTER_VERSION
+
     src, tgt = _texts(document, translation)
     stored = [StoredBead.from_json(d) for d in store.alignment_corrections(document.id, translation.id)]
     fixed, dropped = remap_fixed(stored, src, tgt) if stored else ([], [])

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, TypeVar
 
-from sourcereader.core import segmenting
+from sourcereader.core import files, segmenting
 from sourcereader.core.errors import DocumentError as DocumentError  # re-exported: raised here
 
 FENCE = "+++"
@@ -416,33 +416,9 @@ def _elements_from_rows(body: str, rows: Sequence[Sequence[object]]) -> tuple[El
 
 
 # --------------------------------------------------------------------------- reading files
-def read_text_file(path: Path) -> str:
-    """Read a UTF-8 text file, with one-line errors for what users get wrong."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DocumentError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DocumentError(f"{path}: is a directory, not a file") from None
-    except PermissionError:
-        raise DocumentError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise DocumentError(f"{path}: cannot read ({exc.strerror})") from None
-    return decode_text(data, str(path))
-
-
-def decode_text(data: bytes, name: str) -> str:
-    """Decode UTF-8 (a BOM is dropped), normalise newlines, refuse NUL and other binary data."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(
-            f"{name}: not UTF-8 text (byte {exc.start}); convert it first, e.g. with iconv -t UTF-8"
-        ) from None
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if "\x00" in text:
-        raise DocumentError(f"{name}: contains NUL bytes; this looks like a binary file, not text")
-    return text
+# Re-exported: they live in files.py, light enough for commands that only read a text.
+read_text_file = files.read_text_file
+decode_text = files.decode_text
 
 
 def split_header(text: str, name: str) -> tuple[dict[str, object] | None, str]:
