@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import re
 import sys
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -281,57 +280,11 @@ def run_segment(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- import
-_CYRILLIC = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяєіїґ",
-        [
-            "a",
-            "b",
-            "v",
-            "g",
-            "d",
-            "e",
-            "e",
-            "zh",
-            "z",
-            "i",
-            "i",
-            "k",
-            "l",
-            "m",
-            "n",
-            "o",
-            "p",
-            "r",
-            "s",
-            "t",
-            "u",
-            "f",
-            "kh",
-            "ts",
-            "ch",
-            "sh",
-            "shch",
-            "_",
-            "y",
-            "_",
-            "e",
-            "yu",
-            "ya",
-            "ye",
-            "i",
-            "yi",
-            "g",
-        ],
-        strict=True,
-    )
-)
-
-
 def slugify(title: str) -> str:
     """An id from a title: ASCII-folded, lowercase, dashes; Cyrillic is transliterated."""
-    latin = "".join(_CYRILLIC.get(c, c).replace("_", "") for c in title.lower())
-    text = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
+    from sourcereader.core.alignment_features import transliterate
+
+    text = transliterate(title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug[:80].rstrip("-") or "document"
 

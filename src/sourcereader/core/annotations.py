@@ -25,7 +25,6 @@ listed for the user to re-attach or delete: nothing here ever deletes an annotat
 from __future__ import annotations
 
 import bisect
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from sourcereader.core import vocabulary
 from sourcereader.core.documents import Document, Sentence, Text, Translation
+from sourcereader.core.sanitize import CONTROL_RE
 
 if TYPE_CHECKING:
     from sourcereader.core.documents import Library
@@ -53,7 +53,6 @@ FUZZY_WINDOW = 600
 METHODS: tuple[str, ...] = ("unchanged", "sentence", "position", "quote", "fuzzy", "manual", "orphan")
 
 _MAX_TAG = 100
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class AnnotationError(ValueError):
@@ -192,7 +191,7 @@ def normalise_tag(tag: str) -> tuple[str, str]:
         raise AnnotationError(f"empty tag {tag!r}")
     if len(display) > _MAX_TAG:
         raise AnnotationError(f"tag longer than {_MAX_TAG} characters: {display[:20]}…")
-    if _CONTROL_RE.search(display):
+    if CONTROL_RE.search(display):
         raise AnnotationError(f"tag {display!r} contains control characters")
     return display.casefold(), display
 

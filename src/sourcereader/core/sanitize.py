@@ -11,7 +11,7 @@ import re
 
 # C0 controls except tab and newline, DEL, and the C1 range (U+0080–U+009F, which some
 # terminals treat as 8-bit CSI/OSC introducers).
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -20,7 +20,7 @@ def _visible(match: re.Match[str]) -> str:
 
 def for_terminal(text: str) -> str:
     """``text`` with control characters replaced by visible ``\\xNN`` escapes."""
-    return _CONTROL_RE.sub(_visible, text)
+    return CONTROL_RE.sub(_visible, text)
 
 
 def one_line(text: str) -> str:
