@@ -30,6 +30,8 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from sourcereader.core.hashing import text_hash
+
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
@@ -163,9 +165,8 @@ def check_cover(beads: Sequence[Bead], n_src: int, n_tgt: int) -> None:
 
 
 # ----------------------------------------------------------------------------- persisted corrections
-def sentence_hash(text: str) -> str:
-    """Content hash of a sentence, insensitive to whitespace differences."""
-    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
+#: Content hash of a sentence, insensitive to whitespace (the project's one text hash, = ``Sentence.hash``).
+sentence_hash = text_hash
 
 
 @dataclass(frozen=True)

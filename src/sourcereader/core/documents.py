@@ -31,7 +31,6 @@ import hashlib
 import json
 import re
 import tomllib
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +38,7 @@ from typing import Literal, Protocol, TypeVar
 
 from sourcereader.core import files, segmenting
 from sourcereader.core.errors import DocumentError as DocumentError  # re-exported: raised here
+from sourcereader.core.hashing import text_hash as text_hash  # re-exported: Sentence.hash
 
 FENCE = "+++"
 _T = TypeVar("_T")
@@ -120,12 +120,6 @@ class Gap:
 
 
 Element = Sentence | Gap
-
-
-def text_hash(text: str) -> str:
-    """Hash of ``text`` with runs of whitespace collapsed (16 hex digits)."""
-    normal = " ".join(unicodedata.normalize("NFC", text).split())
-    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------- metadata
@@ -232,7 +226,9 @@ class Text:
         """Sentences and gaps, in text order."""
         if self.preset_elements is not None:
             return self.preset_elements
-        return self._memo("_elements", lambda: segment_body(self.body, self.language, self.cache))
+        return self._memo(
+            "_elements", lambda: segment_body(self.body, self.language, self.cache, digest=self.digest)
+        )
 
     @property
     def sentences(self) -> tuple[Sentence, ...]:
@@ -248,7 +244,9 @@ class Text:
     def counts(self) -> tuple[int, int]:
         """(sentences, gaps), from the segmentation cache when the text has not been segmented yet."""
         if "_elements" not in self.__dict__ and self.preset_elements is None and self.cache is not None:
-            counts = self.cache.get_segmentation_counts(segmentation_key(self.body, self.language))
+            counts = self.cache.get_segmentation_counts(
+                segmentation_key(self.body, self.language, self.digest)
+            )
             if counts is not None:
                 return counts
         return len(self.sentences), len(self.gaps)
@@ -256,7 +254,12 @@ class Text:
     @property
     def version(self) -> str:
         """A hash of the body: changes whenever the text changes."""
-        return self._memo("_version", lambda: hashlib.sha256(self.body.encode("utf-8")).hexdigest()[:16])
+        return self.digest[:16]
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the body, computed once (the version and the segmentation cache key use it)."""
+        return self._memo("_digest", lambda: body_digest(self.body))
 
     def paragraph_breaks(self) -> frozenset[int]:
         """Sentence indices ``i > 0`` that begin a new paragraph (or follow a gap)."""
@@ -320,18 +323,24 @@ class SegmentationCache(Protocol):
         """(sentences, gaps) of the cached segmentation for ``key``, or None."""
 
 
-def segmentation_key(body: str, language: str) -> str:
-    """The cache key: text, language and segmenter version."""
-    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    return f"{segmenting.SEGMENTER_VERSION}:{language}:{digest}"
+def body_digest(body: str) -> str:
+    """SHA-256 of a body (hex): the text's identity for caches and versions."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def segment_body(body: str, language: str, cache: SegmentationCache | None = None) -> tuple[Element, ...]:
+def segmentation_key(body: str, language: str, digest: str | None = None) -> str:
+    """The cache key: text (or its ``body_digest``, when already known), language, segmenter version."""
+    return f"{segmenting.SEGMENTER_VERSION}:{language}:{digest or body_digest(body)}"
+
+
+def segment_body(
+    body: str, language: str, cache: SegmentationCache | None = None, *, digest: str | None = None
+) -> tuple[Element, ...]:
     """Split a body into sentences and gaps (cached when a cache is given).
 
     Concatenating the elements with the whitespace between them gives back ``body``.
     """
-    key = segmentation_key(body, language)
+    key = segmentation_key(body, language, digest)
     rows = cache.get_segmentation(key) if cache is not None else None
     if rows is None:
         rows = _segment_rows(body, language)
