@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sourcereader.core.documents import text_hash
 
 if TYPE_CHECKING:
-    from sourcereader.core.documents import Document
+    from sourcereader.core.documents import Document, Sentence
     from sourcereader.core.store.translations import StoredMachineSentence
 
 ENGINE = "argos"
@@ -797,18 +797,19 @@ class MachineCell:
     provenance: Provenance | None
 
 
+def machine_cell(sentence: Sentence, stored: StoredMachineSentence | None) -> MachineCell:
+    """What the MT column shows for one sentence: its cached translation (stale if the source changed
+    since), or nothing."""
+    if stored is None:
+        return MachineCell(sentence.id, None, False, False, None)
+    stale = stored.is_stale(sentence.hash)
+    return MachineCell(sentence.id, stored.text, stale, stored.provenance.synthetic, stored.provenance)
+
+
 def machine_column(document: Document, target: str, cache: MachineTranslationCache) -> list[MachineCell]:
     """One cell per sentence of ``document``, in order: cached translation, stale mark, or nothing."""
     rows = cache.machine_translations(document.id, target)
-    cells: list[MachineCell] = []
-    for sentence in document.sentences:
-        row = rows.get(sentence.id)
-        if row is None:
-            cells.append(MachineCell(sentence.id, None, False, False, None))
-        else:
-            stale = row.is_stale(sentence.hash)
-            cells.append(MachineCell(sentence.id, row.text, stale, row.provenance.synthetic, row.provenance))
-    return cells
+    return [machine_cell(sentence, rows.get(sentence.id)) for sentence in document.sentences]
 
 
 def machine_translation_id(target: str, engine: str = ENGINE) -> str:

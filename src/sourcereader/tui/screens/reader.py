@@ -1010,6 +1010,7 @@ def _mt_cell(
     row: Row, sentences: Sequence[object], machine: Mapping[str, StoredMachineSentence], translating: bool
 ) -> Cell:
     from sourcereader.core.documents import Sentence
+    from sourcereader.core.translation import machine_cell
 
     if not row.src:
         return EMPTY
@@ -1019,14 +1020,14 @@ def _mt_cell(
     for i in row.src:
         sentence = sentences[i]
         assert isinstance(sentence, Sentence)
-        stored = machine.get(sentence.id)
-        if stored is None:
+        cell = machine_cell(sentence, machine.get(sentence.id))
+        if cell.text is None:
             missing = True
             continue
-        texts.append(stored.text)
-        if stored.provenance.synthetic:
+        texts.append(cell.text)
+        if cell.synthetic:
             state = "synthetic"
-        elif stored.is_stale(sentence.hash) and state == "text":
+        elif cell.stale and state == "text":
             state = "stale"
     if not texts:
         return Cell("", "pending") if translating and missing else EMPTY
