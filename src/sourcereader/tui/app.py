@@ -59,16 +59,12 @@ class SourceReaderApp(App[None]):
         from sourcereader.tui.screens.library import LibraryScreen
 
         self.set_keymap(dict(self.keymap_result.keymap))
-        self.push_screen(LibraryScreen(self.library, self.count_annotations))
+        self.push_screen(LibraryScreen(self.library, self.store.annotation_counts))
         if self.start_document is not None:
             self.open_document(self.start_document)
         for problem in [*self.keymap_result.problems, *self.library.problems]:
             self.notify(problem, title="sourcereader", severity="warning", markup=False, timeout=8)
         self.refresh_search_index()
-
-    def count_annotations(self, document_id: str) -> int:
-        """Annotations on a document (0 without the annotations store)."""
-        return data.annotation_count(self.store, document_id)
 
     def get_translator(self) -> Translator:
         """The machine translator (the Argos one unless one was injected). Called from workers."""

@@ -39,11 +39,6 @@ def worker_store(store: Store) -> Iterator[Store]:
         own.close()
 
 
-def annotation_count(store: Store, document_id: str) -> int:
-    """How many annotations a document has."""
-    return store.count_annotations(document_id)
-
-
 def document_annotations(
     store: Store, library: Library, document_id: str, *, reanchor: bool
 ) -> tuple[tuple[Annotation, ...], str]:

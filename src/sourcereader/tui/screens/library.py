@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -81,10 +81,11 @@ class LibraryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("library"))
     SCOPES = ("app", "library")
 
-    def __init__(self, library: Library, count_annotations: Callable[[str], int]) -> None:
+    def __init__(self, library: Library, annotation_counts: Callable[[], Mapping[str, int]]) -> None:
         super().__init__()
         self.library = library
-        self.count_annotations = count_annotations
+        self.annotation_counts = annotation_counts
+        """Live annotations per document id: asked once per listing, not once per document."""
         self.shown: list[LibraryEntry | None] = []
 
     def compose(self) -> ComposeResult:
@@ -108,6 +109,7 @@ class LibraryScreen(Screen[None]):
         self.query_one("#documents", OptionList).focus()
 
     def _options(self, query: str) -> Iterable[tuple[Option, LibraryEntry | None]]:
+        counts = self.annotation_counts()
         for group in groups(self.library):
             entries = [e for e in group.entries if matches(e, query)]
             if not entries:
@@ -117,7 +119,7 @@ class LibraryScreen(Screen[None]):
                 header.append(f" — {len(group.entries)} witnesses", style="italic")
                 yield Option(header, disabled=True), None
             for entry in entries:
-                prompt = entry_text(entry, self.count_annotations(entry.document.id))
+                prompt = entry_text(entry, counts.get(entry.document.id, 0))
                 if group.event and len(group.entries) > 1:
                     prompt = Text.assemble("  ", prompt)
                 yield Option(prompt, id=entry.document.id), entry
