@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def register(sub: SubParsers) -> None:
     """Add ``export`` and ``import-annotations``."""
-    from sourcereader.core.vocabulary import KINDS
+    from sourcereader.core.vocabulary import EXPORT_FORMATS, KINDS, TAGS_AS
 
     p = sub.add_parser(
         "export",
@@ -47,10 +47,8 @@ def register(sub: SubParsers) -> None:
         metavar="KINDS",
         help="which translations to quote: human, machine, human,machine (default) or none",
     )
-    p.add_argument(
-        "--tags-as", choices=("hashtags", "list"), default="list", help="tags as #hashtags or a list"
-    )
-    p.add_argument("--format", choices=("markdown", "w3c"), default="markdown", help="output format")
+    p.add_argument("--tags-as", choices=TAGS_AS, default="list", help="tags as #hashtags or a list")
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="markdown", help="output format")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     p.set_defaults(func=run_export)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sourcereader.core import vocabulary
 from sourcereader.core.annotations import Anchor, Annotation, AnnotationDraft, AnnotationError
 from sourcereader.core.documents import Document, Gap, Sentence, Text, Translation
 
@@ -40,8 +41,8 @@ if TYPE_CHECKING:
     from sourcereader.core.documents import Library
     from sourcereader.core.store import Store
 
-TAGS_AS = ("list", "hashtags")
-FORMATS = ("markdown", "w3c")
+TAGS_AS = vocabulary.TAGS_AS
+FORMATS = vocabulary.EXPORT_FORMATS
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 #: Our extension vocabulary in the JSON-LD (sentence ids, text version, kind, compared translations).
 SR_VOCAB = "https://github.com/sourcereader/sourcereader/ns#"
@@ -91,13 +92,6 @@ def _targets(beads: Sequence[Bead], indices: Iterable[int], translation: Transla
     targets = sorted({j for bead in beads if wanted.intersection(bead.src) for j in bead.tgt})
     sentences = translation.sentences
     return tuple(sentences[j].id for j in targets if j < len(sentences))
-
-
-def _sources(beads: Sequence[Bead], indices: Iterable[int], document: Document) -> tuple[str, ...]:
-    wanted = set(indices)
-    sources = sorted({i for bead in beads if wanted.intersection(bead.tgt) for i in bead.src})
-    sentences = document.sentences
-    return tuple(sentences[i].id for i in sources if i < len(sentences))
 
 
 def translation_label(translation: Translation) -> str:

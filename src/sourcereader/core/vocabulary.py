@@ -8,3 +8,7 @@ KINDS: tuple[str, ...] = ("note", "highlight", "tag", "relation")
 HIGHLIGHTS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "orange", "purple", "grey", "underline")
 #: Tags suggested for relation notes (any tag is allowed).
 RELATION_TAGS: tuple[str, ...] = ("omission", "addition", "mistranslation", "term", "date-discrepancy")
+#: How exported tags are written: as a list, or as #hashtags.
+TAGS_AS: tuple[str, ...] = ("list", "hashtags")
+#: Export formats.
+EXPORT_FORMATS: tuple[str, ...] = ("markdown", "w3c")
