@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from sourcereader.core import vocabulary
-from sourcereader.core.documents import Document, Sentence, Text, Translation
+from sourcereader.core.documents import Document, Sentence, Text, Translation, id_range
 from sourcereader.core.sanitize import CONTROL_RE
 
 if TYPE_CHECKING:
@@ -92,11 +92,7 @@ class Anchor:
 
     def describe(self) -> str:
         """A short human description: ``s3``, ``s3–s5``, ``s3 [4:17]``, with the translation if any."""
-        ids = (
-            self.sentence_ids[0]
-            if len(self.sentence_ids) == 1
-            else f"{self.sentence_ids[0]}–{self.sentence_ids[-1]}"
-        )
+        ids = id_range(self.sentence_ids)
         where = f"{ids} [{self.span[0]}:{self.span[1]}]" if self.span is not None else ids
         return f"{self.translation_id}: {where}" if self.translation_id else where
 

@@ -122,6 +122,13 @@ class Gap:
 Element = Sentence | Gap
 
 
+def id_range(ids: Sequence[str]) -> str:
+    """How a run of sentences is named: ``s3``, or ``s3–s5`` (empty for no sentence)."""
+    if len(ids) <= 1:
+        return "".join(ids)
+    return f"{ids[0]}–{ids[-1]}"
+
+
 # --------------------------------------------------------------------------- metadata
 @dataclass(frozen=True)
 class DocumentMeta:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from sourcereader.core import vocabulary
 from sourcereader.core.annotations import Anchor, Annotation, AnnotationDraft, AnnotationError
-from sourcereader.core.documents import Document, Gap, Sentence, Text, Translation
+from sourcereader.core.documents import Document, Gap, Sentence, Text, Translation, id_range
 
 if TYPE_CHECKING:
     from sourcereader.core.alignment import Bead
@@ -328,9 +328,7 @@ def _sentence_markdown(sentence: Sentence, anchor: Anchor | None, emphasise: boo
 
 
 def _ids_label(ids: Sequence[str]) -> str:
-    if not ids:
-        return "—"
-    return ids[0] if len(ids) == 1 else f"{ids[0]}–{ids[-1]}"
+    return id_range(ids) or "—"
 
 
 def _annotation_markdown(annotation: Annotation, ctx: _Context | None, options: ExportOptions) -> list[str]:

@@ -33,7 +33,7 @@ from textual.worker import Worker, get_current_worker
 from sourcereader.core import reading
 from sourcereader.core.alignment import Bead, mark_verified, merge_next, move_src, move_tgt, split_bead
 from sourcereader.core.annotations import Annotation, AnnotationDraft, AnnotationError
-from sourcereader.core.documents import Document, LibraryEntry, Sentence, Translation
+from sourcereader.core.documents import Document, LibraryEntry, Sentence, Translation, id_range
 from sourcereader.core.reading import (
     Row,
     Rows,
@@ -763,7 +763,7 @@ class ReaderScreen(Screen[None]):
         targets: list[Target] = []
         for label, text, sentences in groups:
             ids = tuple(s.id for s in sentences)
-            span = ids[0] if len(ids) == 1 else f"{ids[0]}–{ids[-1]}"
+            span = id_range(ids)
             if len(ids) > 1:
                 targets.append(Target(f"{label} {span} (whole row)", text, ids))
             for sentence in sentences:
@@ -952,7 +952,7 @@ class ReaderScreen(Screen[None]):
     ) -> None:
         """Render the excerpt in a thread (the exporter indexes the whole document)."""
         markdown = excerpt_markdown(text, ids, self.document, shown, beads)
-        where = ids[0] if len(ids) == 1 else f"{ids[0]}–{ids[-1]}"
+        where = id_range(ids)
         self.post_message(ExcerptReady(markdown, where))
 
     @on(ExcerptReady)

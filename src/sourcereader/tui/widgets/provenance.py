@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from sourcereader.core.alignment import Bead
 from sourcereader.core.annotations import Annotation
-from sourcereader.core.documents import Document, Sentence, Translation
+from sourcereader.core.documents import Document, Sentence, Translation, id_range
 from sourcereader.core.reading import Row
 from sourcereader.tui.widgets.parallel_text import display_text
 
@@ -79,14 +79,14 @@ def provenance_text(
     else:
         ids = [sentences[i].id for i in row.src]
         text.append("source ", style="bold")
-        text.append(f"{_span(ids) or '—'}\n")
+        text.append(f"{id_range(ids) or '—'}\n")
         for translation, tsentences, position, beads in translations:
             text.append(f"{display_text(translation.meta.label)} ", style="bold")
             if position is None:
                 text.append("aligning…\n")
                 continue
             tids = [tsentences[j].id for j in row.tgt[position]]
-            text.append(f"{_span(tids) or 'not translated here'}\n")
+            text.append(f"{id_range(tids) or 'not translated here'}\n")
             span = row.beads[position]
             if span:
                 conf = min(beads[k].confidence for k in span)
@@ -131,12 +131,6 @@ def provenance_text(
             f"{tm.label}. {tm.source} Covers: {tm.covers}. License: {tm.license}",
         )
     return text
-
-
-def _span(ids: Sequence[str]) -> str:
-    if len(ids) <= 1:
-        return "".join(ids)
-    return f"{ids[0]}–{ids[-1]}"
 
 
 class ProvenancePanel(VerticalScroll, can_focus=False):
