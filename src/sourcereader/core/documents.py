@@ -286,10 +286,26 @@ class Text:
             gap_since = False
         return frozenset(breaks)
 
+    @property
+    def sentences_by_id(self) -> Mapping[str, Sentence]:
+        """The sentences by id (built once)."""
+        return self._memo("_by_id", lambda: {s.id: s for s in self.sentences})
+
+    @property
+    def gaps_before(self) -> Mapping[int, tuple[Gap, ...]]:
+        """Gaps by the index of the sentence they precede (built once)."""
+
+        def build() -> dict[int, tuple[Gap, ...]]:
+            found: dict[int, list[Gap]] = {}
+            for gap in self.gaps:
+                found.setdefault(gap.after_sentence, []).append(gap)
+            return {k: tuple(v) for k, v in found.items()}
+
+        return self._memo("_gaps_before", build)
+
     def sentence(self, sentence_id: str) -> Sentence:
         """The sentence with this id, or KeyError."""
-        by_id = self._memo("_by_id", lambda: {s.id: s for s in self.sentences})
-        return by_id[sentence_id]
+        return self.sentences_by_id[sentence_id]
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from sourcereader.core import vocabulary
 from sourcereader.core.annotations import Anchor, Annotation, AnnotationDraft, AnnotationError
-from sourcereader.core.documents import Document, Gap, Sentence, Text, Translation, id_range
+from sourcereader.core.documents import Document, Sentence, Text, Translation, id_range
 
 if TYPE_CHECKING:
     from sourcereader.core.alignment import Bead
@@ -158,12 +157,7 @@ def export_markdown(
 ) -> str:
     """Markdown for ``annotations``, grouped by document (documents missing from ``texts`` are
     exported from the annotation alone: quote and citation by id)."""
-    options = options or ExportOptions()
-    _views().clear()
-    try:
-        return _export_markdown(annotations, texts, options)
-    finally:
-        _views().clear()
+    return _export_markdown(annotations, texts, options or ExportOptions())
 
 
 def _export_markdown(
@@ -212,9 +206,9 @@ class _Context:
     def __init__(self, text: ExportText) -> None:
         self.text = text
         self.document = text.document
-        self.by_id = {s.id: s for s in self.document.sentences}
+        self.by_id = self.document.sentences_by_id
         self.translations = {t.id: t for t in text.translations}
-        self.t_by_id = {t.id: {s.id: s for s in t.sentences} for t in text.translations}
+        self.t_by_id = {t.id: t.sentences_by_id for t in text.translations}
         self.src_to_tgt: dict[str, dict[int, list[int]]] = {}
         self.tgt_to_src: dict[str, dict[int, list[int]]] = {}
         self.confidence: dict[str, dict[int, float]] = {}
@@ -240,45 +234,14 @@ class _Context:
     def aligned(self, tid: str, indices: Iterable[int]) -> list[Sentence]:
         fwd = self.src_to_tgt.get(tid, {})
         targets = sorted({j for i in indices for j in fwd.get(i, ())})
-        sentences = _view(self.translations[tid]).sentences
+        sentences = self.translations[tid].sentences
         return [sentences[j] for j in targets if j < len(sentences)]
 
     def sources_of(self, tid: str, indices: Iterable[int]) -> list[Sentence]:
         back = self.tgt_to_src.get(tid, {})
         sources = sorted({i for j in indices for i in back.get(j, ())})
-        sentences = _view(self.document).sentences
+        sentences = self.document.sentences
         return [sentences[i] for i in sources if i < len(sentences)]
-
-
-class _View:
-    """A text's sentences and gaps, computed once (``Text.sentences`` rebuilds its tuple per call)."""
-
-    def __init__(self, text: Text) -> None:
-        self.text = text
-        self.sentences = text.sentences
-        self.gaps_before: dict[int, list[Gap]] = {}
-        for gap in text.gaps:
-            self.gaps_before.setdefault(gap.after_sentence, []).append(gap)
-
-
-_LOCAL = threading.local()
-
-
-def _views() -> dict[int, _View]:
-    views: dict[int, _View] | None = getattr(_LOCAL, "views", None)
-    if views is None:
-        views = _LOCAL.views = {}
-    return views
-
-
-def _view(text: Text) -> _View:
-    # Keyed by object identity for the duration of one export (cleared by export_markdown); per
-    # thread, so a TUI worker exporting does not share it with anyone.
-    views = _views()
-    view = views.get(id(text))
-    if view is None or view.text is not text:
-        view = views[id(text)] = _View(text)
-    return view
 
 
 def _quote_lines(
@@ -288,13 +251,12 @@ def _quote_lines(
     the anchored part emphasised when ``emphasise``."""
     if not sentences:
         return []
-    view = _view(text)
     first, last = sentences[0].index, sentences[-1].index
     paragraphs: list[list[str]] = [[]]
     previous: Sentence | None = None
-    for sentence in view.sentences[first : last + 1]:
+    for sentence in text.sentences[first : last + 1]:
         if sentence.index > first:
-            for gap in view.gaps_before.get(sentence.index, ()):
+            for gap in text.gaps_before.get(sentence.index, ()):
                 explanation = f" ({escape_text(gap.explanation)})" if gap.explanation else ""
                 paragraphs.append([f"\\[…\\]{explanation}"])
                 paragraphs.append([])
@@ -392,7 +354,7 @@ def _anchored_sentences(by_id: Mapping[str, Sentence], anchor: Anchor) -> list[S
 def _with_context(document: Document, sentences: Sequence[Sentence], n: int) -> list[Sentence]:
     if n <= 0:
         return list(sentences)
-    all_sentences = _view(document).sentences
+    all_sentences = document.sentences
     lo = max(0, sentences[0].index - n)
     hi = min(len(all_sentences), sentences[-1].index + n + 1)
     return list(all_sentences[lo:hi])
@@ -442,7 +404,7 @@ def _translations_markdown(
 
 
 def _consecutive(text: Text, sentences: Sequence[Sentence]) -> list[Sentence]:
-    all_sentences = _view(text).sentences
+    all_sentences = text.sentences
     return list(all_sentences[sentences[0].index : sentences[-1].index + 1])
 
 
