@@ -344,3 +344,15 @@ def test_footnote_is_left_out_rather_than_paired() -> None:
     tgt = [*EN, "*) Dardanelles: the Straits."]
     beads = align(src, tgt, src_lang="ru", tgt_lang="en")
     assert ((4,), (4,)) not in {(b.src, b.tgt) for b in beads}
+
+
+@given(st.lists(st.floats(allow_infinity=False, width=64), min_size=1, max_size=40))
+def test_median_is_numpys_to_the_bit(values: list[float]) -> None:
+    import numpy as np
+
+    from sourcereader.core.alignment import _median
+
+    x = np.array(values)
+    want = float(np.median(x))
+    got = _median(x)
+    assert got == want or (np.isnan(got) and np.isnan(want))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sourcereader import cli
 from sourcereader.cli import align as cli_align
 from sourcereader.cli.common import UserError
 
@@ -121,3 +122,54 @@ def test_bom_dropped_and_nul_refused(tmp_path: Path, capsys: pytest.CaptureFixtu
     with pytest.raises(UserError, match="NUL") as err:
         cli_align.run(_args(src, tgt, sl="en"))
     assert "\n" not in str(err.value)
+
+
+def _registered(module_name: str) -> list[str]:
+    """The command names a subcommand module adds to a parser."""
+    import importlib
+
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers()
+    importlib.import_module(module_name).register(sub)
+    return list(sub.choices)
+
+
+def test_command_table_matches_what_the_modules_register() -> None:
+    registered = {name: module for module in cli.COMMAND_MODULES for name in _registered(module)}
+    assert registered == cli.COMMANDS
+    assert list(registered) == list(cli.COMMANDS)  # the --help order
+
+
+def test_a_command_line_builds_only_its_own_command() -> None:
+    assert cli._commands(cli.build_parser("align")) == {"align"}
+    assert cli._commands(cli.build_parser("notes")) == {"annotate", "notes", "reanchor"}
+    assert cli._commands(cli.build_parser("--version")) == set(cli.COMMANDS)
+
+
+def test_an_unknown_command_still_lists_them_all(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.run(["algin"])
+    err = capsys.readouterr().err
+    assert "invalid choice: 'algin'" in err and "'align'" in err and "'export'" in err
+
+
+def test_align_starts_without_the_store_or_other_commands(tmp_path: Path) -> None:
+    # Scripts and evaluations start `sourcereader align` once per file: what it imports is its start-up.
+    # Thirty sentences, so that the aligner re-estimates its parameters (the medians) from a first pass.
+    src, tgt = tmp_path / "a.ru", tmp_path / "a.en"
+    src.write_text("".join(f"Предложение {i}, и {'ещё ' * (i % 7)}слова.\n" for i in range(30)), "utf-8")
+    tgt.write_text("".join(f"Sentence {i}, and {'more ' * (i % 7)}words.\n" for i in range(30)), "utf-8")
+    code = (
+        "import json, sys\nfrom sourcereader.cli import run\nstatus = run(sys.argv[1:])\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    argv = [sys.executable, "-c", code, "align", str(src), str(tgt),
+            "--src-lang", "ru", "--tgt-lang", "en", "--one-per-line", "--format", "vecalign"]  # fmt: skip
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=True)
+    beads, loaded = proc.stdout.rstrip("\n").rsplit("\n", 1)
+    assert beads.endswith("[29]:[29]")
+    modules = set(json.loads(loaded))
+    assert "sourcereader.core.alignment" in modules  # the check sees what was imported
+    unwanted = {"sqlite3", "numpy.ma", "sourcereader.core.store", "sourcereader.core.documents"}
+    unwanted |= set(cli.COMMAND_MODULES) - {"sourcereader.cli.align"}
+    assert not modules & unwanted

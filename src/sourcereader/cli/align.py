@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -117,6 +116,8 @@ def render(beads: list[Bead], src: list[str], tgt: list[str], fmt: str) -> str:
         return "".join(f"{list(b.src)}:{list(b.tgt)}\n" for b in beads)
     # Sentences come from the user's files: control characters (ESC, C1, BEL, CR) must not reach
     # the terminal raw, and json.dumps leaves C1 controls unescaped.
+    import json
+
     from sourcereader.core.sanitize import for_terminal, json_safe
 
     if fmt == "json":

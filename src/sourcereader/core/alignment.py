@@ -23,14 +23,11 @@ and parliamentary text, checked on fiction; see ``_CONF_SLOPE``). A margin of 0 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
-
-from sourcereader.core.hashing import text_hash
 
 if TYPE_CHECKING:
     import numpy as np
@@ -165,8 +162,15 @@ def check_cover(beads: Sequence[Bead], n_src: int, n_tgt: int) -> None:
 
 
 # ----------------------------------------------------------------------------- persisted corrections
-#: Content hash of a sentence, insensitive to whitespace (the project's one text hash, = ``Sentence.hash``).
-sentence_hash = text_hash
+def sentence_hash(text: str) -> str:
+    """Content hash of a sentence, insensitive to whitespace: the project's one text hash (``Sentence.hash``).
+
+    :func:`sourcereader.core.hashing.text_hash`, imported when first needed: aligning two files
+    (``sourcereader align``) hashes nothing, and hashlib is a few milliseconds of its start-up.
+    """
+    from sourcereader.core.hashing import text_hash
+
+    return text_hash(text)
 
 
 @dataclass(frozen=True)
@@ -196,12 +200,14 @@ class StoredBead:
 
 def store_fixed(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str]) -> list[StoredBead]:
     """The persisted form of the verified beads of an alignment."""
+    from sourcereader.core.hashing import text_hash
+
     out = []
     si = ti = 0
     for b in beads:
         if b.verified:
-            out.append(StoredBead(tuple(sentence_hash(src[i]) for i in b.src),
-                                  tuple(sentence_hash(tgt[j]) for j in b.tgt), si, ti))  # fmt: skip
+            out.append(StoredBead(tuple(text_hash(src[i]) for i in b.src),
+                                  tuple(text_hash(tgt[j]) for j in b.tgt), si, ti))  # fmt: skip
         si += len(b.src)
         ti += len(b.tgt)
     return out
@@ -224,8 +230,10 @@ def remap_fixed(
     Returns the beads that still apply (as verified :class:`Bead` with new indices) and those dropped
     because one of their sentences changed or vanished, or because they no longer fit in order.
     """
-    sh = [sentence_hash(s) for s in src]
-    th = [sentence_hash(t) for t in tgt]
+    from sourcereader.core.hashing import text_hash
+
+    sh = [text_hash(s) for s in src]
+    th = [text_hash(t) for t in tgt]
     kept: list[Bead] = []
     dropped: list[StoredBead] = []
     si = ti = 0  # everything before these positions is taken by earlier kept beads
@@ -912,10 +920,22 @@ def _estimate(beads: list[tuple[int, int, int, int, float]], s: _Side, t: _Side,
     uratio = float(a_ut.sum() / max(a_us.sum(), 1.0))
     uresid = (a_ut - uratio * a_us) ** 2 / ((a_us + a_ut / uratio) / 2 + 0.5)
     uspread = float(np.clip(np.mean(uresid), 0.05, 4.0))
-    spread = float(np.clip(np.median(resid) * 2.2, 1.0, 40.0))
-    wspread = float(np.clip(np.median(wresid) * 2.2, 0.2, 10.0))
+    spread = float(np.clip(_median(resid) * 2.2, 1.0, 40.0))
+    wspread = float(np.clip(_median(wresid) * 2.2, 0.2, 10.0))
     return replace(p, prior=prior, ratio=ratio, spread=spread, wratio=wratio, wspread=wspread, uratio=uratio,
                    uspread=uspread, shapes=shapes)  # fmt: skip
+
+
+def _median(x: NDArray[np.float64]) -> float:
+    """``np.median`` of a non-empty vector, to the bit: that one imports ``numpy.ma`` (7 ms of every
+    ``sourcereader align`` process) to check for a masked array."""
+    import numpy as np
+
+    v = np.sort(x)
+    h = len(v) // 2
+    if np.isnan(v[-1]):  # NaN sorts last and, as in np.median, makes the median NaN
+        return float("nan")
+    return float(v[h]) if len(v) % 2 else float((v[h - 1] + v[h]) / 2)
 
 
 @dataclass
@@ -1355,6 +1375,8 @@ def document_alignment(
     """The alignment of ``document`` with ``translation``: computed on demand, cached in the store,
     recomputed only when a text, a correction or the machine translation changed; the user's
     corrections are kept as constraints."""
+    import hashlib
+
     from sourcereader.core.segmenting import SEGMENTER_VERSION
 
     src, tgt = _texts(document, translation)
