@@ -131,6 +131,32 @@ def test_elements_cover_the_body() -> None:
     assert rebuilt.replace(" ", "") == "".join(body.split())
 
 
+def _paragraphs_by_looking_back(body: str) -> list[tuple[int, int]]:
+    """The plain statement of the rule (quadratic): a blank line splits paragraphs unless the
+    last "[[" before it opens a gap marker whose first "]]" comes after it."""
+    spans, pos = [], 0
+    for m in d._PARAGRAPH_RE.finditer(body):
+        opening = body.rfind("[[", 0, m.start())
+        if opening >= 0 and body.find("]]", opening) > m.start() and d._MARKER_RE.match(body, opening):
+            continue
+        if body[pos : m.start()].strip():
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if body[pos:].strip():
+        spans.append((pos, len(body)))
+    return spans
+
+
+@given(
+    st.lists(
+        st.sampled_from(["[[", "]]", "[", "\n\n", "\n \n", "\n", "GAP", "OMITTED", " — ", "x", "Слово. "])
+    )
+)
+def test_paragraphs_are_never_cut_inside_a_gap_marker(pieces: list[str]) -> None:
+    body = "".join(pieces)
+    assert list(d._paragraph_spans(body)) == _paragraphs_by_looking_back(body)
+
+
 def test_segmentation_cache_is_used(store: Store) -> None:
     text = make("One. Two.")
     first = d.parse_document(text, name="t", cache=store)
