@@ -536,19 +536,17 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
 
     # Lexical sums: G[a][i, x] = sum over source rows i-a..i-1 of matches with targets up to column x.
     G: list[NDArray[np.float32]] = [np.zeros((rows, W + bmax), dtype=np.float32)]
-    xs = np.arange(-bmax, W)
+    # Row i of G's term for source row rc is row rc of Q from column lo[i] - wlo[rc] - bmax on, the
+    # columns clipped to the row (0 … W2): a window of Q's row padded with its end values.
+    rcs = [np.maximum(iidx - rr, 0) for rr in range(1, amax + 1)]
+    firsts = [lo - wlo[rc] - bmax for rc in rcs] if n else []
+    left = max([0, *(-int(f.min()) for f in firsts)])
+    right = max([0, *(int(f.max()) + W + bmax - 1 - W2 for f in firsts)])
+    Qpad = np.concatenate([np.zeros((n, left), np.float32), Q, np.repeat(Q[:, -1:], right, axis=1)], axis=1)
+    Qwin = np.lib.stride_tricks.sliding_window_view(Qpad, W + bmax, axis=1)
     for rr in range(1, amax + 1):
-        r = iidx - rr
-        ok = r >= 0
-        rc = np.where(ok, r, 0)
-        if n:
-            # Flat positions in Q: row rc, column lo - wlo[rc] + x clipped to the row (0 … W2).
-            col = np.clip((lo - wlo[rc])[:, None] + xs[None, :], 0, W2)
-            col += (rc * (W2 + 1))[:, None]
-            g = Q.reshape(-1).take(col)
-        else:
-            g = np.zeros((rows, W + bmax), dtype=np.float32)
-        g[~ok] = 0.0
+        g = Qwin[rcs[rr - 1], firsts[rr - 1] + left] if n else np.zeros((rows, W + bmax), dtype=np.float32)
+        g[:rr] = 0.0  # rows before the rr-th have no source row rr above them
         G.append(G[-1] + g)
 
     def edges(note: NDArray[np.bool_]) -> tuple[int, int]:
@@ -812,12 +810,13 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
         np.minimum(Z, _BIG, out=E[i])
 
     # Margins: how much worse is the best path avoiding a path cell (through its row or column).
-    F = D + E
+    # The bead interiors read below are neither path cells nor past the matrix: F there is Fm.
+    Fm = F = D + E
     pi = np.array([c[0] for c in path])
-    pk = np.array([c[1] for c in path]) - lo[pi]
-    Fm = F.copy()
-    Fm[pi, pk] = np.inf
-    Fm[~valid_cell] = np.inf
+    pj = np.array([c[1] for c in path])
+    Fm[pi, pj - lo[pi]] = np.inf
+    tail = np.flatnonzero(lo + W - 1 > m)  # the last rows, whose band runs past the matrix
+    Fm[tail] = np.where(valid_cell[tail], Fm[tail], np.inf)
     row_alt = Fm.min(axis=1)
     # Column minima: rows with the same band start are reduced together, then each band column is a
     # scatter without repeated indices (a minimum does not depend on the order; ufunc.at is slow).
@@ -828,7 +827,7 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
         jk = lo[run] + k
         col_alt[jk] = np.minimum(col_alt[jk], red[:, k])
     col_alt = col_alt[: m + 1]
-    cell_margin = [min(row_alt[i], col_alt[j]) - best for i, j in path]
+    cell_margin = (np.minimum(row_alt[pi], col_alt[pj]) - best).tolist()
     conf: list[float] = []
     for q in range(1, len(path)):
         (i0_, j0_), (i1_, j1_) = path[q - 1], path[q]
