@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -356,3 +358,63 @@ def test_median_is_numpys_to_the_bit(values: list[float]) -> None:
     want = float(np.median(x))
     got = _median(x)
     assert got == want or (np.isnan(got) and np.isnan(want))
+
+
+def _long_pair() -> tuple[list[str], list[str]]:
+    """Sixty sentence pairs with recurring words: enough confident beads for the lexicon passes."""
+    ru = ["кот", "собака", "дом", "река", "лес", "город", "поле", "море"]
+    en = ["cat", "dog", "house", "river", "forest", "town", "field", "sea"]
+    src = [
+        f"{ru[i % 8].capitalize()} и {ru[i * 3 % 8]} стоят у {i} ворот, где {ru[i * 5 % 8]}."
+        for i in range(60)
+    ]
+    tgt = [
+        f"The {en[i % 8]} and the {en[i * 3 % 8]} stand at gate {i}, where the {en[i * 5 % 8]} is."
+        for i in range(60)
+    ]
+    return src, tgt
+
+
+def test_without_confidences_the_beads_are_the_same() -> None:
+    import math
+
+    src, tgt = _long_pair()
+    src.insert(30, "—")  # a punctuation-only line: aligned glued to the sentence before it
+    fixed = [Bead((5,), (5,), 1.0, True)]
+    full = align(src, tgt, src_lang="ru", tgt_lang="en", fixed=fixed)
+    fast = align(src, tgt, src_lang="ru", tgt_lang="en", fixed=fixed, confidence=False)
+    assert [(b.src, b.tgt, b.verified) for b in fast] == [(b.src, b.tgt, b.verified) for b in full]
+    assert any(b.src == (29, 30) for b in fast)
+    assert all(b.confidence == 1.0 if b.verified else math.isnan(b.confidence) for b in fast)
+    assert not any(math.isnan(b.confidence) for b in full)
+
+
+@pytest.mark.parametrize("lexicon_stops", [False, True])
+@pytest.mark.parametrize("confidence", [True, False])
+def test_which_passes_price_confidences(
+    monkeypatch: pytest.MonkeyPatch, lexicon_stops: bool, confidence: bool
+) -> None:
+    # The first pass always does (its confidences choose the beads the lexicon is learnt from); the
+    # last only when asked; and a lexicon that comes up empty after a pass without confidences means
+    # that pass again with the final estimates, still when confidences are not wanted.
+    import sourcereader.core.alignment as al
+
+    passes: list[bool] = []
+    dp, learn = al._dp, al._learn_lexicon
+    calls = 0
+
+    def recording_dp(*args: Any, **kwargs: Any) -> Any:
+        passes.append(bool(args[6] if len(args) > 6 else kwargs.get("want_conf", True)))
+        return dp(*args, **kwargs)
+
+    def stopping_learn(*args: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        lex = learn(*args)
+        return (lex[0][:0], lex[1][:0], lex[2][:0]) if lexicon_stops and calls == 2 else lex
+
+    monkeypatch.setattr(al, "_dp", recording_dp)
+    monkeypatch.setattr(al, "_learn_lexicon", stopping_learn)
+    src, tgt = _long_pair()
+    align(src, tgt, src_lang="ru", tgt_lang="en", confidence=confidence)
+    assert passes == [True, False, confidence]

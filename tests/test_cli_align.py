@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -173,3 +174,21 @@ def test_align_starts_without_the_store_or_other_commands(tmp_path: Path) -> Non
     unwanted = {"sqlite3", "numpy.ma", "sourcereader.core.store", "sourcereader.core.documents"}
     unwanted |= set(cli.COMMAND_MODULES) - {"sourcereader.cli.align"}
     assert not modules & unwanted
+
+
+@pytest.mark.parametrize(("fmt", "priced"), [("vecalign", False), ("json", True), ("text", True)])
+def test_confidences_are_computed_only_for_formats_that_show_them(
+    files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, fmt: str, priced: bool
+) -> None:
+    import sourcereader.core.alignment as al
+
+    asked: list[bool] = []
+    real = al.align
+
+    def recording(*args: Any, **kwargs: Any) -> list[al.Bead]:
+        asked.append(kwargs["confidence"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(al, "align", recording)
+    assert cli_align.run(_args(*files, fmt=fmt)) == 0
+    assert asked == [priced]

@@ -105,7 +105,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         src, sb = sentences_segmented(src_text, args.src_lang)
         tgt, tb = sentences_segmented(tgt_text, args.tgt_lang)
-    beads = align(src, tgt, src_lang=args.src_lang, tgt_lang=args.tgt_lang, src_breaks=sb, tgt_breaks=tb)
+    # vecalign lines have no confidences: the aligner need not compute them.
+    beads = align(src, tgt, src_lang=args.src_lang, tgt_lang=args.tgt_lang, src_breaks=sb, tgt_breaks=tb,
+                  confidence=args.format != "vecalign")  # fmt: skip
     sys.stdout.write(render(beads, src, tgt, args.format))
     return 0
 

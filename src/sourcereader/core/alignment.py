@@ -70,7 +70,7 @@ class Bead:
     tgt: tuple[int, ...]
     """Consecutive 0-based target sentence indices (empty for a 1:0 bead)."""
     confidence: float
-    """Estimated probability in [0, 1] that the bead is right."""
+    """Estimated probability in [0, 1] that the bead is right (NaN from ``align(confidence=False)``)."""
     verified: bool = False
     """Fixed by the user: kept exactly when the document is re-aligned."""
 
@@ -1114,6 +1114,7 @@ def align(
     tgt_breaks: Set[int] = frozenset(),
     fixed: Sequence[Bead] = (),
     mt: Sequence[str] | None = None,
+    confidence: bool = True,
 ) -> list[Bead]:
     """Align source sentences with target sentences into beads covering both sides once, in order.
 
@@ -1121,7 +1122,9 @@ def align(
     when both sides have them. ``fixed`` beads are kept exactly (returned verified); a fixed bead with
     an empty side pins that sentence as untranslated. ``mt`` is a machine translation of ``src`` (one
     string per source sentence, in the target language): its word overlap with ``tgt`` is extra
-    evidence.
+    evidence. ``confidence=False`` is for callers that use the beads alone: the last pass skips the
+    backward sweep that prices the confidences, the beads are the same, and those the search chose
+    have confidence NaN.
     """
     import numpy as np
 
@@ -1137,7 +1140,7 @@ def align(
         # of the sentence before them: translations attach them there, and on their own they cost a
         # 0:1 bead or pull the next bead out of shape.
         return _align_glued(src, tgt, gs, gt, src_lang=src_lang, tgt_lang=tgt_lang, src_breaks=src_breaks,
-                            tgt_breaks=tgt_breaks, fixed=fixed, mt=mt)  # fmt: skip
+                            tgt_breaks=tgt_breaks, fixed=fixed, mt=mt, confidence=confidence)  # fmt: skip
     if n == 0 or m == 0:
         return [Bead((i,), (), 1.0, i in forced_s) for i in range(n)] + [
             Bead((), (j,), 1.0, j in forced_t) for j in range(m)
@@ -1210,18 +1213,22 @@ def align(
     result = run_all(p, S, T, weights, [None] * len(stretches), True)
     sstems, tstems = _stems(src), _stems(tgt)
     last: tuple[_Side, _Side, NDArray[np.float64]] = (S, T, weights)
+    redo = False
     for q in range(_LEXICON_PASSES):
         sp = spans(result)
         p = _estimate(sp, S, T, p)
         # Next pass: a lexicon learnt from the confident beads of the previous one.
         lex = _learn_lexicon(sp, sstems, tstems)
         if not len(lex[0]):
+            # No lexicon to add. The last pass skipped confidences if it was not the first: run it
+            # once more, with the new estimates, pricing them if asked.
+            redo = q > 0
             break
         S2, T2, weights2 = _with_lexicon(S, T, weights, lex, sstems, tstems)
-        result = run_all(p, S2, T2, weights2, result, q == _LEXICON_PASSES - 1)
+        result = run_all(p, S2, T2, weights2, result, confidence and q == _LEXICON_PASSES - 1)
         last = (S2, T2, weights2)
-    if any(r is not None and not r.has_conf for r in result):
-        result = run_all(p, *last, result, True)
+    if redo:
+        result = run_all(p, *last, result, confidence)
     second = result
 
     beads: list[Bead] = []
@@ -1230,7 +1237,7 @@ def align(
             beads.extend(Bead((i,), (), 0.9 if i in forced_s else 0.5, i in forced_s) for i in range(s0, s1))
             beads.extend(Bead((), (j,), 0.9 if j in forced_t else 0.5, j in forced_t) for j in range(t0, t1))
         else:
-            for b in _to_beads(r.path, r.conf, s0, t0, 1.0):
+            for b in _to_beads(r.path, r.conf if r.has_conf else [math.nan] * len(r.conf), s0, t0, 1.0):
                 pinned = bool(set(b.src) & forced_s or set(b.tgt) & forced_t)
                 beads.append(replace(b, verified=True, confidence=1.0) if pinned else b)
         if q < len(anchors):
@@ -1270,6 +1277,7 @@ def _align_glued(
     tgt_breaks: Set[int],
     fixed: Sequence[Bead],
     mt: Sequence[str] | None,
+    confidence: bool,
 ) -> list[Bead]:
     """:func:`align` over glued runs of sentences (see :func:`_glue_groups`), expanded back."""
     gsi = {a: q for q, (a, _b) in enumerate(gs)}
@@ -1297,6 +1305,7 @@ def _align_glued(
         tgt_breaks=frozenset(gti[j] for j in tgt_breaks if j in gti),
         fixed=gfixed,
         mt=None if mt is None else merged(mt, gs),
+        confidence=confidence,
     )
     return [
         replace(
