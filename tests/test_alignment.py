@@ -418,3 +418,27 @@ def test_which_passes_price_confidences(
     src, tgt = _long_pair()
     align(src, tgt, src_lang="ru", tgt_lang="en", confidence=confidence)
     assert passes == [True, False, confidence]
+
+
+@given(st.text(max_size=60) | st.sampled_from(["İstanbul Straße", "ΟΔΟΣ\u00adΑ ΟΔΟΣ", "Ǆemal ǅ d’Artagnan"]))
+def test_keys_and_stems_from_found_words_are_the_same(text: str) -> None:
+    found = af.words(text)
+    assert af.stem_words(text, text_words=found) == af.stem_words(text)
+    for cap in (True, False):
+        assert af.name_keys(text, capitalised_only=cap, text_words=found) == af.name_keys(
+            text, capitalised_only=cap
+        )
+
+
+def test_lower_casing_keeps_the_kind_of_every_character() -> None:
+    # Why stem_words may lower-case the words it is given rather than find them again in the
+    # lower-cased text: a character that lower-cases to one character stays a letter, an apostrophe or
+    # neither (checked here for the Unicode tables of the running Python).
+    import re
+    import sys
+
+    letter = re.compile(r"[^\W\d_]")
+    for c in map(chr, range(sys.maxunicode + 1)):
+        low = c.lower()
+        if len(low) == 1 and low != c:
+            assert (bool(letter.match(c)), c in "'’ ") == (bool(letter.match(low)), low in "'’ "), hex(ord(c))

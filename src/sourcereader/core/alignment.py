@@ -349,7 +349,12 @@ class _Side:
 
 
 def _side(
-    texts: Sequence[str], lang: str, other_lang: str, breaks: Set[int], keyids: dict[str, int]
+    texts: Sequence[str],
+    text_words: Sequence[list[str]],
+    lang: str,
+    other_lang: str,
+    breaks: Set[int],
+    keyids: dict[str, int],
 ) -> tuple[_Side, list[list[int]]]:
     import numpy as np
 
@@ -369,8 +374,8 @@ def _side(
     if n:
         brk[0] = True
     keys: list[list[int]] = []
-    for t in texts:
-        ks = af.distinct([*af.name_keys(t, capitalised_only=cross_script), *af.number_keys(t),
+    for t, tw in zip(texts, text_words, strict=True):
+        ks = af.distinct([*af.name_keys(t, capitalised_only=cross_script, text_words=tw), *af.number_keys(t),
                           *af.punct_keys(t)])  # fmt: skip
         keys.append([keyids.setdefault(k, len(keyids)) for k in ks])
     note = np.array([af.is_note(t) for t in texts], dtype=bool)
@@ -979,12 +984,14 @@ class _Stems:
     vocab: int
 
 
-def _stems(texts: Sequence[str]) -> _Stems:
+def _stems(texts: Sequence[str], text_words: Sequence[list[str]]) -> _Stems:
     import numpy as np
 
     from sourcereader.core import alignment_features as af
 
-    per = [list(dict.fromkeys(af.stem_words(x))) for x in texts]
+    per = [
+        list(dict.fromkeys(af.stem_words(x, text_words=w))) for x, w in zip(texts, text_words, strict=True)
+    ]
     flat = [w for ws in per for w in ws]
     # Ids in order of first occurrence (ties in the lexicon's competitive linking follow them).
     vocab = {w: i for i, w in enumerate(dict.fromkeys(flat))}
@@ -1147,15 +1154,20 @@ def align(
         ]
 
     keyids: dict[str, int] = {}
-    S, skeys = _side(src, src_lang, tgt_lang, src_breaks, keyids)
-    T, tkeys = _side(tgt, tgt_lang, src_lang, tgt_breaks, keyids)
+    # Each sentence's words, found once: the keys and the stems are both made of them.
+    swords, twords = [af.words(x) for x in src], [af.words(x) for x in tgt]
+    S, skeys = _side(src, swords, src_lang, tgt_lang, src_breaks, keyids)
+    T, tkeys = _side(tgt, twords, tgt_lang, src_lang, tgt_breaks, keyids)
     fam = {"n": 1.0, "#": 1.5, "p": 0.35}  # names, numbers, punctuation
     if mt is not None:
         # Words of the MT and of the human translation share a language: plain word overlap.
         for i, line in enumerate(mt):
             skeys[i].extend(keyids.setdefault("m" + w, len(keyids)) for w in set(af.stem_words(line)))
         for j, line in enumerate(tgt):
-            tkeys[j].extend(keyids.setdefault("m" + w, len(keyids)) for w in set(af.stem_words(line)))
+            tkeys[j].extend(
+                keyids.setdefault("m" + w, len(keyids))
+                for w in set(af.stem_words(line, text_words=twords[j]))
+            )
         fam["m"] = 0.8
     S.occ_sent, S.occ_key = _occurrences(skeys)
     T.occ_sent, T.occ_key = _occurrences(tkeys)
@@ -1211,7 +1223,7 @@ def align(
         return out
 
     result = run_all(p, S, T, weights, [None] * len(stretches), True)
-    sstems, tstems = _stems(src), _stems(tgt)
+    sstems, tstems = _stems(src, swords), _stems(tgt, twords)
     last: tuple[_Side, _Side, NDArray[np.float64]] = (S, T, weights)
     redo = False
     for q in range(_LEXICON_PASSES):

@@ -25,6 +25,7 @@ __all__ = [
     "stem_words",
     "transliterate",
     "utterances",
+    "words",
 ]
 
 #: Languages written in Cyrillic (so their names must be transliterated before comparison).
@@ -70,13 +71,25 @@ def skeleton(word: str) -> str:
     return _DOUBLE.sub(r"\1", _VOWELS.sub("", w))
 
 
-def name_keys(text: str, *, capitalised_only: bool, prefix: int = 4) -> list[str]:
+def words(text: str) -> list[str]:
+    """The words of ``text``: runs of letters, with at most one inner apostrophe (``don't``, ``d’Artagnan``).
+
+    Finding them is most of the cost of a sentence's keys and stems, so :func:`name_keys` and
+    :func:`stem_words` take them ready-made.
+    """
+    return _WORD.findall(text)
+
+
+def name_keys(
+    text: str, *, capitalised_only: bool, prefix: int = 4, text_words: list[str] | None = None
+) -> list[str]:
     """Skeleton prefixes of the (capitalised) words of ``text``: proper names and cognates.
 
     Between scripts only capitalised words are used (names); within one script every word of four
-    letters or more is a potential cognate (Expedition/expédition, Meter/mètres).
+    letters or more is a potential cognate (Expedition/expédition, Meter/mètres). ``text_words``:
+    ``words(text)``, if already found.
     """
-    words = _WORD.findall(text)
+    words = _WORD.findall(text) if text_words is None else text_words
     if capitalised_only:
         words = [w for w in words if w[0].isupper()]
     return [k for w in words if (k := _name_key(w, prefix))]
@@ -116,7 +129,7 @@ def number_keys(text: str) -> list[str]:
         if _DIGIT.search(text)
         else []
     )
-    romans = _ROMAN.findall(text)
+    romans = _ROMAN.findall(text) if any(ch in text for ch in "IVXLC") else []
     if romans:
         short = len(text.split()) <= 3
         out += ["#" + str(_roman(r)) for r in romans if short or len(r) > 1]
@@ -144,10 +157,19 @@ def punct_keys(text: str) -> list[str]:
     return out
 
 
-def stem_words(text: str, *, size: int = 5) -> list[str]:
-    """Lower-cased words cut to ``size`` letters: a crude stem good enough for co-occurrence counts."""
-    # findall over the lower-cased text: no Match objects (this runs over every word of a book, twice).
-    return [w[:size] for w in _WORD.findall(text.lower()) if len(w) >= 2]
+def stem_words(text: str, *, size: int = 5, text_words: list[str] | None = None) -> list[str]:
+    """Lower-cased words cut to ``size`` letters: a crude stem good enough for co-occurrence counts.
+
+    ``text_words``: ``words(text)``, if already found.
+    """
+    lower = text.lower()
+    if text_words is not None and len(lower) == len(text) and "Σ" not in text:
+        # Lower-casing maps each character here to one character of the same kind (letter, apostrophe,
+        # other: a test checks every code point) whatever its neighbours (only Σ looks at them), so the
+        # words of the lower-cased text are the lower-cased words.
+        return [w[:size].lower() for w in text_words if len(w) >= 2]
+    # findall over the lower-cased text: no Match objects (this runs over every word of a book).
+    return [w[:size] for w in _WORD.findall(lower) if len(w) >= 2]
 
 
 # A run of sentence-final punctuation that ends an utterance: before a space, a closing quote or
