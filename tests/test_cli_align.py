@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -192,3 +193,16 @@ def test_confidences_are_computed_only_for_formats_that_show_them(
     monkeypatch.setattr(al, "align", recording)
     assert cli_align.run(_args(*files, fmt=fmt)) == 0
     assert asked == [priced]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads through /proc")
+def test_align_starts_no_blas_threads(files: tuple[Path, Path]) -> None:
+    code = (
+        "import os, sys\nfrom sourcereader.cli import run\nstatus = run(sys.argv[1:])\n"
+        "print(len(os.listdir('/proc/self/task')))\n"
+    )
+    argv = [sys.executable, "-c", code, "align", str(files[0]), str(files[1]),
+            "--src-lang", "ru", "--tgt-lang", "en", "--one-per-line", "--format", "vecalign"]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=True, env=env)
+    assert proc.stdout.split()[-1] == "1"
