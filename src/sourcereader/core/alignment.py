@@ -1169,6 +1169,8 @@ def align(
                 for w in set(af.stem_words(line, text_words=twords[j]))
             )
         fam["m"] = 0.8
+    sstems, tstems = _stems(src, swords), _stems(tgt, twords)  # for the lexicon passes
+    del swords, twords  # a long book's words are more memory than its stems
     S.occ_sent, S.occ_key = _occurrences(skeys)
     T.occ_sent, T.occ_key = _occurrences(tkeys)
     S.forced[list(forced_s)] = True
@@ -1223,7 +1225,6 @@ def align(
         return out
 
     result = run_all(p, S, T, weights, [None] * len(stretches), True)
-    sstems, tstems = _stems(src, swords), _stems(tgt, twords)
     last: tuple[_Side, _Side, NDArray[np.float64]] = (S, T, weights)
     redo = False
     for q in range(_LEXICON_PASSES):
