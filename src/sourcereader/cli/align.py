@@ -85,7 +85,7 @@ def sentences_segmented(text: str, lang: str) -> tuple[list[str], frozenset[int]
 
 
 def _check_lang(lang: str) -> None:
-    from sourcereader.core.segmenting import SUPPORTED_LANGUAGES
+    from sourcereader.core.vocabulary import SUPPORTED_LANGUAGES
 
     if lang not in SUPPORTED_LANGUAGES:
         known = " ".join(sorted(SUPPORTED_LANGUAGES))

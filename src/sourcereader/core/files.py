@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 from sourcereader.core.errors import DocumentError
@@ -49,6 +48,8 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
     if not overwrite and path.exists():
         raise FileExistsError(str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # only when writing: reading commands do not pay for it
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:

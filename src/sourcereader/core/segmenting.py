@@ -37,6 +37,8 @@ from collections.abc import Iterable
 
 import pysbd
 
+from sourcereader.core.vocabulary import SUPPORTED_LANGUAGES as SUPPORTED_LANGUAGES  # re-exported
+
 SEGMENTER_VERSION = "3"
 
 
@@ -44,9 +46,6 @@ def _words(words: str) -> frozenset[str]:
     """The whitespace-separated words of a literal, as a set."""
     return frozenset(words.split())
 
-
-#: Languages pySBD has rules for (ISO 639-1).
-SUPPORTED_LANGUAGES = _words("am ar bg da de el en es fa fr hi hy it ja kk mr my nl pl ru sk ur zh")
 
 #: Languages whose sentence punctuation and letter case the fast path and the case-based rules understand.
 _CASED = frozenset({"ru", "en", "de"})

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+#: Languages pySBD has rules for (ISO 639-1). Here rather than in ``segmenting`` so that checking
+#: a language code (``align --one-per-line`` does nothing else with it) does not import pySBD.
+SUPPORTED_LANGUAGES: frozenset[str] = frozenset(
+    ("am", "ar", "bg", "da", "de", "el", "en", "es", "fa", "fr", "hi", "hy")
+    + ("it", "ja", "kk", "mr", "my", "nl", "pl", "ru", "sk", "ur", "zh")
+)
 #: Kinds of annotation.
 KINDS: tuple[str, ...] = ("note", "highlight", "tag", "relation")
 #: Highlight colours and styles the reader can show.
