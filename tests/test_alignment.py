@@ -355,8 +355,9 @@ def test_median_is_numpys_to_the_bit(values: list[float]) -> None:
     from sourcereader.core.alignment import _median
 
     x = np.array(values)
-    want = float(np.median(x))
-    got = _median(x)
+    with np.errstate(over="ignore"):  # two values near the float maximum: both overflow alike
+        want = float(np.median(x))
+        got = _median(x)
     assert got == want or (np.isnan(got) and np.isnan(want))
 
 
