@@ -114,6 +114,11 @@ def test_reader_annotate_dialog(snap_compare: Snap, tmp_path: Path) -> None:
     assert shot(snap_compare, tmp_path, document_id=SOVIET, keys=[*S18, "a"])
 
 
+def test_reader_annotate_dialog_small_terminal(snap_compare: Snap, tmp_path: Path) -> None:
+    # 80×24: the form scrolls, the footer keeps "ctrl+s Save" and "esc Cancel" in sight.
+    assert shot(snap_compare, tmp_path, document_id=SOVIET, size=(80, 24), keys=[*S18, "a"])
+
+
 def test_reader_unsure_row(snap_compare: Snap, tmp_path: Path) -> None:
     assert shot(snap_compare, tmp_path, document_id=SOVIET, keys=["l", "i"])
 

@@ -25,7 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.text_area import Selection
 
 from sourcereader.core.annotations import (
@@ -138,7 +138,7 @@ class AnnotationDialog(ModalScreen[AnnotationDraft | None]):
     AnnotationDialog #quote { color: $text-muted; max-height: 4; margin-bottom: 1; }
     AnnotationDialog #span { height: 4; }
     AnnotationDialog.-targets #note { height: 5; }
-    AnnotationDialog #span-help { color: $text-muted; }
+    AnnotationDialog #span-help { color: $text-muted; width: 100%; }
     AnnotationDialog #note { height: 8; }
     AnnotationDialog .field-label { margin-top: 1; }
     AnnotationDialog #error { color: $error; height: auto; }
@@ -233,6 +233,8 @@ class AnnotationDialog(ModalScreen[AnnotationDraft | None]):
             with Horizontal(id="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
+        # On a small terminal the form scrolls and its buttons go out of sight: ctrl+s / esc stay shown.
+        yield Footer()
 
     def on_mount(self) -> None:
         """Show the translation list only for relation notes; focus the note."""
