@@ -266,6 +266,17 @@ def test_export_dialog_snapshot(
     assert snap_compare(app, terminal_size=(120, 40))
 
 
+def test_export_dialog_small_terminal_snapshot(
+    snap_compare: Snap, export_setup: tuple[Store, Library, list[Annotation]]
+) -> None:
+    # 80×24: one line per choice, the preview kept, the rest scrolls; the footer shows ctrl+s / esc.
+    store, library, _ = export_setup
+    app = Host(
+        lambda: ExportDialog(store, library, default_path=Path("/tmp/excerpts.md"), today="2026-01-01")
+    )
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
 def test_dialog_can_be_built_for_a_translation() -> None:
     draft_target = anchor_for(make_translation(), ["s1"])
     assert AnnotationDialog(draft_target).description == "en-test: s1"

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from sourcereader.core.annotations import KINDS, AnnotationError
 from sourcereader.core.export import ExportFilter, ExportOptions, export_texts, render, select, write_atomic
@@ -41,10 +41,12 @@ class ExportDialog(ModalScreen[Path | None]):
     ExportDialog { align: center middle; }
     ExportDialog > #dialog {
         width: 110; max-width: 100%; height: 90%; border: thick $primary; background: $surface; padding: 0 1;
+        overflow-y: auto;
     }
+    ExportDialog SelectCurrent Static#label { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     ExportDialog #form { grid-size: 4; grid-gutter: 0 1; height: auto; grid-rows: auto; }
     ExportDialog #form > Label { padding-top: 1; }
-    ExportDialog #preview { height: 1fr; }
+    ExportDialog #preview { height: 1fr; min-height: 6; }
     ExportDialog #path-row { height: auto; }
     ExportDialog #path { width: 1fr; }
     ExportDialog #overwrite { width: auto; }
@@ -118,6 +120,8 @@ class ExportDialog(ModalScreen[Path | None]):
             with Horizontal(id="buttons"):
                 yield Button("Write", variant="primary", id="write")
                 yield Button("Cancel", id="cancel")
+        # On a small terminal the dialog scrolls and its buttons go out of sight: ctrl+s / esc stay shown.
+        yield Footer()
 
     def on_mount(self) -> None:
         """Show the first preview."""
