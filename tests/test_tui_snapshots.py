@@ -141,6 +141,18 @@ def test_reader_no_model(snap_compare: Snap, tmp_path: Path) -> None:
     )
 
 
+def test_reader_no_model_small_terminal(snap_compare: Snap, tmp_path: Path) -> None:
+    # 80×24: the commands stay whole on their own lines, the Close button in sight.
+    assert shot(
+        snap_compare,
+        tmp_path,
+        document_id=SOVIET,
+        keys=["t"],
+        size=(80, 24),
+        translator=FakeTranslator(pairs=set()),
+    )
+
+
 def test_reader_synthetic_machine_translation(snap_compare: Snap, tmp_path: Path) -> None:
     translator = FakeTranslator(synthetic=True)
     assert shot(snap_compare, tmp_path, document_id=SOVIET, keys=["t", "l"], translator=translator)

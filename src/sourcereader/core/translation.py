@@ -114,10 +114,12 @@ def missing_model_message(source: str, target: str) -> str:
     name = package_name(source, target)
     lines = [
         f'No translation model for {source} → {target} is installed; it needs the Argos package "{name}".',
+        # Each command on a line of its own, its comment above: it stays copyable when wrapped.
         "Get it in one of two ways:",
-        f"  {f'sourcereader models install {source} {target}':<46}"
-        "(from the Argos package index; needs a network)",
-        f"  {'sourcereader models install FILE.argosmodel':<46}(a package file downloaded elsewhere)",
+        "  from the Argos package index (needs a network):",
+        f"    sourcereader models install {source} {target}",
+        "  from a package file (.argosmodel) downloaded elsewhere:",
+        "    sourcereader models install FILE.argosmodel",
     ]
     if PIVOT_LANGUAGE not in (source, target):
         lines.append(
