@@ -88,7 +88,7 @@ async def test_annotate_a_row_marks_it_and_counts_it(tmp_path: Path) -> None:
         library = app.screen
         assert isinstance(library, LibraryScreen)
         listing = library.query_one("#documents", OptionList)
-        assert any("1 notes" in str(o.prompt) for o in listing.options)
+        assert any(str(o.prompt).endswith("· 1 note") for o in listing.options)
 
 
 async def test_annotate_a_span_chosen_with_the_keyboard(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sourcereader.cli.common import UserError, get_document, open_library, open_store
+from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
     from sourcereader.cli.common import SubParsers
@@ -142,7 +143,7 @@ def run_export(args: argparse.Namespace) -> int:
         raise UserError(f"{target} exists; use --force to overwrite it") from None
     except OSError as exc:
         raise UserError(f"cannot write {target}: {exc.strerror}") from None
-    print(f"wrote {count} annotation{'s' if count != 1 else ''} to {target}", file=sys.stderr)
+    print(f"wrote {counted(count, 'annotation')} to {target}", file=sys.stderr)
     return 0
 
 
@@ -182,7 +183,6 @@ def run_import_annotations(args: argparse.Namespace) -> int:
         ensure_anchored(store, library, document_id)
     skipped = len(drafts) - len(new)
     print(
-        f"imported {len(new)} annotation{'s' if len(new) != 1 else ''}"
-        + (f" ({skipped} already present)" if skipped else "")
+        f"imported {counted(len(new), 'annotation')}" + (f" ({skipped} already present)" if skipped else "")
     )
     return 0

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sourcereader.cli.common import UserError, get_document, open_library, open_store, read_input_text
+from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
     from sourcereader.cli.common import SubParsers
@@ -119,14 +120,16 @@ def run_list(args: argparse.Namespace) -> int:
     from sourcereader.core.sanitize import one_line
 
     library = open_library(open_store())
-    rows = [_entry_json(library, e) for e in library]
+    entries = list(library)
+    rows = [_entry_json(library, e) for e in entries]
     if args.json:
         print(dumps(rows))
         return 0
     if not rows:
         print("The library is empty.")
         return 0
-    for row in rows:
+    for entry, row in zip(entries, rows, strict=True):
+        sentences, gaps = entry.document.counts
         translations = row["translations"]
         assert isinstance(translations, list)
         tr = ", ".join(f"{t['id']} ({t['language']}, {t['kind']})" for t in translations) or "none"
@@ -136,7 +139,7 @@ def run_list(args: argparse.Namespace) -> int:
         print(f"    {one_line(str(row['title']))}")
         print(
             f"    {row['language']} · {row['date']} · {one_line(str(row['kind']))} · {status} · "
-            f"{row['sentences']} sentences, {row['gaps']} gaps"
+            f"{counted(sentences, 'sentence')}, {counted(gaps, 'gap')}"
         )
         print(f"    translations: {one_line(tr)}")
         witnesses = row["witnesses"]

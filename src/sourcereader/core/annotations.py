@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from sourcereader.core import vocabulary
 from sourcereader.core.documents import Document, Sentence, Text, Translation, id_range
 from sourcereader.core.sanitize import CONTROL_RE
+from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
     from sourcereader.core.documents import Library
@@ -524,8 +525,7 @@ class ReanchorReport:
         )
         moved = f"{self.moved} re-anchored ({how})" if self.moved else "0 re-anchored"
         orphans = self.counts.get("orphan", 0)
-        plural = "" if orphans == 1 else "s"
-        return f"{self.document_id}: {self.checked} checked, {moved}, {orphans} orphan{plural}"
+        return f"{self.document_id}: {self.checked} checked, {moved}, {counted(orphans, 'orphan')}"
 
 
 def reanchor_document(

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from sourcereader.core import vocabulary
 from sourcereader.core.annotations import Anchor, Annotation, AnnotationDraft, AnnotationError
 from sourcereader.core.documents import Document, Sentence, Text, Translation, id_range
+from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
     from sourcereader.core.alignment import Bead
@@ -168,8 +169,7 @@ def _export_markdown(
         documents = len({a.document_id for a in annotations})
         out += [
             f"Exported from sourcereader on {escape_text(options.generated)}: "
-            f"{len(annotations)} annotation{'s' if len(annotations) != 1 else ''} "
-            f"from {documents} document{'s' if documents != 1 else ''}.",
+            f"{counted(len(annotations), 'annotation')} from {counted(documents, 'document')}.",
             "",
         ]
     groups: dict[str, list[Annotation]] = {}

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from sourcereader.core.documents import Library, LibraryEntry
+from sourcereader.core.wording import counted
 from sourcereader.tui.bindings import bindings_for
 from sourcereader.tui.widgets.parallel_text import display_text
 
@@ -67,9 +68,9 @@ def entry_text(entry: LibraryEntry, annotations: int) -> Text:
         meta.date,
         display_text(meta.kind),
         # The cached count: listing the library must not segment every document.
-        f"{entry.document.counts[0]} sentences",
+        counted(entry.document.counts[0], "sentence"),
         f"translations: {translations}" if translations else "no translation",
-        f"{annotations} notes",
+        counted(annotations, "note"),
     ]
     text.append("\n" + " · ".join(details), style="dim")
     return text
@@ -102,7 +103,7 @@ class LibraryScreen(Screen[None]):
 
     def _summary(self) -> str:
         n = len(self.library)
-        return f"sourcereader — {n} document{'s' if n != 1 else ''} · Enter opens · ? for keys"
+        return f"sourcereader — {counted(n, 'document')} · Enter opens · ? for keys"
 
     def on_mount(self) -> None:
         self._fill("")
@@ -116,7 +117,7 @@ class LibraryScreen(Screen[None]):
                 continue
             if group.event and len(group.entries) > 1:
                 header = Text(f"▾ {display_text(group.event)}", style="bold italic")
-                header.append(f" — {len(group.entries)} witnesses", style="italic")
+                header.append(f" — {counted(len(group.entries), 'witness', 'witnesses')}", style="italic")
                 yield Option(header, disabled=True), None
             for entry in entries:
                 prompt = entry_text(entry, counts.get(entry.document.id, 0))
