@@ -346,7 +346,7 @@ def run_import(args: argparse.Namespace) -> int:
             )
         write_text_file(target, tmeta.to_header(), body)
         count = len(parse_translation_body(body, tmeta.language))
-        print(f"imported translation {tmeta.id} of {document.id} ({count} sentences) -> {target}")
+        print(f"imported translation {tmeta.id} of {document.id} ({counted(count, 'sentence')}) -> {target}")
         return 0
 
     put("title", args.title)
@@ -392,7 +392,10 @@ def run_import(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     target = root / "sources" / f"{meta.id}.txt"
     write_text_file(target, meta.to_header(), body)
-    print(f"imported {meta.id} ({len(document.sentences)} sentences, {len(document.gaps)} gaps) -> {target}")
+    print(
+        f"imported {meta.id} ({counted(len(document.sentences), 'sentence')}, "
+        f"{counted(len(document.gaps), 'gap')}) -> {target}"
+    )
     return 0
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from sourcereader.cli.common import UserError
+from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
     from sourcereader.cli.common import SubParsers
@@ -152,7 +153,7 @@ def _translate(args: argparse.Namespace, target: str, cache: Store, library: Lib
         progress.finish()
         translated = run.translated
     print(
-        f"{document.id}: {plan.total} sentences into {target}: {plan.cached} already cached, "
+        f"{document.id}: {counted(plan.total, 'sentence')} into {target}: {plan.cached} already cached, "
         f"{translated} translated" + (f" ({plan.stale} changed since last time)" if plan.stale else "") + "."
     )
     if synthetic:

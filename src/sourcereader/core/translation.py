@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 # The same sentence hash documents.Sentence.hash uses, so cached rows compare with the library's sentences.
 from sourcereader.core.documents import text_hash
+from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
     from sourcereader.core.documents import Document, Sentence
@@ -845,7 +846,11 @@ def write_machine_translation(
     first = provenances[0]
     synthetic = any(p.synthetic for p in provenances)
     total = len(document.sentences)
-    covers = f"all {total} sentences" if len(current) == total else f"{len(current)} of {total} sentences"
+    covers = (
+        f"all {counted(total, 'sentence')}"
+        if len(current) == total
+        else f"{len(current)} of {counted(total, 'sentence')}"
+    )
     notes = "Machine translation, one sentence for each sentence of the source; not checked by a person."
     if synthetic:
         notes = f"{SYNTHETIC_LABEL} Made by a synthetic test package with random weights: NOT a translation."

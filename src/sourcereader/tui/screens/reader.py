@@ -44,6 +44,7 @@ from sourcereader.core.reading import (
     low_rows,
     next_index,
 )
+from sourcereader.core.wording import counted
 from sourcereader.tui import data
 from sourcereader.tui.bindings import bindings_for
 from sourcereader.tui.messages import (
@@ -437,9 +438,11 @@ class ReaderScreen(Screen[None]):
         elif message.error:
             self.notify(message.error, title="Machine translation failed", severity="error", markup=False)
         elif message.cancelled:
-            self.notify(f"Stopped; {message.translated} sentences kept.", title="Machine translation")
+            self.notify(
+                f"Stopped; {counted(message.translated, 'sentence')} kept.", title="Machine translation"
+            )
         else:
-            self.notify(f"{message.translated} sentences translated.", title="Machine translation")
+            self.notify(f"{counted(message.translated, 'sentence')} translated.", title="Machine translation")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An unexpected failure in a worker is reported, never a crash of the reader."""
@@ -568,7 +571,9 @@ class ReaderScreen(Screen[None]):
             target = next_index(self._hits, self.cursor - 1)
             if target is not None:
                 parallel.go_to(target)
-        self.query_one("#find", Input).border_subtitle = f"{len(self._hits)} rows" if query.strip() else ""
+        self.query_one("#find", Input).border_subtitle = (
+            counted(len(self._hits), "row") if query.strip() else ""
+        )
 
     def flush_find(self) -> None:
         """Run a search still waiting for typing to pause (Enter, tests, snapshots)."""

@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 from sourcereader.core.sanitize import for_terminal
 from sourcereader.core.store import Store
 from sourcereader.core.store.search import SOURCE_TEXT, SearchHit
+from sourcereader.core.wording import counted
 from sourcereader.tui.bindings import bindings_for
 from sourcereader.tui.data import worker_store
 from sourcereader.tui.widgets.parallel_text import display_text
@@ -112,7 +113,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         listing.add_options([Option(hit_text(h, self.titles, self.labels)) for h in hits])
         if hits:
             listing.highlighted = 0
-        status = f"{len(hits)} sentences" if query.strip() else "Type to search."
+        status = counted(len(hits), "sentence") if query.strip() else "Type to search."
         if len(hits) >= 200:
             status = "the first 200 sentences; type more words to narrow"
         self.query_one("#search-status", Label).update(status)
