@@ -421,6 +421,32 @@ def test_which_passes_price_confidences(
     assert passes == [True, False, confidence]
 
 
+def test_lexicon_learns_from_long_many_to_one_beads() -> None:
+    # Fiction cut at every dialogue turn on one side aligns mostly in 3:1 beads; the lexicon must learn
+    # from them too (it once used only beads of at most two sentences a side, and learnt nothing here).
+    import sourcereader.core.alignment as al
+
+    ru = ["кошка", "собака", "лошадь", "корова", "птица", "рыбка", "козёл", "медведь", "волки", "зайцы"]
+    en = ["cat", "dog", "horse", "cow", "bird", "fish", "goat", "bear", "wolves", "hares"]
+    src: list[str] = []
+    tgt: list[str] = []
+    beads: list[tuple[int, int, int, int, float]] = []
+    for q in range(30):
+        k = q % len(ru)
+        beads.append((len(src), len(src) + 3, len(tgt), len(tgt) + 1, 0.9))
+        src += ["— Ну!", f"— Вот {ru[k]}.", "— сказала она."]
+        tgt.append(f"“Well! Here is a {en[k]},” she said.")
+    src_stems = al._stems(src, [af.words(x) for x in src])
+    tgt_stems = al._stems(tgt, [af.words(x) for x in tgt])
+    ps, pt, w = al._learn_lexicon(beads, src_stems, tgt_stems)
+    pairs = {(int(a), int(b)) for a, b in zip(ps, pt, strict=True)}
+    sid = {w: i for i, w in enumerate(dict.fromkeys(x for t in src for x in af.stem_words(t)))}
+    tid = {w: i for i, w in enumerate(dict.fromkeys(x for t in tgt for x in af.stem_words(t)))}
+    for a, b in zip(ru, en, strict=True):
+        assert (sid[a[:5]], tid[b[:5]]) in pairs
+    assert len(w) and (w > 0).all()
+
+
 @given(st.text(max_size=60) | st.sampled_from(["İstanbul Straße", "ΟΔΟΣ\u00adΑ ΟΔΟΣ", "Ǆemal ǅ d’Artagnan"]))
 def test_keys_and_stems_from_found_words_are_the_same(text: str) -> None:
     found = af.words(text)

@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 #: Changes whenever the output for some input may change: part of every alignment cache key.
-ALIGNER_VERSION = "3"
+ALIGNER_VERSION = "4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -1027,7 +1027,11 @@ def _learn_lexicon(
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
     arr = np.array(beads, dtype=np.float64).reshape(-1, 5)
     i0, i1, j0, j1 = (arr[:, k].astype(np.int64) for k in range(4))
-    sel = (arr[:, 4] >= 0.5) & (i1 > i0) & (j1 > j0) & (i1 - i0 <= 2) & (j1 - j0 <= 2)
+    # Beads of any shape: in fiction cut at every dialogue turn on one side, 3:1 … 8:1 beads are a third
+    # of the text and hold much of its vocabulary (Dice over beads is not misled by their size: a word
+    # pair still has to recur bead after bead). Using only beads of up to two sentences a side learnt
+    # from too little of such a book (literary F1 0.857 -> 0.870, news and Text+Berg unchanged).
+    sel = (arr[:, 4] >= 0.5) & (i1 > i0) & (j1 > j0)
     nb = int(sel.sum())
     if nb < 20:
         return empty
