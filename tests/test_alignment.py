@@ -418,7 +418,34 @@ def test_which_passes_price_confidences(
     monkeypatch.setattr(al, "_learn_lexicon", stopping_learn)
     src, tgt = _long_pair()
     align(src, tgt, src_lang="ru", tgt_lang="en", confidence=confidence)
-    assert passes == [True, False, confidence]
+    # Three lexicon passes, or two when the second lexicon comes up empty (the redo is the last).
+    assert passes == ([True, False, confidence] if lexicon_stops else [True, False, False, confidence])
+
+
+def test_beads_longer_than_8_to_1_are_searched_only_after_a_pass_that_used_6_to_1_or_longer() -> None:
+    # A paragraph of dialogue cut at every turn can be 9:1 ... 12:1; those shapes cost a pass over the
+    # band each, so only a text whose previous pass put a bead of 6:1 or longer that way gets them.
+    import sourcereader.core.alignment as al
+
+    usual = al._SHAPES + al._LONG_SHAPES
+    assert al._with_longer(usual[:12]) == usual[:12]
+    assert al._with_longer(usual[:12] + ((5, 1),)) == usual[:12] + ((5, 1),)
+    longer = al._with_longer(usual)
+    assert {(a, 1) for a in range(9, 13)} <= set(longer)
+    assert not {(1, a) for a in range(9, 13)} & set(longer)
+    # Towards the target side too, and dropped again once no long bead is used.
+    flipped = al._with_longer((*al._SHAPES, (1, 6)))
+    assert {(1, a) for a in range(9, 13)} <= set(flipped)
+    assert al._with_longer(tuple(sh for sh in flipped if max(sh) < 6)) == al._SHAPES
+    # _estimate keeps the shapes the pass used: a 7:1 bead brings the longer ones in.
+    src, tgt = _long_pair()
+    s_side, _ = al._side(src, [af.words(x) for x in src], "ru", "en", frozenset(), {})
+    t_side, _ = al._side(tgt, [af.words(x) for x in tgt], "en", "ru", frozenset(), {})
+    p = al._Params(dict(al._PRIOR0), 1.0, 6.8, 1.0, 1.5, shapes=usual)
+    beads = [(0, 7, 0, 1, 0.9)] + [(7 + i, 8 + i, 1 + i, 2 + i, 0.9) for i in range(40)]
+    assert (12, 1) in al._estimate(beads, s_side, t_side, p).shapes
+    beads = [(i, i + 1, i, i + 1, 0.9) for i in range(40)]
+    assert (12, 1) not in al._estimate(beads, s_side, t_side, p).shapes
 
 
 def test_lexicon_learns_from_long_many_to_one_beads() -> None:
