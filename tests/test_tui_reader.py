@@ -350,6 +350,21 @@ async def test_library_search_jumps_to_the_sentence(tmp_path: Path) -> None:
         assert screen.sentences[20].id == "s21"
 
 
+async def test_library_search_shows_only_the_newest_query(tmp_path: Path) -> None:
+    app = app_for(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("f", *"партнеру")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SearchScreen) and screen.hits
+        shown = list(screen.hits)
+        # The results of an earlier prefix arriving last (its thread finished later) are dropped.
+        screen._show("па", [])
+        assert screen.hits == shown
+
+
 async def test_library_search_in_a_translation(tmp_path: Path) -> None:
     app = app_for(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

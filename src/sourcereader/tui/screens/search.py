@@ -107,6 +107,10 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             self.app.call_from_thread(self._show, query, hits)
 
     def _show(self, query: str, hits: list[SearchHit]) -> None:
+        # A search for an earlier prefix can finish after the newest one (a thread cannot be stopped
+        # midway): only the results for what is in the box now are shown.
+        if query != self.query_one(Input).value:
+            return
         self.hits = hits
         listing = self.query_one(OptionList)
         listing.clear_options()
