@@ -52,7 +52,6 @@ __all__ = [
     "move_tgt",
     "remap_fixed",
     "save_alignment",
-    "sentence_hash",
     "split_bead",
     "store_fixed",
 ]
@@ -165,17 +164,6 @@ def check_cover(beads: Sequence[Bead], n_src: int, n_tgt: int) -> None:
 
 
 # ----------------------------------------------------------------------------- persisted corrections
-def sentence_hash(text: str) -> str:
-    """Content hash of a sentence, insensitive to whitespace: the project's one text hash (``Sentence.hash``).
-
-    :func:`sourcereader.core.hashing.text_hash`, imported when first needed: aligning two files
-    (``sourcereader align``) hashes nothing, and hashlib is a few milliseconds of its start-up.
-    """
-    from sourcereader.core.hashing import text_hash
-
-    return text_hash(text)
-
-
 @dataclass(frozen=True)
 class StoredBead:
     """A verified bead as persisted: content hashes of its sentences plus their old positions as hints.
@@ -461,16 +449,9 @@ def _dedupe(side: _Side, window: int = 2) -> _Side:
     return replace(side, occ_sent=sn[keep], occ_key=k[keep])
 
 
-def _tcost(delta: NDArray[np.float64], nu: float = 6.0) -> NDArray[np.float64]:
-    """Negative log-density (up to a constant) of a Student-t: Gale–Church with heavy tails."""
-    import numpy as np
-
-    return np.asarray(np.float32(0.5 * (nu + 1)) * np.log1p(delta * delta / np.float32(nu)))
-
-
 def _tcost_into(delta: NDArray[np.float32], nu: float = 6.0) -> NDArray[np.float32]:
-    """:func:`_tcost` of a float32 array, written over ``delta`` (a temporary): the same operations
-    in the same order, without the three temporaries."""
+    """Negative log-density (up to a constant) of a Student-t: Gale–Church with heavy tails. Written
+    over ``delta`` (a float32 temporary), without temporaries of its own."""
     import numpy as np
 
     np.multiply(delta, delta, out=delta)
@@ -696,7 +677,7 @@ def _dp(s: _Side, t: _Side, p: _Params, weights: NDArray[np.float64], guide: NDA
             # Relative to a bead of single-utterance sentences of the same shape: the shape prior
             # already prices a 1:2 bead, so this adds only what the utterances inside say.
             du0 = (b - p.uratio * a) / math.sqrt(p.uspread * (a + b / p.uratio) / 2 + 0.5)
-            np.subtract(cu, 3.5 * math.log1p(du0 * du0 / 6.0), out=cu)  # _tcost of du0
+            np.subtract(cu, 3.5 * math.log1p(du0 * du0 / 6.0), out=cu)  # _tcost_into of du0
             if _UNIT_WEIGHT != 1.0:
                 np.multiply(_UNIT_WEIGHT, cu, out=cu)
             c += cu
