@@ -146,6 +146,14 @@ class SourceRows(Rows):
         return sentence_index + bisect.bisect_right(self._gap_positions, sentence_index)
 
 
+def _gaps_by_position(gaps: Sequence[Gap]) -> dict[int, list[Gap]]:
+    """The gaps by the number of source sentences before them, each list in document order."""
+    gaps_at: dict[int, list[Gap]] = {}
+    for g in gaps:
+        gaps_at.setdefault(g.after_sentence, []).append(g)
+    return gaps_at
+
+
 def _cuts(beads: Sequence[Bead]) -> tuple[list[int], list[int]]:
     """Cumulative source and target counts before each bead (and after the last)."""
     src_cum = [0]
@@ -194,9 +202,7 @@ def build_rows(n_src: int, gaps: Sequence[Gap], alignments: Sequence[Sequence[Be
         common = sorted(common_set)
     else:
         common = list(range(n_src + 1))
-    gaps_at: dict[int, list[Gap]] = {}
-    for g in gaps:
-        gaps_at.setdefault(g.after_sentence, []).append(g)
+    gaps_at = _gaps_by_position(gaps)
 
     rows: list[Row] = []
     starts: list[int] = []
@@ -252,9 +258,7 @@ def _build_rows_fast(n_src: int, gaps: Sequence[Gap], beads: Sequence[Bead] | No
     The common case, and the one that must be fast: a row per bead (or per sentence), 100,000
     of them in well under a second.
     """
-    gaps_at: dict[int, list[Gap]] = {}
-    for g in gaps:
-        gaps_at.setdefault(g.after_sentence, []).append(g)
+    gaps_at = _gaps_by_position(gaps)
     rows: list[Row] = []
     starts: list[int] = []
     with_src: list[int] = []
