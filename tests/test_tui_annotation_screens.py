@@ -256,25 +256,24 @@ async def test_export_dialog_previews_and_writes(
     )
 
 
+def _export_host(setup: tuple[Store, Library, list[Annotation]]) -> Host:
+    store, library, _ = setup
+    return Host(
+        lambda: ExportDialog(store, library, default_path=Path("/tmp/excerpts.md"), today="2026-01-01")
+    )
+
+
 def test_export_dialog_snapshot(
     snap_compare: Snap, export_setup: tuple[Store, Library, list[Annotation]]
 ) -> None:
-    store, library, _ = export_setup
-    app = Host(
-        lambda: ExportDialog(store, library, default_path=Path("/tmp/excerpts.md"), today="2026-01-01")
-    )
-    assert snap_compare(app, terminal_size=(120, 40))
+    assert snap_compare(_export_host(export_setup), terminal_size=(120, 40))
 
 
 def test_export_dialog_small_terminal_snapshot(
     snap_compare: Snap, export_setup: tuple[Store, Library, list[Annotation]]
 ) -> None:
     # 80×24: one line per choice, the preview kept, the rest scrolls; the footer shows ctrl+s / esc.
-    store, library, _ = export_setup
-    app = Host(
-        lambda: ExportDialog(store, library, default_path=Path("/tmp/excerpts.md"), today="2026-01-01")
-    )
-    assert snap_compare(app, terminal_size=(80, 24))
+    assert snap_compare(_export_host(export_setup), terminal_size=(80, 24))
 
 
 def test_dialog_can_be_built_for_a_translation() -> None:
