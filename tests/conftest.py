@@ -10,8 +10,6 @@ import pytest
 from sourcereader.core.documents import Library
 from sourcereader.core.store import Store
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -1,10 +1,10 @@
 """The one migration set of the database.
 
 Each domain module of the store registers its own steps on :data:`MIGRATIONS` with the
-decorator (``@MIGRATIONS(name="0002_alignments")``); they are applied in registration
-order, which is the (isort-sorted) import order in ``store/__init__.py``. Domains have
-independent tables, so that order only has to be stable. A step, once released, is never
-edited: schema changes are new steps.
+decorator (``@MIGRATIONS(name="0002_alignments")``). Steps are applied in the order of their
+names, which start with a four-digit number, whatever order the modules registering them were
+imported in: a fresh database and an upgraded one go through the same sequence. A step, once
+released, is never edited: schema changes are new steps with the next free number.
 
 Steps are applied by ``sqlite_utils.Migrations`` (each in a transaction, recorded in
 ``_sqlite_migrations``). This registry only collects them, so that opening an up-to-date
@@ -14,6 +14,7 @@ pandas probes it makes on import (~0.15 s, a third of the reader's first frame).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 MigrationFunction = Callable[["Database"], None]
+
+STEP_NAME = re.compile(r"(\d{4})_[a-z0-9_]+")
+"""A step's name: its four-digit number, then what it does (``0002_alignments``)."""
 
 
 @dataclass
@@ -50,9 +54,13 @@ class MigrationSet:
 
         def register(fn: MigrationFunction) -> MigrationFunction:
             step_name = name or fn.__name__
-            if any(step.name == step_name for step in self._migrations):
-                raise ValueError(f"migration {step_name!r} is registered twice")
+            number = STEP_NAME.fullmatch(step_name)
+            if number is None:
+                raise ValueError(f"migration {step_name!r} must be named NNNN_what_it_does")
+            if any(step.name[:4] == number[1] for step in self._migrations):
+                raise ValueError(f"migration number {number[1]} is registered twice")
             self._migrations.append(Step(step_name, fn, transactional))
+            self._migrations.sort(key=lambda step: step.name)
             return fn
 
         return register
@@ -80,7 +88,7 @@ class MigrationSet:
         return [by_name.get(n, Step(n, _unknown)) for n in self.applied_names(_connection(db))]
 
     def pending(self, db: Database | sqlite3.Connection) -> list[Step]:
-        """Registered steps not applied yet, in registration order."""
+        """Registered steps not applied yet, in name order."""
         done = set(self.applied_names(_connection(db)))
         return [step for step in self._migrations if step.name not in done]
 

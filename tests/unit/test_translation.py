@@ -21,9 +21,9 @@ import pytest
 from sourcereader.core import translation as tr
 from sourcereader.core.documents import Document, Library, parse_translation, segment_body, text_hash
 from sourcereader.core.store import Store
-from tests.synthetic_argos import BuiltPackages, build_test_packages, point_argos_at
+from tests.support import REPO
+from tests.support.argos import BuiltPackages, build_test_packages, point_argos_at
 
-REPO = Path(__file__).resolve().parent.parent
 DOC_ID = "1940-11-12-molotov-telegram-to-stalin"  # Russian, 8 sentences, one gap marker
 
 

@@ -18,7 +18,7 @@ from sourcereader.core.annotations import (
     sentence_run,
 )
 from sourcereader.core.store import Store
-from tests.test_annotations_support import BODY, DOC_ID, make_document, make_translation
+from tests.support.texts import BODY, DOC_ID, make_document, make_translation
 
 DOC = make_document()
 

@@ -26,7 +26,7 @@ from sourcereader.core.export import (
     translation_label,
 )
 from sourcereader.core.store import Store
-from tests.test_annotations_support import DOC_ID, make_document, make_translation
+from tests.support.texts import DOC_ID, make_document, make_translation
 
 GOLDEN = Path(__file__).parent / "golden"
 DOC = make_document()

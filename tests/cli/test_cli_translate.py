@@ -19,9 +19,9 @@ from sourcereader.cli import run
 from sourcereader.cli.translate import Progress
 from sourcereader.core import translation as tr
 from sourcereader.core.documents import Library
-from tests.synthetic_argos import BuiltPackages, build_test_packages, point_argos_at
+from tests.support import REPO
+from tests.support.argos import BuiltPackages, build_test_packages, point_argos_at
 
-REPO = Path(__file__).resolve().parent.parent
 DOC_ID = "1940-11-12-molotov-telegram-to-stalin"  # Russian, 8 sentences
 N_SENTENCES = 8
 

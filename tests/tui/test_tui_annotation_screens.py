@@ -1,7 +1,7 @@
 """The annotation dialog, the annotations screen and the export dialog, driven in a tiny host app.
 
-Snapshots live in tests/snapshots/test_tui_annotation_screens/; update with
-``pytest tests/test_tui_annotation_screens.py --snapshot-update`` and look at the SVGs.
+Snapshots live in tests/tui/snapshots/test_tui_annotation_screens/; update with
+``pytest tests/tui/test_tui_annotation_screens.py --snapshot-update`` and look at the SVGs.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_textual_snapshot  # type: ignore[import-untyped]
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TextArea
@@ -23,25 +22,11 @@ from sourcereader.core.store.search import SOURCE_TEXT
 from sourcereader.tui.screens.annotate import AnnotationDialog, TagSuggester
 from sourcereader.tui.screens.annotations import AnnotationsScreen
 from sourcereader.tui.screens.export import ExportDialog
-from tests.test_annotations_support import BODY, DOC_ID, make_document, make_translation
+from tests.support.texts import BODY, DOC_ID, make_document, make_translation
 
 Snap = Callable[..., bool]
-_SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
-
-
-def _dirname(cls: type, *, test_location: object) -> str:
-    return str(_SNAPSHOTS / str(getattr(test_location, "basename")))  # noqa: B009
-
-
-setattr(pytest_textual_snapshot.SVGImageExtension, "dirname", classmethod(_dirname))  # noqa: B010
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    """Textual runs on asyncio."""
-    return "asyncio"
 
 
 DOC = make_document()

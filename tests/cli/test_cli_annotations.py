@@ -11,9 +11,9 @@ import pytest
 
 from sourcereader.cli import run
 from sourcereader.core.store import Store
+from tests.support import REPO
 
 SOVIET = "1940-11-12-soviet-record-hitler-molotov"
-REPO = Path(__file__).resolve().parent.parent
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

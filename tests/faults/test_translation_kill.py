@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.synthetic_argos import BuiltPackages, build_test_packages
+from tests.support.argos import BuiltPackages, build_test_packages
 
 BATCH = 8
 

@@ -18,7 +18,7 @@ from sourcereader.tui.screens.reader import MT_KEY, ReaderScreen
 from sourcereader.tui.screens.search import SearchScreen
 from sourcereader.tui.screens.witnesses import WitnessesScreen
 from sourcereader.tui.widgets.parallel_text import ParallelText
-from tests.test_tui_support import (
+from tests.support.tui import (
     GERMAN,
     HSE,
     SOVIET,
@@ -31,12 +31,6 @@ from tests.test_tui_support import (
 
 SIZE = (120, 36)
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    """Textual runs on asyncio."""
-    return "asyncio"
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from sourcereader import locations
 from sourcereader.cli import run
 from sourcereader.core.documents import Library
 
-INPUTS = sorted((Path(__file__).parent / "hostile" / "inputs").iterdir())
+INPUTS = sorted((Path(__file__).parent / "inputs").iterdir())
 GOOD_EN = "Molotov asked a question. Hitler answered it.\n"
 # Anything that could drive a terminal: ESC, C1 controls, BEL, BS, CR (overwrites the line), DEL.
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")

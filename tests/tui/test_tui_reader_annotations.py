@@ -17,16 +17,10 @@ from sourcereader.tui.screens.export import ExportDialog
 from sourcereader.tui.screens.library import LibraryScreen
 from sourcereader.tui.screens.reader import ReaderScreen
 from sourcereader.tui.widgets.parallel_text import ParallelText
-from tests.test_tui_support import GERMAN, HSE, SOVIET, app_for
+from tests.support.tui import GERMAN, HSE, SOVIET, app_for
 
 SIZE = (120, 36)
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    """Textual runs on asyncio."""
-    return "asyncio"
 
 
 def reader(app: App[None]) -> ReaderScreen:

@@ -2,7 +2,11 @@
 
 The two "app instances" write the way the reader does (Store.open + add_annotation, one
 transaction per action); the third process runs the real `sourcereader annotate` command
-code. 1,000 annotations each must all be there afterwards, with an intact database.
+code. Every annotation must be there afterwards, with an intact database.
+
+Sized to prove the property, not to spend a minute: 200 writes each, and halfway every writer
+waits until the other two have written their first half too (a barrier through the database), so
+the second halves are certain to race whatever the machine's load.
 """
 
 from __future__ import annotations
@@ -14,10 +18,25 @@ import sys
 import textwrap
 from pathlib import Path
 
-PER_WRITER = 1000
+PER_WRITER = 200
+HALF = PER_WRITER // 2
+
+BARRIER = textwrap.dedent(
+    f"""
+    def barrier(path):
+        import sqlite3, time
+        conn = sqlite3.connect(path, timeout=30)
+        deadline = time.monotonic() + 120
+        while conn.execute("SELECT count(*) FROM annotations").fetchone()[0] < 3 * {HALF}:
+            if time.monotonic() > deadline:
+                raise SystemExit("the other writers never reached the barrier")
+            time.sleep(0.005)
+        conn.close()
+    """
+)
 SOVIET = "1940-11-12-soviet-record-hitler-molotov"
 
-APP_WRITER = textwrap.dedent(
+APP_WRITER = BARRIER + textwrap.dedent(
     f"""
     import sys
     from sourcereader.core.annotations import AnnotationDraft, anchor_for
@@ -31,12 +50,14 @@ APP_WRITER = textwrap.dedent(
     print("ready", flush=True)
     sys.stdin.readline()
     for i in range({PER_WRITER}):
+        if i == {HALF}:
+            barrier(store.path)
         store.add_annotation(AnnotationDraft(anchor=anchor, note=f"{{name}} {{i}}", tags=(name,)))
     print("done", flush=True)
     """
 )
 
-CLI_WRITER = textwrap.dedent(
+CLI_WRITER = BARRIER + textwrap.dedent(
     f"""
     import sys
     from sourcereader.cli import run
@@ -49,6 +70,9 @@ CLI_WRITER = textwrap.dedent(
     sys.stdin.readline()
     with contextlib.redirect_stdout(io.StringIO()):
         for i in range({PER_WRITER}):
+            if i == {HALF}:
+                from sourcereader import locations
+                barrier(locations.database_path())
             status = run(["annotate", {SOVIET!r}, "s21", "--note", f"cli {{i}}", "--tag", "cli"])
             assert status == 0, status
     print("done", flush=True)

@@ -31,7 +31,7 @@ SYNTHETIC_README = (
     "Built by sourcereader's test suite from random numbers. Its output is noise.\n"
 )
 
-_REPO = Path(__file__).resolve().parents[1]
+_REPO = Path(__file__).resolve().parents[2]
 _CORPUS_DIRS = (_REPO / "sources", _REPO.parent / "shared" / "corpus", _REPO.parent / "shared" / "seeds")
 
 LANGUAGE_NAMES = {"ru": "Russian", "en": "English", "de": "German", "fr": "French"}

@@ -1,6 +1,6 @@
-"""A snapshot of every screen and state (pytest-textual-snapshot; SVGs in tests/snapshots/).
+"""A snapshot of every screen and state (pytest-textual-snapshot; SVGs in tests/tui/snapshots/).
 
-Update after an intended change with ``pytest tests/test_tui_snapshots.py --snapshot-update`` and
+Update after an intended change with ``pytest tests/tui/test_tui_snapshots.py --snapshot-update`` and
 look at the SVGs before committing them. The pictures pin the alignment (``fixed_alignments``):
 it has the real aligner's beads for the Soviet record (``test_the_real_alignment_pairs_the_
 translated_fragment`` in test_tui_reader.py checks the aligner still finds them, and the other
@@ -14,26 +14,15 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 import pytest
-import pytest_textual_snapshot  # type: ignore[import-untyped]
 from textual.pilot import Pilot
 
 from sourcereader.core.annotations import AnnotationDraft, anchor_for
 from sourcereader.core.translation import Translator
 from sourcereader.tui.app import SourceReaderApp
 from sourcereader.tui.screens.reader import ReaderScreen
-from tests.test_tui_support import SOVIET, FakeTranslator, app_for, fixed_alignments, write_user_document
+from tests.support.tui import SOVIET, FakeTranslator, app_for, fixed_alignments, write_user_document
 
 Snap = Callable[..., bool]
-
-_SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
-
-
-def _dirname(cls: type, *, test_location: object) -> str:
-    return str(_SNAPSHOTS / str(getattr(test_location, "basename")))  # noqa: B009
-
-
-# Keep the SVGs in tests/snapshots/<module>/ instead of syrupy's __snapshots__.
-setattr(pytest_textual_snapshot.SVGImageExtension, "dirname", classmethod(_dirname))  # noqa: B010
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ import pytest
 from sourcereader.core.annotations import Anchor, Annotation, AnnotationDraft, anchor_for, reanchor_document
 from sourcereader.core.construct import builder
 from sourcereader.core.store import Store
-from tests.test_annotations_support import BODY, make_document
+from tests.support.texts import BODY, make_document
 
 DOC = make_document()
 ANCHOR = Anchor("doc", ("s1", "s2"), "exact", "pre", "suf", 3, 8, "v1", "tr", (1, 4))
