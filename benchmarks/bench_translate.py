@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def run(work: Path, count: int, max_len: int, rounds: int) -> None:
     """The measurements (see the module docstring)."""
-    from tests.synthetic_argos import ModelShape, build_package, corpus_lines, train_sentencepiece
+    from tests.support.argos import ModelShape, build_package, corpus_lines, train_sentencepiece
 
     sentences = russian_sentences(count)
     t0 = time.perf_counter()
