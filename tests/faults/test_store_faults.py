@@ -287,3 +287,117 @@ def test_store_error_from_open_is_a_store_error(tmp_path: Path) -> None:
     bad.write_bytes(b"nonsense" * 100)
     with pytest.raises(StoreError, match="damaged"):
         Store.open(bad)
+
+
+def test_a_directory_in_the_databases_place_is_not_called_damaged(capsys: pytest.CaptureFixture[str]) -> None:
+    locations.database_path().mkdir(parents=True)
+    status, _, err = cli(capsys, "notes")
+    assert status == 2 and err.count("\n") == 1
+    assert "is a directory, not a database" in err and "damaged" not in err
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MB file system of its own (tmpfs; needs root, as CI and this machine have)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {made.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def _fill(disk: Path) -> None:
+    with (disk / "filler").open("wb", buffering=0) as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+        except OSError:
+            pass
+
+
+def test_a_full_disk_is_named_as_such_for_reading_and_writing(small_disk: Path) -> None:
+    env = _subprocess_env(SOURCEREADER_HOME=str(small_disk / "home"))
+    base = [sys.executable, "-m", "sourcereader"]
+    made = subprocess.run([*base, "annotate", SOVIET, "s21", "--note", "kept"], env=env, capture_output=True)
+    assert made.returncode == 0, made.stderr
+    _fill(small_disk)
+    for command in (["notes"], ["list"], ["annotate", SOVIET, "s21", "--note", "more"]):
+        run_ = subprocess.run([*base, *command], env=env, capture_output=True, text=True)
+        assert run_.returncode == 2, (command, run_.stderr)
+        assert "no space left on the disk holding" in run_.stderr, run_.stderr
+        assert "damaged" not in run_.stderr and "backup" not in run_.stderr
+        assert run_.stderr.count("\n") == 1 and "Traceback" not in run_.stderr
+    (small_disk / "filler").unlink()
+    after = subprocess.run([*base, "notes", "--json"], env=env, capture_output=True, text=True)
+    assert after.returncode == 0 and '"note": "kept"' in after.stdout
+
+
+LEAVE_WAL = textwrap.dedent(
+    f"""
+    import os
+    from sourcereader.core.annotations import AnnotationDraft, anchor_for
+    from sourcereader.core.documents import Library
+    from sourcereader.core.store import Store
+
+    store = Store.open()
+    store.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    document = Library.default(cache=store).document({SOVIET!r})
+    for i in range(3):
+        store.add_annotation(AnnotationDraft(anchor=anchor_for(document, ["s21"]), note=f"late {{i}}"))
+    os._exit(0)  # no checkpoint, no close: the three stay in the write-ahead log
+    """
+)
+
+
+@pytest.mark.parametrize("shm_left", [True, False])
+def test_a_read_only_folder_with_a_leftover_log_shows_everything_or_says_why(
+    as_nobody: list[str], shm_left: bool
+) -> None:
+    tmp_path = Path(tempfile.mkdtemp(prefix="sourcereader-ro-wal-"))
+    home = tmp_path / "home"
+    env = _subprocess_env(SOURCEREADER_HOME=str(home))
+    base = [sys.executable, "-m", "sourcereader"]
+    try:
+        for i in range(7):
+            made = subprocess.run([*base, "annotate", SOVIET, "s21", "--note", f"early {i}"], env=env)
+            assert made.returncode == 0
+        subprocess.run([sys.executable, "-c", LEAVE_WAL], env=env, check=True)
+        data = home / "data"
+        assert (data / "sourcereader.db-wal").stat().st_size > 0
+        if not shm_left:
+            (data / "sourcereader.db-shm").unlink()
+        for p in [tmp_path, home, *home.rglob("*")]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+        data.chmod(0o555)
+        listed = subprocess.run(
+            [*as_nobody, *base, "notes", "--json"], env=env, capture_output=True, text=True
+        )
+        assert "Traceback" not in listed.stderr
+        if listed.returncode == 0:
+            assert listed.stdout.count('"note": ') == 10, listed.stdout
+        else:
+            assert listed.returncode == 2 and listed.stderr.count("\n") == 1
+            assert "sourcereader.db-wal" in listed.stderr and "read-only" in listed.stderr
+        exported = subprocess.run([*as_nobody, *base, "export"], env=env, capture_output=True, text=True)
+        assert exported.returncode == listed.returncode
+        if exported.returncode == 0:
+            assert exported.stdout.count("late ") == 3 and exported.stdout.count("early ") == 7
+    finally:
+        (home / "data").chmod(0o755)
+        shutil.rmtree(tmp_path)
+
+
+def test_a_database_moved_away_while_running_is_not_recreated(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    store = Store.open(path)
+    own = store.reopen()
+    own.close()
+    path.rename(tmp_path / "moved.sqlite")
+    with pytest.raises(StoreError, match="moved, deleted or replaced"):
+        store.reopen()
+    assert not path.exists()
+    store.close()

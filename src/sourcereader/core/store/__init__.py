@@ -6,7 +6,10 @@ caches and corrections, machine translations, annotations and witness links. Ope
 * WAL journal and a busy timeout, so two app instances and a CLI script can share it;
 * a backup copy (``<db>.bak-<migration>``) is written before any pending migration runs;
 * a database written by a newer sourcereader (migrations we don't know) is refused, not touched;
-* a corrupt file is detected (``PRAGMA quick_check``) and reported with the backups found.
+* a corrupt file is detected (``PRAGMA quick_check``) and reported with the backups found;
+  every other fault (a full disk, a directory in the database's place, a read-only directory
+  with changes still in the write-ahead log, a database moved away while the app runs) gets a
+  message of its own — only a damaged file is ever called damaged.
 
 Domain modules (``library``, ``alignments``, ``translations``, ``annotations``, ``search``,
 ``links``) each hold their tables' migration steps and a mixin with their queries;
@@ -60,6 +63,8 @@ class Store(
         self.conn = conn
         """The connection every query goes through (one per thread: workers open their own store)."""
         self.path = path
+        self.identity = _identity(path) if path is not None else None
+        """The database file's (device, inode) when opened: :meth:`reopen` checks it is still there."""
 
     @cached_property
     def db(self) -> Database:
@@ -89,6 +94,11 @@ class Store(
             from sourcereader import locations
 
             path = locations.database_path()
+        if path.is_dir():
+            raise StoreError(
+                f"{path} is a directory, not a database; move it out of the way "
+                "(or set SOURCEREADER_HOME to use another place)"
+            )
         existed = path.exists() and path.stat().st_size > 0
         if existed and not os.access(path.parent, os.W_OK):
             return cls._open_read_only(path)
@@ -116,13 +126,42 @@ class Store(
             raise
         return cls(conn, path)
 
+    def reopen(self) -> Store:
+        """Another connection to this store's database file (a worker thread's own).
+
+        Refuses, instead of creating a new empty database, when the file was moved, deleted or
+        replaced since this store opened it: a save would otherwise land in a file nobody reads.
+        """
+        if self.path is None:
+            return self
+        if _identity(self.path) != self.identity:
+            raise StoreError(
+                f"the database {self.path} was moved, deleted or replaced while sourcereader was "
+                "running; nothing was written to it — put it back, or restart sourcereader"
+            )
+        return type(self).open(self.path)
+
     @classmethod
     def _open_read_only(cls, path: Path) -> Store:
-        # immutable=1: no -wal/-shm files are needed (none can be created in a read-only
-        # directory), and nobody can be writing to it either.
-        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        # Nothing can be created in a read-only directory. Without a write-ahead log, immutable=1
+        # reads the file alone (and nobody can be writing to it). Committed changes still in a
+        # leftover -wal file must be read too: mode=ro reads them through the existing -shm file,
+        # and when SQLite cannot, the user is told rather than shown a silently partial view.
+        wal = path.with_name(path.name + "-wal")
+        pending_log = wal.exists() and wal.stat().st_size > 0
+        uri = f"{path.resolve().as_uri()}?mode=ro" + ("" if pending_log else "&immutable=1")
         try:
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            if pending_log:
+                try:
+                    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                except sqlite3.DatabaseError:
+                    conn.close()
+                    raise StoreError(
+                        f"the database {path} has saved changes in {wal.name} that cannot be read because "
+                        f"{path.parent} is read-only; open it once with write access to {path.parent} "
+                        "(or copy the folder somewhere writable) — nothing was changed"
+                    ) from None
             _check_integrity(conn, path)
             _refuse_newer(conn, path)
             if MIGRATIONS.pending(conn):
@@ -145,7 +184,7 @@ def _check_integrity(conn: sqlite3.Connection, path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         raise StoreError(_describe(path, exc)) from None
     if result is None or result[0] != "ok":
-        raise StoreError(_describe(path, sqlite3.DatabaseError(str(result[0] if result else "no answer"))))
+        raise StoreError(_damaged(path, str(result[0] if result else "no answer")))
 
 
 def describe_error(path: Path, exc: sqlite3.DatabaseError) -> str:
@@ -153,18 +192,64 @@ def describe_error(path: Path, exc: sqlite3.DatabaseError) -> str:
     return _describe(path, exc)
 
 
+LOW_SPACE_BYTES = 1 << 20
+"""Below this much free space, an I/O error of the database is reported as a full disk: SQLite needs
+room for its write-ahead log and shared-memory index even to read."""
+
+
 def _describe(path: Path, exc: sqlite3.DatabaseError) -> str:
-    backups = sorted(path.parent.glob(path.name + ".bak-*"))
-    hint = f"; the latest backup is {backups[-1]}" if backups else "; no backup was found next to it"
+    """What went wrong, by SQLite's primary result code (and the file system), never guessed from a
+    message: only a file SQLite found corrupt or not a database is called damaged."""
+    code = getattr(exc, "sqlite_errorcode", sqlite3.SQLITE_ERROR) & 0xFF
     message = str(exc)
-    if "locked" in message:
+    if path.is_dir():
+        return f"{path} is a directory, not a database; move it out of the way (or set SOURCEREADER_HOME)"
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in message:
         waited = busy_timeout_ms() / 1000
         return f"the database {path} is locked by another process (waited {waited:g} s); try again"
-    if "readonly" in message or "read-only" in message:
+    if code == sqlite3.SQLITE_READONLY or "readonly" in message or "read-only" in message:
         return f"the database {path} is read-only; check the permissions of {path.parent}"
-    if "full" in message or "too large" in message:
-        return f"the disk holding {path} is full; free some space and try again"
+    free = _free_bytes(path)
+    if code == sqlite3.SQLITE_FULL or "too large" in message or (free is not None and free < LOW_SPACE_BYTES):
+        return (
+            f"no space left on the disk holding {path}; free some space and try again (nothing was changed)"
+        )
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return _damaged(path, message)
+    if code == sqlite3.SQLITE_IOERR:
+        return (
+            f"the disk holding {path} could not be read or written ({message}); check the disk and try again"
+        )
+    if code == sqlite3.SQLITE_CANTOPEN:
+        return (
+            f"the database {path} cannot be opened ({message}); check that {path.parent} exists and is yours"
+        )
+    return f"the database {path} could not be used ({message})"
+
+
+def _damaged(path: Path, message: str) -> str:
+    backups = sorted(path.parent.glob(path.name + ".bak-*"))
+    hint = f"; the latest backup is {backups[-1]}" if backups else "; no backup was found next to it"
     return f"the database {path} is damaged ({message}){hint}"
+
+
+def _free_bytes(path: Path) -> int | None:
+    """Free space for unprivileged writers on the file system of ``path`` (None when unknown)."""
+    for folder in (path.parent, *path.parent.parents):
+        try:
+            stats = os.statvfs(folder)
+        except (OSError, AttributeError):
+            continue
+        return stats.f_bavail * stats.f_frsize
+    return None
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
 
 
 def _refuse_newer(conn: sqlite3.Connection, path: Path) -> None:
