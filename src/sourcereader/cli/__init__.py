@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -82,6 +83,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["read"] if "read" in _commands(parser) else ["list"])
+    undecodable = _undecodable_text_argument(args)
+    if undecodable is not None:
+        print(f"sourcereader: {undecodable} is not valid UTF-8 text; nothing was done", file=sys.stderr)
+        return 2
     try:
         status: int = args.func(args)
         return status
@@ -122,6 +127,35 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _internal_error(exc)
 
 
+PATH_ARGUMENTS = frozenset({"file", "src", "tgt", "output", "path", "what"})
+"""Arguments that name files: any bytes the file system allows are fine there (Python keeps the
+undecodable ones as lone surrogates and gives them back to the file system unchanged)."""
+
+
+POSITIONAL_NAMES = {"id": "ID", "document": "ID", "sentence": "SENTENCE_ID", "ann": "ANN_ID"}
+"""How positional arguments are named in usage lines (their metavars)."""
+
+
+def _undecodable_text_argument(args: argparse.Namespace) -> str | None:
+    """The first text argument (a note, a title, a tag, an id …) holding bytes that are not UTF-8,
+    named as the user typed it, or None. Such text could be neither stored nor printed."""
+    for name, value in vars(args).items():
+        if name in PATH_ARGUMENTS or name == "func":
+            continue
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, str) and _has_surrogates(item):
+                return POSITIONAL_NAMES.get(name) or "--" + name.replace("_", "-")
+    return None
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _database_error() -> type[sqlite3.DatabaseError]:
     """``sqlite3.DatabaseError``, imported only when an exception is being matched (``align`` never
     opens the store, and importing sqlite3 is a few milliseconds of every start)."""
@@ -145,7 +179,10 @@ def _internal_error(exc: BaseException) -> int:
 
     try:
         log = locations.cache_dir() / "crash.log"
-        with log.open("a", encoding="utf-8") as handle:
+        # Never through a symbolic link: a link planted in the cache directory must not make us
+        # append to a file it points at. The log is private to its user.
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        with open(fd, "a", encoding="utf-8", errors="backslashreplace") as handle:
             traceback.print_exception(exc, file=handle)
         where = f"; details in {log}"
     except OSError:
