@@ -241,3 +241,54 @@ def test_sentence_ids_are_stable() -> None:
     b = d.parse_document(make("One. Two. Three."), name="t")
     assert [(s.id, s.hash) for s in a.sentences] == [(s.id, s.hash) for s in b.sentences]
     assert isinstance(a.elements[0], Sentence)
+
+
+@pytest.mark.parametrize(
+    ("value", "real"),
+    [
+        ("1940-11-12", True),
+        ("1940-11", True),
+        ("1940", True),
+        ("1940-11-25/26", True),
+        ("1940-11-30/12-02", True),
+        ("1940-02-29", False),
+        ("1940-02-30", False),
+        ("1940-13-45", False),
+        ("1940-00", False),
+        ("0000", False),
+        ("1940-11-25/24", False),
+        ("1940-11-25/32", False),
+        ("undated", True),
+    ],
+)
+def test_dates_must_be_days_of_the_calendar(value: str, real: bool) -> None:
+    text = make("Text.", date=value)
+    if real or value == "1940-02-29":  # 1940 was a leap year
+        assert d.parse_document(text, name="t").meta.date == value
+    else:
+        with pytest.raises(DocumentError, match="is not a day of the calendar"):
+            d.parse_document(text, name="t")
+
+
+@pytest.mark.parametrize("key", ["\x1b[2Jkey", "\x9b31m", "bell\x07", " "])
+def test_header_keys_that_could_drive_a_terminal_are_refused(key: str) -> None:
+    with pytest.raises(DocumentError, match="is not a printable name") as caught:
+        d.parse_document(make("Text.", **{key: "v"}), name="t")
+    assert "\x1b" not in str(caught.value) and "\x9b" not in str(caught.value)
+
+
+def test_a_header_nested_beyond_reason_is_refused_not_a_crash() -> None:
+    deep = "+++\n" + "x = " + "[" * 100_000 + "]" * 100_000 + "\n+++\nText.\n"
+    with pytest.raises(DocumentError, match="nested too deeply"):
+        d.parse_document(deep, name="t")
+
+
+def test_toml_dates_in_extra_fields_come_out_as_iso_text_in_json() -> None:
+    header = d.format_header(HEADER).replace("+++\n\n", "", 1)  # drop the closing fence
+    text = (
+        header.rstrip("+\n") + "\nwhen = 1979-05-27T07:32:00Z\nday = 1940-11-12\nat = 07:32:00\n+++\nText.\n"
+    )
+    doc = d.parse_document(text, name="t")
+    out = d.dumps(d.to_json(doc))
+    assert '"when": "1979-05-27T07:32:00+00:00"' in out
+    assert '"day": "1940-11-12"' in out and '"at": "07:32:00"' in out

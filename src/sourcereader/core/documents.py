@@ -34,12 +34,14 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, time
 from pathlib import Path
 from typing import Literal, Protocol, TypeVar
 
 from sourcereader.core import files, segmenting
 from sourcereader.core.errors import DocumentError as DocumentError  # re-exported: raised here
 from sourcereader.core.hashing import text_hash as text_hash  # re-exported: Sentence.hash
+from sourcereader.core.sanitize import CONTROL_RE, one_line
 
 FENCE = "+++"
 _T = TypeVar("_T")
@@ -484,6 +486,8 @@ def split_header(text: str, name: str) -> tuple[dict[str, object] | None, str]:
         header = tomllib.loads(rest[: end.start()])
     except tomllib.TOMLDecodeError as exc:
         raise DocumentError(f"{name}: malformed TOML header: {exc}") from None
+    except RecursionError:
+        raise DocumentError(f"{name}: malformed TOML header: values nested too deeply") from None
     body = rest[end.end() :].lstrip("\n")
     return header, body
 
@@ -514,6 +518,31 @@ def _string(header: Mapping[str, object], name: str, where: str, *, required: bo
     if not isinstance(value, str):
         raise DocumentError(f"{where}: header field '{name}' must be a string")
     return value
+
+
+def calendar_date(value: str) -> bool:
+    """Whether a date of the header's form (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, each optionally with
+    the last day of a range after ``/`` — ``1940-11-25/26``) names real days, the range in order."""
+    if value == "undated":
+        return True
+    first, _, last = value.partition("/")
+    start = first.split("-")
+    if not all(part.isdigit() for part in start):
+        return False
+    end = last.split("-") if last else []
+    if len(end) > len(start) or not all(part.isdigit() for part in end):
+        return False
+    filled = start[: len(start) - len(end)] + end  # "1940-11-25/26" ends on 1940-11-26
+    try:
+        begins = _day(start)
+        return _day(filled) >= begins
+    except ValueError:
+        return False
+
+
+def _day(parts: list[str]) -> date:
+    numbers = [int(p) for p in parts] + [1] * (3 - len(parts))
+    return date(numbers[0], numbers[1], numbers[2])
 
 
 def validate_id(value: str, where: str, what: str = "id") -> str:
@@ -553,6 +582,11 @@ def document_meta(header: Mapping[str, object], where: str) -> DocumentMeta:
         raise DocumentError(
             f"{where}: date {values['date']!r} is not YYYY, YYYY-MM, YYYY-MM-DD (optionally /DD) or 'undated'"
         )
+    if not calendar_date(values["date"]):
+        raise DocumentError(f"{where}: date {values['date']!r} is not a day of the calendar")
+    for key in header:
+        if CONTROL_RE.search(key) or not key.strip():
+            raise DocumentError(f"{where}: header key {one_line(repr(key))} is not a printable name")
     participants = header.get("participants", [])
     if isinstance(participants, str):
         participants = [participants]
@@ -805,4 +839,11 @@ def dumps(value: object) -> str:
     """JSON with non-ASCII kept readable and no raw control characters."""
     from sourcereader.core.sanitize import json_safe
 
-    return json_safe(json.dumps(value, ensure_ascii=False, indent=2))
+    return json_safe(json.dumps(value, ensure_ascii=False, indent=2, default=_json_value))
+
+
+def _json_value(value: object) -> object:
+    """TOML values JSON has no type for (dates and times in extra header fields) as ISO 8601 text."""
+    if isinstance(value, date | time):  # datetime is a date
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
