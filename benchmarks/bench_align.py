@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-from sourcereader.core.alignment import Bead, align
+from sourcereader.core.alignment.aligner import align
+from sourcereader.core.alignment.beads import Bead
 
 LANGS = {"literary": ("ru", "en"), "ntrex": ("ru", "en"), "textberg": ("de", "fr")}
 Pair = tuple[tuple[int, ...], tuple[int, ...]]

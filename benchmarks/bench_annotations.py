@@ -221,7 +221,7 @@ def bench_reanchor(n: int, rng: random.Random) -> None:
 
 
 def bench_export(n: int, doc: Document) -> None:
-    from sourcereader.core.alignment import Bead
+    from sourcereader.core.alignment.beads import Bead
     from sourcereader.core.documents import parse_translation
     from sourcereader.core.export import ExportOptions, ExportText, export_markdown, export_w3c
 

@@ -181,12 +181,13 @@ def test_align_starts_without_the_store_or_other_commands(tmp_path: Path) -> Non
 def test_confidences_are_computed_only_for_formats_that_show_them(
     files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, fmt: str, priced: bool
 ) -> None:
-    import sourcereader.core.alignment as al
+    import sourcereader.core.alignment.aligner as al
+    from sourcereader.core.alignment.beads import Bead
 
     asked: list[bool] = []
     real = al.align
 
-    def recording(*args: Any, **kwargs: Any) -> list[al.Bead]:
+    def recording(*args: Any, **kwargs: Any) -> list[Bead]:
         asked.append(kwargs["confidence"])
         return real(*args, **kwargs)
 

@@ -9,7 +9,7 @@ import pytest
 
 from sourcereader import locations
 from sourcereader.core import translation as tr
-from sourcereader.core.alignment import Bead
+from sourcereader.core.alignment.beads import Bead
 from sourcereader.core.documents import Document, Library, Translation, format_header, text_hash
 from sourcereader.core.reading import one_to_one
 from sourcereader.core.store import Store

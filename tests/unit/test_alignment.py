@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sourcereader.core import alignment_features as af
-from sourcereader.core.alignment import (
+from sourcereader.core.alignment import features as af
+from sourcereader.core.alignment import lexicon, params, search, sides
+from sourcereader.core.alignment.aligner import align
+from sourcereader.core.alignment.beads import (
     Bead,
-    StoredBead,
-    align,
     check_cover,
     mark_verified,
     merge_next,
     move_src,
     move_tgt,
-    remap_fixed,
     split_bead,
-    store_fixed,
 )
+from sourcereader.core.alignment.corrections import Correction, corrections_from, remap_corrections
 
 # ----------------------------------------------------------------------------- features
 TRANSLIT_PAIRS = [
@@ -302,15 +303,15 @@ def test_mark_verified() -> None:
     assert not mark_verified(out, 1, False)[1].verified
 
 
-def test_stored_beads_survive_unrelated_edits_and_drop_on_own_edit() -> None:
+def test_corrections_survive_unrelated_edits_and_drop_on_own_edit() -> None:
     src = ["A one.", "B two.", "C three.", "D four."]
     tgt = ["a one.", "b two.", "c three.", "d four."]
     beads = [Bead((0,), (0,), 1.0), Bead((1,), (1,), 1.0, True), Bead((2,), (2,), 1.0),
              Bead((3,), (3,), 1.0, True)]  # fmt: skip
-    stored = [StoredBead.from_json(s.to_json()) for s in store_fixed(beads, src, tgt)]
+    stored = [Correction.from_json(c.to_json()) for c in corrections_from(beads, src, tgt)]
     # A sentence inserted at the start shifts indices; an edit to "D four." kills that bead only.
     new_src = ["New first.", *src[:3], "D four, edited."]
-    kept, dropped = remap_fixed(stored, new_src, tgt)
+    kept, dropped = remap_corrections(stored, new_src, tgt)
     assert [(b.src, b.tgt) for b in kept] == [((2,), (1,))]
     assert len(dropped) == 1 and dropped[0].src_pos == 3
 
@@ -352,12 +353,10 @@ def test_footnote_is_left_out_rather_than_paired() -> None:
 def test_median_is_numpys_to_the_bit(values: list[float]) -> None:
     import numpy as np
 
-    from sourcereader.core.alignment import _median
-
     x = np.array(values)
     with np.errstate(over="ignore"):  # two values near the float maximum: both overflow alike
         want = float(np.median(x))
-        got = _median(x)
+        got = params.median(x)
     assert got == want or (np.isnan(got) and np.isnan(want))
 
 
@@ -398,24 +397,26 @@ def test_which_passes_price_confidences(
     # The first pass always does (its confidences choose the beads the lexicon is learnt from); the
     # last only when asked; and a lexicon that comes up empty after a pass without confidences means
     # that pass again with the final estimates, still when confidences are not wanted.
-    import sourcereader.core.alignment as al
+    from sourcereader.core.alignment import aligner
 
     passes: list[bool] = []
-    dp, learn = al._dp, al._learn_lexicon
+    dp, learn = search.banded_dp, lexicon.learn_lexicon
     calls = 0
 
     def recording_dp(*args: Any, **kwargs: Any) -> Any:
-        passes.append(bool(args[6] if len(args) > 6 else kwargs.get("want_conf", True)))
+        passes.append(bool(args[6] if len(args) > 6 else kwargs.get("want_margins", True)))
         return dp(*args, **kwargs)
 
-    def stopping_learn(*args: Any) -> Any:
+    def stopping_learn(*args: Any) -> lexicon.Lexicon:
         nonlocal calls
         calls += 1
         lex = learn(*args)
-        return (lex[0][:0], lex[1][:0], lex[2][:0]) if lexicon_stops and calls == 2 else lex
+        return (
+            lexicon.Lexicon(lex.src[:0], lex.tgt[:0], lex.weight[:0]) if lexicon_stops and calls == 2 else lex
+        )
 
-    monkeypatch.setattr(al, "_dp", recording_dp)
-    monkeypatch.setattr(al, "_learn_lexicon", stopping_learn)
+    monkeypatch.setattr(search, "banded_dp", recording_dp)
+    monkeypatch.setattr(aligner, "learn_lexicon", stopping_learn)
     src, tgt = _long_pair()
     align(src, tgt, src_lang="ru", tgt_lang="en", confidence=confidence)
     # Three lexicon passes, or two when the second lexicon comes up empty (the redo is the last).
@@ -425,34 +426,30 @@ def test_which_passes_price_confidences(
 def test_beads_longer_than_8_to_1_are_searched_only_after_a_pass_that_used_6_to_1_or_longer() -> None:
     # A paragraph of dialogue cut at every turn can be 9:1 ... 12:1; those shapes cost a pass over the
     # band each, so only a text whose previous pass put a bead of 6:1 or longer that way gets them.
-    import sourcereader.core.alignment as al
-
-    usual = al._SHAPES + al._LONG_SHAPES
-    assert al._with_longer(usual[:12]) == usual[:12]
-    assert al._with_longer(usual[:12] + ((5, 1),)) == usual[:12] + ((5, 1),)
-    longer = al._with_longer(usual)
+    usual = params.SHAPES + params.LONG_SHAPES
+    assert params.with_longer(usual[:12]) == usual[:12]
+    assert params.with_longer(usual[:12] + ((5, 1),)) == usual[:12] + ((5, 1),)
+    longer = params.with_longer(usual)
     assert {(a, 1) for a in range(9, 13)} <= set(longer)
     assert not {(1, a) for a in range(9, 13)} & set(longer)
     # Towards the target side too, and dropped again once no long bead is used.
-    flipped = al._with_longer((*al._SHAPES, (1, 6)))
+    flipped = params.with_longer((*params.SHAPES, (1, 6)))
     assert {(1, a) for a in range(9, 13)} <= set(flipped)
-    assert al._with_longer(tuple(sh for sh in flipped if max(sh) < 6)) == al._SHAPES
-    # _estimate keeps the shapes the pass used: a 7:1 bead brings the longer ones in.
+    assert params.with_longer(tuple(sh for sh in flipped if max(sh) < 6)) == params.SHAPES
+    # estimate keeps the shapes the pass used: a 7:1 bead brings the longer ones in.
     src, tgt = _long_pair()
-    s_side, _ = al._side(src, [af.words(x) for x in src], "ru", "en", frozenset(), {})
-    t_side, _ = al._side(tgt, [af.words(x) for x in tgt], "en", "ru", frozenset(), {})
-    p = al._Params(dict(al._PRIOR0), 1.0, 6.8, 1.0, 1.5, shapes=usual)
+    s_side, _ = sides.build_side(src, [af.words(x) for x in src], "ru", "en", frozenset(), {})
+    t_side, _ = sides.build_side(tgt, [af.words(x) for x in tgt], "en", "ru", frozenset(), {})
+    p = params.Params(dict(params.PRIOR0), 1.0, 6.8, 1.0, 1.5, shapes=usual)
     beads = [(0, 7, 0, 1, 0.9)] + [(7 + i, 8 + i, 1 + i, 2 + i, 0.9) for i in range(40)]
-    assert (12, 1) in al._estimate(beads, s_side, t_side, p).shapes
+    assert (12, 1) in params.estimate(beads, s_side, t_side, p).shapes
     beads = [(i, i + 1, i, i + 1, 0.9) for i in range(40)]
-    assert (12, 1) not in al._estimate(beads, s_side, t_side, p).shapes
+    assert (12, 1) not in params.estimate(beads, s_side, t_side, p).shapes
 
 
 def test_lexicon_learns_from_long_many_to_one_beads() -> None:
     # Fiction cut at every dialogue turn on one side aligns mostly in 3:1 beads; the lexicon must learn
     # from them too (it once used only beads of at most two sentences a side, and learnt nothing here).
-    import sourcereader.core.alignment as al
-
     ru = ["кошка", "собака", "лошадь", "корова", "птица", "рыбка", "козёл", "медведь", "волки", "зайцы"]
     en = ["cat", "dog", "horse", "cow", "bird", "fish", "goat", "bear", "wolves", "hares"]
     src: list[str] = []
@@ -463,9 +460,9 @@ def test_lexicon_learns_from_long_many_to_one_beads() -> None:
         beads.append((len(src), len(src) + 3, len(tgt), len(tgt) + 1, 0.9))
         src += ["— Ну!", f"— Вот {ru[k]}.", "— сказала она."]
         tgt.append(f"“Well! Here is a {en[k]},” she said.")
-    src_stems = al._stems(src, [af.words(x) for x in src])
-    tgt_stems = al._stems(tgt, [af.words(x) for x in tgt])
-    ps, pt, w = al._learn_lexicon(beads, src_stems, tgt_stems)
+    src_stems = lexicon.stems(src, [af.words(x) for x in src])
+    tgt_stems = lexicon.stems(tgt, [af.words(x) for x in tgt])
+    ps, pt, w = lexicon.learn_lexicon(beads, src_stems, tgt_stems)
     pairs = {(int(a), int(b)) for a, b in zip(ps, pt, strict=True)}
     sid = {w: i for i, w in enumerate(dict.fromkeys(x for t in src for x in af.stem_words(t)))}
     tid = {w: i for i, w in enumerate(dict.fromkeys(x for t in tgt for x in af.stem_words(t)))}
@@ -496,3 +493,29 @@ def test_lower_casing_keeps_the_kind_of_every_character() -> None:
         low = c.lower()
         if len(low) == 1 and low != c:
             assert (bool(letter.match(c)), c in "'’ ") == (bool(letter.match(low)), low in "'’ "), hex(ord(c))
+
+
+# ----------------------------------------------------------------------------- import cost
+def _loads_numpy(module: str) -> bool:
+    code = f"import importlib, sys\nimportlib.import_module({module!r})\nprint('numpy' in sys.modules)\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "sourcereader.core.alignment.beads",
+        "sourcereader.core.alignment.corrections",
+        "sourcereader.core.alignment.features",
+        "sourcereader.core.reading",
+        "sourcereader.tui.screens.reader",
+    ],
+)
+def test_bead_edits_and_features_load_no_numpy(module: str) -> None:
+    # The reader edits beads and the CLI makes ids from titles without loading the aligner.
+    assert not _loads_numpy(module)
+
+
+def test_the_numpy_check_itself_can_fail() -> None:
+    assert _loads_numpy("sourcereader.core.alignment.aligner")

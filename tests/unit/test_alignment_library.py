@@ -5,7 +5,8 @@ Assertions are on sentence text, not ids: ids shift if segmentation changes.
 
 from __future__ import annotations
 
-from sourcereader.core.alignment import Bead, document_alignment
+from sourcereader.core.alignment.beads import Bead
+from sourcereader.core.alignment.document import document_alignment
 from sourcereader.core.documents import Library
 from sourcereader.core.store import Store
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from sourcereader.core.alignment import Bead
+from sourcereader.core.alignment.beads import Bead
 from sourcereader.core.annotations import Annotation, AnnotationDraft, AnnotationError, anchor_for
 from sourcereader.core.export import (
     ExportOptions,

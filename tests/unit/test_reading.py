@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sourcereader.core.alignment import Bead
+from sourcereader.core.alignment.beads import Bead
 from sourcereader.core.documents import Gap
 from sourcereader.core.reading import (
     Row,

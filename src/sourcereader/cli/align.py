@@ -10,7 +10,7 @@ from sourcereader.cli.common import UserError
 
 if TYPE_CHECKING:
     from sourcereader.cli.common import SubParsers
-    from sourcereader.core.alignment import Bead
+    from sourcereader.core.alignment.beads import Bead
 
 FORMATS = ("vecalign", "json", "text")
 
@@ -96,11 +96,10 @@ def run(args: argparse.Namespace) -> int:
     """Read, segment, align and print."""
     import os
 
-    from sourcereader.core.alignment import align
-
-    # The aligner does no linear algebra. Unless told otherwise, numpy's import (in align) starts an
-    # OpenBLAS thread per core, and they spin on the other cores for a tenth of a second of CPU.
+    # The aligner does no linear algebra. Unless told otherwise, numpy's import (with the aligner's)
+    # starts an OpenBLAS thread per core, and they spin on the other cores for a tenth of a second of CPU.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from sourcereader.core.alignment.aligner import align
 
     for lang in (args.src_lang, args.tgt_lang):
         _check_lang(lang)

@@ -200,7 +200,7 @@ def _print_elements(document: Document) -> None:
 def _show_alignment(
     store: Store, library: Library, document: Document, translation_id: str, *, as_json: bool
 ) -> int:
-    from sourcereader.core import alignment
+    import sourcereader.core.alignment.document as alignment
     from sourcereader.core.documents import dumps
     from sourcereader.core.reading import LOW_CONFIDENCE
     from sourcereader.core.sanitize import one_line
@@ -285,7 +285,7 @@ def run_segment(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- import
 def slugify(title: str) -> str:
     """An id from a title: ASCII-folded, lowercase, dashes; Cyrillic is transliterated."""
-    from sourcereader.core.alignment_features import transliterate
+    from sourcereader.core.alignment.features import transliterate
 
     text = transliterate(title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

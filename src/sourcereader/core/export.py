@@ -37,7 +37,7 @@ from sourcereader.core.documents import Document, Sentence, Text, Translation, i
 from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
-    from sourcereader.core.alignment import Bead
+    from sourcereader.core.alignment.beads import Bead
     from sourcereader.core.documents import Library
     from sourcereader.core.store import Store
 
@@ -692,7 +692,7 @@ def select(store: Store, where: ExportFilter) -> list[Annotation]:
 
 def load_beads(store: Store, document: Document, translation: Translation) -> list[Bead]:
     """The alignment of a document with a translation: the cached one, with the user's corrections."""
-    from sourcereader.core.alignment import document_alignment
+    from sourcereader.core.alignment.document import document_alignment
 
     return list(document_alignment(store, document, translation).beads)
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from sourcereader.core.alignment import Bead
+from sourcereader.core.alignment.beads import Bead
 from sourcereader.core.annotations import Annotation, anchor_for
 from sourcereader.core.documents import Document, Gap, Translation
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sourcereader.core.alignment import Bead
+from sourcereader.core.alignment.beads import Bead
 from sourcereader.core.documents import Document, Library, Translation
 
 if TYPE_CHECKING:
@@ -71,14 +71,14 @@ def machine_translations(store: Store, document: Document, target: str) -> dict[
 
 def load_alignment(store: Store, document: Document, translation: Translation) -> list[Bead]:
     """The alignment of ``document`` with ``translation`` (cached in the store, corrections kept)."""
-    from sourcereader.core.alignment import document_alignment
+    from sourcereader.core.alignment.document import document_alignment
 
     return list(document_alignment(store, document, translation).beads)
 
 
 def save_alignment(store: Store, document: Document, translation: Translation, beads: Sequence[Bead]) -> None:
     """Keep a corrected alignment: its verified beads become constraints for re-alignment."""
-    from sourcereader.core import alignment
+    import sourcereader.core.alignment.document as alignment
 
     alignment.save_alignment(store, document, translation, list(beads))
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from sourcereader.core.alignment import Bead
+from sourcereader.core.alignment.beads import Bead
 
 if TYPE_CHECKING:
     from sourcereader.core.annotations import Annotation

@@ -1,9 +1,10 @@
 """Alignment tables: the user's corrections, and cached alignments.
 
 ``alignment_corrections``
-    One row per (document, translation): the verified beads as JSON (content hashes of their
-    sentences plus old positions; see ``alignment.StoredBead``). They are constraints: a
-    re-alignment keeps them and re-aligns only around them.
+    One row per (document, translation): its corrections, the verified beads as stored, in the
+    JSON list of column ``fixed`` (content hashes of their sentences plus old positions; see
+    ``alignment.corrections.Correction``). A re-alignment keeps them exactly, as fixed beads, and
+    re-aligns only around them.
 ``alignments``
     The last computed alignment per (document, translation), with the key it was computed
     for (aligner version, both texts' sentence hashes, the corrections, the machine
@@ -46,30 +47,30 @@ def _alignments(db: Database) -> None:
 
 
 class AlignmentMixin:
-    """Corrections and cached alignments (plain JSON; the alignment module interprets them)."""
+    """Corrections and cached alignments (plain JSON; the alignment package interprets them)."""
 
     conn: sqlite3.Connection
 
     def alignment_corrections(self, document_id: str, translation_id: str) -> list[dict[str, Any]]:
-        """The stored verified beads of this pair (empty when the user corrected nothing)."""
+        """The stored corrections of this pair (empty when the user corrected nothing)."""
         row = self.conn.execute(
             "SELECT fixed FROM alignment_corrections WHERE document_id = ? AND translation_id = ?",
             [document_id, translation_id],
         ).fetchone()
-        fixed: list[dict[str, Any]] = json.loads(row[0]) if row else []
-        return fixed
+        corrections: list[dict[str, Any]] = json.loads(row[0]) if row else []
+        return corrections
 
     def save_alignment_corrections(
-        self, document_id: str, translation_id: str, fixed: list[dict[str, Any]]
+        self, document_id: str, translation_id: str, corrections: list[dict[str, Any]]
     ) -> None:
-        """Replace the stored verified beads of this pair (one transaction)."""
+        """Replace the stored corrections of this pair (one transaction; none deletes the row)."""
         with self.conn:
-            if fixed:
+            if corrections:
                 self.conn.execute(
                     "INSERT OR REPLACE INTO alignment_corrections"
                     " (document_id, translation_id, fixed, updated) VALUES"
                     " (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                    [document_id, translation_id, json.dumps(fixed, separators=(",", ":"))],
+                    [document_id, translation_id, json.dumps(corrections, separators=(",", ":"))],
                 )
             else:
                 self.conn.execute(

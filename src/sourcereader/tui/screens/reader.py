@@ -31,7 +31,7 @@ from textual.widgets import Footer, Input, Label, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
 from sourcereader.core import reading
-from sourcereader.core.alignment import Bead, mark_verified, merge_next, move_src, move_tgt, split_bead
+from sourcereader.core.alignment.beads import Bead, mark_verified, merge_next, move_src, move_tgt, split_bead
 from sourcereader.core.annotations import Annotation, AnnotationDraft, AnnotationError
 from sourcereader.core.documents import Document, LibraryEntry, Sentence, Translation, id_range
 from sourcereader.core.reading import (
@@ -629,7 +629,7 @@ class ReaderScreen(Screen[None]):
         if target is None:
             return
         tid, translation, beads, k = target
-        import sourcereader.core.alignment as al
+        import sourcereader.core.alignment.beads as al
 
         try:
             if change == "merge_next":

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from sourcereader.core.alignment import Bead
+from sourcereader.core.alignment.beads import Bead
 from sourcereader.core.annotations import Annotation
 from sourcereader.core.documents import Document, Sentence, Translation, id_range
 from sourcereader.core.reading import Row

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "CYRILLIC_LANGS",
+    "distinct",
     "is_continuation",
     "is_dangling",
     "is_note",
