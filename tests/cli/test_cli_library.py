@@ -86,6 +86,29 @@ def test_bad_input_is_one_line_and_exit_2(
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_every_command_words_an_unknown_language_the_same(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from sourcereader.core.vocabulary import UnknownLanguage, check_language
+
+    with pytest.raises(UnknownLanguage) as caught:
+        check_language("xx")
+    expected = f"sourcereader: {caught.value}\n"
+    assert str(caught.value).startswith("unknown language 'xx' (known: am, ar, bg,")
+    text = tmp_path / "t.txt"
+    text.write_text("One. Two.\n", encoding="utf-8")
+    for argv in (
+        ["segment", str(text), "--lang", "xx"],
+        ["align", str(text), str(text), "--src-lang", "en", "--tgt-lang", "xx"],
+        ["translate", SOVIET, "--to", "xx"],
+    ):
+        status, _, err = cli(capsys, *argv)
+        assert (status, err) == (2, expected), argv
+    # A file header's language says which file it is in, then the same words.
+    status, _, err = cli(capsys, "import", str(text), "--lang", "xx", "--title", "T")
+    assert status == 2 and err.endswith(f": {caught.value}\n")
+
+
 def test_segment_jsonl_one_line_per_line(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

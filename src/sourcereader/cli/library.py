@@ -10,7 +10,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sourcereader.cli.common import UserError, get_document, open_library, open_store, read_input_text
+from sourcereader.cli.common import (
+    UserError,
+    check_language,
+    get_document,
+    open_library,
+    open_store,
+    read_input_text,
+)
 from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
@@ -251,10 +258,7 @@ def run_segment(args: argparse.Namespace) -> int:
     from sourcereader.core.documents import segment_body
     from sourcereader.core.sanitize import json_safe
 
-    if args.lang not in segmenting.SUPPORTED_LANGUAGES:
-        raise UserError(
-            f"unknown language {args.lang!r} (known: {', '.join(sorted(segmenting.SUPPORTED_LANGUAGES))})"
-        )
+    check_language(args.lang)
     text = read_input_text(args.file)
     out = sys.stdout
     if args.format == "jsonl":
