@@ -86,11 +86,6 @@ class Anchor:
     span: tuple[int, int] | None = None
     """For a span inside a sentence: offsets relative to the first sentence; None for whole sentences."""
 
-    @property
-    def is_span(self) -> bool:
-        """True when the anchor is a character span rather than whole sentences."""
-        return self.span is not None
-
     def describe(self) -> str:
         """A short human description: ``s3``, ``s3–s5``, ``s3 [4:17]``, with the translation if any."""
         ids = id_range(self.sentence_ids)
