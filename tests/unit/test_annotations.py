@@ -17,6 +17,7 @@ from sourcereader.core.annotations import (
     reanchor_document,
     sentence_run,
 )
+from sourcereader.core.documents import Library
 from sourcereader.core.store import Store
 from tests.support.texts import BODY, DOC_ID, make_document, make_translation
 
@@ -367,3 +368,33 @@ def test_fast_json_string_arrays_read_like_json(values: list[str]) -> None:
 
     for text in (json.dumps(values), json.dumps(values, ensure_ascii=False, separators=(",", ":"))):
         assert _strings(text) == tuple(values)
+
+
+# --------------------------------------------------------------------------- re-anchoring a library
+def test_the_annotations_module_takes_a_protocol_not_the_store() -> None:
+    # The store imports the annotation values; the annotations module must not import the store back,
+    # not even for type checking: it says what it needs in AnnotationStore.
+    import ast
+    from pathlib import Path
+
+    import sourcereader.core.annotations as module
+
+    tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
+    imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert not [m for m in imported if m.startswith("sourcereader.core.store")]
+
+
+def test_reanchor_annotated_settles_every_annotated_document_and_names_missing_ones(
+    store: Store, library: Library
+) -> None:
+    from sourcereader.core.annotations import reanchor_annotated
+
+    soviet = library.document("1940-11-12-soviet-record-hitler-molotov")
+    note(store, anchor_for(soviet, ["s2"]))
+    note(store, anchor_for(DOC, ["s1"]))  # test-doc is not in the library
+    run = reanchor_annotated(store, library)
+    assert [r.document_id for r in run.reports] == [soviet.id] and run.not_in_library == (DOC_ID,)
+    assert run.reports[0].counts == {"unchanged": 1}
+    only = reanchor_annotated(store, library, [soviet.id])
+    assert [r.document_id for r in only.reports] == [soviet.id] and only.not_in_library == ()

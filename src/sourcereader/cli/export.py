@@ -95,16 +95,14 @@ def parse_translation_kinds(value: str) -> tuple[str, ...]:
 def build_export(where: ExportFilter, options: ExportOptions, fmt: str) -> tuple[str, int]:
     """The export text and how many annotations it holds (shared with nothing else: the TUI's
     dialog calls the same core functions)."""
-    from sourcereader.core.annotations import ensure_anchored
+    from sourcereader.core.annotations import reanchor_annotated
     from sourcereader.core.export import export_texts, render, select
 
     store = open_store()
     library = open_library(store)
     for document_id in where.documents:
         get_document(library, document_id)
-    for document_id in store.annotation_counts():
-        if document_id in library and (not where.documents or document_id in where.documents):
-            ensure_anchored(store, library, document_id)
+    reanchor_annotated(store, library, where.documents or None)
     annotations = select(store, where)
     texts = export_texts(store, library, annotations, options.translations)
     return render(annotations, texts, options, fmt), len(annotations)
@@ -152,7 +150,7 @@ def run_import_annotations(args: argparse.Namespace) -> int:
     import json
 
     from sourcereader.cli.common import read_input_text
-    from sourcereader.core.annotations import AnnotationError, ensure_anchored
+    from sourcereader.core.annotations import AnnotationError, reanchor_annotated
     from sourcereader.core.export import from_w3c
     from sourcereader.core.sanitize import one_line
 
@@ -179,8 +177,7 @@ def run_import_annotations(args: argparse.Namespace) -> int:
         store.add_annotations(new)
     except AnnotationError as exc:
         raise UserError(f"{args.file}: {exc}") from None
-    for document_id in sorted({d.anchor.document_id for d in new} - set(unknown)):
-        ensure_anchored(store, library, document_id)
+    reanchor_annotated(store, library, sorted({d.anchor.document_id for d in new} - set(unknown)))
     skipped = len(drafts) - len(new)
     print(
         f"imported {counted(len(new), 'annotation')}" + (f" ({skipped} already present)" if skipped else "")

@@ -45,13 +45,13 @@ def document_annotations(
     """A document's live annotations, re-anchored first when ``reanchor`` (on opening the document:
     its text or a translation may have changed since they were made). The second value is the
     re-anchoring summary when it moved annotations, else empty (orphans stay listed under N)."""
-    from sourcereader.core.annotations import ensure_anchored
+    from sourcereader.core.annotations import reanchor_annotated
 
     summary = ""
     if reanchor:
-        report = ensure_anchored(store, library, document_id)
-        if report.moved:
-            summary = report.summary()
+        for report in reanchor_annotated(store, library, [document_id]).reports:
+            if report.moved:
+                summary = report.summary()
     return tuple(store.annotations(document_id=document_id)), summary
 
 
