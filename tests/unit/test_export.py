@@ -384,3 +384,25 @@ def test_w3c_export_import_export_is_lossless(drafts: Sequence[AnnotationDraft])
     assert [
         (x.anchor, x.note, x.tags, x.highlight, x.kind, x.compared, dict(x.compared_sentences)) for x in a
     ] == [(x.anchor, x.note, x.tags, x.highlight, x.kind, x.compared, dict(x.compared_sentences)) for x in b]
+
+
+# --------------------------------------------------------------------------- the workflow
+def test_export_annotations_settles_anchors_on_the_current_text_first(store: Store) -> None:
+    from sourcereader import locations
+    from sourcereader.core.documents import Library, write_text_file
+    from sourcereader.core.export import ExportFilter, export_annotations
+    from tests.support.texts import BODY, HEADER
+
+    path = locations.user_library_dir() / "sources" / f"{DOC_ID}.txt"
+    write_text_file(path, HEADER, BODY)
+    document = Library.default(cache=store).document(DOC_ID)
+    add(store, anchor=anchor_for(document, ["s2"]), kind="note", note="work")
+    # A sentence is added at the start: the annotated one is s3 now.
+    write_text_file(path, HEADER, "Вступление. " + BODY)
+    library = Library.default(cache=store)
+    exported = export_annotations(store, library, ExportFilter(), ExportOptions(), "markdown")
+    assert exported.count == 1 and "### s3 · note" in exported.text
+    [saved] = store.annotations()
+    assert saved.anchor.sentence_ids == ("s3",) and saved.anchor_method == "quote"
+    w3c = export_annotations(store, library, ExportFilter(documents=("other",)), ExportOptions(), "w3c")
+    assert w3c.count == 0 and json.loads(w3c.text)["total"] == 0

@@ -13,7 +13,6 @@ from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
     from sourcereader.cli.common import SubParsers
-    from sourcereader.core.export import ExportFilter, ExportOptions
 
 
 def register(sub: SubParsers) -> None:
@@ -92,25 +91,9 @@ def parse_translation_kinds(value: str) -> tuple[str, ...]:
     return kinds
 
 
-def build_export(where: ExportFilter, options: ExportOptions, fmt: str) -> tuple[str, int]:
-    """The export text and how many annotations it holds (shared with nothing else: the TUI's
-    dialog calls the same core functions)."""
-    from sourcereader.core.annotations import reanchor_annotated
-    from sourcereader.core.export import export_texts, render, select
-
-    store = open_store()
-    library = open_library(store)
-    for document_id in where.documents:
-        get_document(library, document_id)
-    reanchor_annotated(store, library, where.documents or None)
-    annotations = select(store, where)
-    texts = export_texts(store, library, annotations, options.translations)
-    return render(annotations, texts, options, fmt), len(annotations)
-
-
 def run_export(args: argparse.Namespace) -> int:
     """``sourcereader export``."""
-    from sourcereader.core.export import ExportFilter, ExportOptions, write_atomic
+    from sourcereader.core.export import ExportFilter, ExportOptions, export_annotations, write_atomic
 
     if args.context < 0:
         raise UserError("--context must be 0 or more")
@@ -131,7 +114,12 @@ def run_export(args: argparse.Namespace) -> int:
             raise UserError(f"{target} exists; use --force to overwrite it")
         if not target.parent.is_dir():
             raise UserError(f"{target.parent} does not exist")
-    text, count = build_export(where, options, args.format)
+    store = open_store()
+    library = open_library(store)
+    for document_id in where.documents:
+        get_document(library, document_id)
+    exported = export_annotations(store, library, where, options, args.format)
+    text, count = exported.text, exported.count
     if target is None:
         sys.stdout.write(text)
         return 0

@@ -722,6 +722,29 @@ def export_texts(
     return texts
 
 
+@dataclass(frozen=True)
+class Exported:
+    """An export, ready to write."""
+
+    text: str
+    count: int
+    """How many annotations it holds."""
+
+
+def export_annotations(
+    store: Store, library: Library, where: ExportFilter, options: ExportOptions, fmt: str
+) -> Exported:
+    """The export workflow, for the command line and the export dialog alike: settle the annotations
+    of the documents asked for on their current texts, pick those ``where`` matches, gather their
+    documents, translations and alignments, and render them in ``fmt`` (``markdown`` or ``w3c``)."""
+    from sourcereader.core.annotations import reanchor_annotated
+
+    reanchor_annotated(store, library, where.documents or None)
+    annotations = select(store, where)
+    texts = export_texts(store, library, annotations, options.translations)
+    return Exported(render(annotations, texts, options, fmt), len(annotations))
+
+
 def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
     """Write ``text`` to ``path`` atomically; FileExistsError if it exists and not ``force``."""
     from sourcereader.core import files

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from sourcereader.core.annotations import KINDS, AnnotationError
-from sourcereader.core.export import ExportFilter, ExportOptions, export_texts, render, select, write_atomic
+from sourcereader.core.export import ExportFilter, ExportOptions, export_annotations, write_atomic
 
 if TYPE_CHECKING:
     from sourcereader.core.documents import Library
@@ -160,10 +160,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def export_text(self) -> str:
         """The export as it would be written now."""
-        where, options, fmt = self.choices()
-        annotations = select(self.store, where)
-        texts = export_texts(self.store, self.library, annotations, options.translations)
-        return render(annotations, texts, options, fmt)
+        return export_annotations(self.store, self.library, *self.choices()).text
 
     @on(Input.Changed)
     @on(Select.Changed)
