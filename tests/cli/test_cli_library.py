@@ -185,6 +185,14 @@ def test_import_translation_of_a_bundled_document(capsys: pytest.CaptureFixture[
     status, out, _ = cli(capsys, "list", "--json")
     rows = {r["id"]: r for r in json.loads(out)}
     assert {t["id"] for t in rows[SOVIET]["translations"]} == {"hse-answer-en", "en-me-myself"}
+    status, out, err = cli(
+        capsys, "import", str(src), "--translation-of", SOVIET, "--lang", "en", "--translator", "Me Myself"
+    )
+    assert status == 2 and err == (
+        f"sourcereader: document {SOVIET!r} already has a translation 'en-me-myself'; use --replace or --id\n"
+    )
+    status, out, err = cli(capsys, "import", str(src), "--translation-of", SOVIET, "--translator", "Me")
+    assert status == 2 and "--lang is required (the file has no header naming its language)" in err
 
 
 def test_import_refuses_bad_files_and_writes_nothing(
@@ -201,7 +209,15 @@ def test_import_refuses_bad_files_and_writes_nothing(
     ok = tmp_path / "ok.txt"
     ok.write_text("Text.", encoding="utf-8")
     assert cli(capsys, "import", str(ok), "--lang", "xx", "--title", "x")[0] == 2
-    assert cli(capsys, "import", str(ok), "--lang", "en")[0] == 2  # no title
+    status, _, err = cli(capsys, "import", str(ok), "--lang", "en")
+    assert (
+        status == 2 and err == "sourcereader: --title is required (the file has no header naming its title)\n"
+    )
+    status, _, err = cli(capsys, "import", str(ok), "--title", "x")
+    assert (
+        status == 2
+        and err == "sourcereader: --lang is required (the file has no header naming its language)\n"
+    )
     assert not list((locations.user_library_dir()).rglob("*.txt"))
 
 
