@@ -69,6 +69,22 @@ def test_export_to_a_file_needs_force_to_overwrite(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["excerpts.md"]  # no temporary file left
 
 
+@pytest.mark.usefixtures("annotated")
+@pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o077, 0o600)])
+def test_the_exported_file_gets_the_users_umask(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mask: int, expected: int
+) -> None:
+    import os
+    import stat
+
+    old = os.umask(mask)
+    try:
+        assert cli(capsys, "export", "-o", str(tmp_path / "out.md"))[0] == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out.md").stat().st_mode) == expected
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

@@ -43,15 +43,20 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
     """Write ``text`` (UTF-8, ``\\n`` newlines) to ``path`` through a temporary file in the same
     directory, fsync and rename: readers see the old file or the new one, never a mix.
 
-    FileExistsError if ``path`` exists and ``overwrite`` is False.
+    A new file gets the permissions any program of the user's would give it (``0o666`` less the
+    umask); a file replaced keeps its own. FileExistsError if ``path`` exists and ``overwrite`` is False.
     """
     if not overwrite and path.exists():
         raise FileExistsError(str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    import tempfile  # only when writing: reading commands do not pay for it
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        keep_mode: int | None = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        keep_mode = None
+    fd, tmp = _create_temporary(path)
+    try:
+        if keep_mode is not None:
+            os.fchmod(fd, keep_mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -61,3 +66,19 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _create_temporary(path: Path) -> tuple[int, Path]:
+    """A new, empty file next to ``path``, open for writing. Not ``tempfile.mkstemp``: it makes files
+    only the owner can read (0600), and that mode would outlive the rename. ``os.open`` with 0666
+    lets the kernel apply the umask, with no need to read it (reading it means setting it, which
+    races with other threads)."""
+    import secrets  # only when writing: reading commands do not pay for it
+
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{path.parent}: cannot create a temporary file next to {path.name}")
