@@ -182,6 +182,36 @@ def test_markdown_outline_and_sections(store: Store) -> None:
     assert "This will take much work." in inlines
 
 
+def test_the_citation_comes_once_per_document_and_names_every_sentence_quoted(store: Store) -> None:
+    _sample(store)
+    other = make_document(id="other-doc", title="Other", copy_source="a scan", license="CC0")
+    add(store, anchor=anchor_for(other, ["s1"]), kind="highlight", highlight="blue")
+    texts = {**TEXTS, "other-doc": ExportText(other)}
+    text = export_markdown(store.annotations(), texts, ExportOptions(translations=("human",)))
+    cites = [line for line in text.splitlines() if line.startswith("Cite: ")]
+    assert cites == [  # documents of the same date: by id
+        "Cite: ДВП т. XXIII; archival reference: АП РФ, Ф. 3, Оп. 64, Д. 675; sourcereader document "
+        "`other-doc`, sentences s1; licence: CC0.",
+        "Cite: ДВП т. XXIII; archival reference: АП РФ, Ф. 3, Оп. 64, Д. 675; sourcereader document "
+        "`test-doc`, sentences s1–s3, s5–s6; translation `en-test`, sentences s2; licence: public domain.",
+    ]
+    # Each citation heads its document's section, before the first excerpt.
+    lines = text.splitlines()
+    for cite in cites:
+        after = lines[lines.index(cite) :]
+        assert next(x for x in after if x.startswith("#")).startswith("### ")
+    # Where the copies came from is said once, in the provenance, never in the citation.
+    assert text.count("typed for the tests") == 1 and text.count("a scan") == 1
+    assert "- Copy used: typed for the tests" in lines and "- Copy used: a scan" in lines
+    # The relation note compares the machine translation too: it is quoted, so it is credited.
+    assert "- A. Translator (translation): made for the tests; licence: CC0" in lines
+    assert sum(x.startswith("- machine translation, Argos Translate") for x in lines) == 1
+    bare = export_markdown(store.annotations(document_id=DOC_ID), {})
+    assert [x for x in bare.splitlines() if x.startswith("Cite: ")] == [
+        "Cite: sourcereader document `test-doc`, sentences s1–s3, s5–s6; translation `en-test`, sentences s2."
+    ]
+
+
 def test_context_shows_gaps_with_their_explanation(store: Store) -> None:
     add(store, anchor=anchor_for(DOC, ["s4"]), kind="note", note="after the gap")
     text = export_markdown(store.annotations(), TEXTS, ExportOptions(context=1, translations=()))

@@ -7,6 +7,10 @@ Markdown layout (every export parses with markdown-it-py into exactly this outli
 
     # Annotated excerpts
     ## <document title> (<date>)                 one section per document, in library order
+    Cite: original publication; archival reference; document id, the sentences quoted; licence.
+    Provenance:                                  where the copy of the text came from, and the
+    - Copy used: …                                translations quoted with their sources and licences
+    - <translation label>: <source>; licence: …
     ### <sentence ids> · <kind>                  one per annotation, in document order
     > original sentence(s), the annotated span in *emphasis*, context plain, gaps as […]
     **<translation label>**                       for each chosen translation
@@ -14,7 +18,8 @@ Markdown layout (every export parses with markdown-it-py into exactly this outli
     | source | translation … |                    relation notes: side by side
     <the note>
     Tags: #a #b            or a bullet list
-    Cite: archival reference; original publication; document id, sentences; copy; licence.
+
+The citation comes once per document, before its excerpts, and names every sentence they quote.
 
 User text (notes, tags, and the documents' own text) is escaped so it cannot leave its place:
 a ``#`` line, ``>``, a ``---`` line, a code fence, HTML or ``|`` in a note stays in the note.
@@ -188,8 +193,13 @@ def _export_markdown(
             out += [f"## {escape_text(meta.title)} ({escape_text(meta.date)})", ""]
         else:
             out += [f"## {escape_text(document_id)}", ""]
+        # The excerpts first (they say what they quote), then the citation above them.
+        cited = _Cited()
+        excerpts: list[str] = []
         for annotation in sorted(groups[document_id], key=_order):
-            out += _annotation_markdown(annotation, context, options)
+            excerpts += _annotation_markdown(annotation, context, options, cited)
+        out += _citation(document_id, context, cited)
+        out += excerpts
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -198,6 +208,25 @@ def _order(a: Annotation) -> tuple[bool, int, str, int]:
     first = a.anchor.sentence_ids[0] if a.anchor.sentence_ids else "s0"
     index = int(first[1:]) if first[1:].isdigit() else 0
     return (a.anchor.translation_id is not None, index, a.anchor.translation_id or "", a.anchor.start)
+
+
+@dataclass
+class _Cited:
+    """What a document's excerpts quote, gathered while they are written: for its one citation."""
+
+    sentences: set[str] = field(default_factory=set)
+    """The document's sentence ids."""
+    translation_sentences: dict[str, set[str]] = field(default_factory=dict)
+    """Sentence ids of translations annotated themselves, by translation id."""
+    translations: dict[str, Translation] = field(default_factory=dict)
+    """Every translation quoted, in the order first quoted."""
+
+    def add(self, translation_id: str | None, ids: Iterable[str]) -> None:
+        """Sentences of the document (``translation_id`` None) or of a translation, as quoted."""
+        if translation_id is None:
+            self.sentences.update(ids)
+        else:
+            self.translation_sentences.setdefault(translation_id, set()).update(ids)
 
 
 class _Context:
@@ -293,7 +322,9 @@ def _ids_label(ids: Sequence[str]) -> str:
     return id_range(ids) or "—"
 
 
-def _annotation_markdown(annotation: Annotation, ctx: _Context | None, options: ExportOptions) -> list[str]:
+def _annotation_markdown(
+    annotation: Annotation, ctx: _Context | None, options: ExportOptions, cited: _Cited
+) -> list[str]:
     anchor = annotation.anchor
     where = _ids_label(anchor.sentence_ids)
     if anchor.span is not None:
@@ -306,11 +337,11 @@ def _annotation_markdown(annotation: Annotation, ctx: _Context | None, options: 
     if annotation.is_orphan:
         heading += " · orphan"
     out = [heading, ""]
-    source_ids: tuple[str, ...] = anchor.sentence_ids
     if ctx is None or annotation.is_orphan:
         if annotation.is_orphan:
             out += ["*Not found in the current text; the quote is as it was annotated.*", ""]
         out += [f"> {escape_text(anchor.exact)}", ""]
+        cited.add(anchor.translation_id, anchor.sentence_ids)
     else:
         main_text: Text = ctx.document
         by_id: Mapping[str, Sentence] = ctx.by_id
@@ -321,21 +352,25 @@ def _annotation_markdown(annotation: Annotation, ctx: _Context | None, options: 
         sentences = _anchored_sentences(by_id, anchor)
         if not sentences:
             out += [f"> {escape_text(anchor.exact)}", ""]
+            cited.add(anchor.translation_id, anchor.sentence_ids)
         else:
             if anchor.translation_id is not None and isinstance(main_text, Translation):
                 # On a translation: the original it renders first, then the annotated translation.
                 originals = ctx.sources_of(anchor.translation_id, [s.index for s in sentences])
-                source_ids = tuple(s.id for s in originals)
                 if originals:
                     out += ["**Original**", ""] + _quote_lines(ctx.document, originals, None, emphasise=False)
                     out.append("")
+                    cited.add(None, (s.id for s in originals))
                 out += [f"**{escape_text(translation_label(main_text))}**", ""]
                 out += _quote_lines(main_text, sentences, anchor, emphasise=anchor.span is not None) + [""]
+                cited.add(main_text.id, (s.id for s in sentences))
+                cited.translations.setdefault(main_text.id, main_text)
             else:
                 shown = _with_context(ctx.document, sentences, options.context)
                 emphasise = anchor.span is not None or len(shown) > len(sentences)
                 out += _quote_lines(ctx.document, shown, anchor, emphasise=emphasise) + [""]
-                out += _translations_markdown(annotation, ctx, sentences, options)
+                cited.add(None, (s.id for s in shown))
+                out += _translations_markdown(annotation, ctx, sentences, options, cited)
     if annotation.note:
         out += [escape_note(annotation.note), ""]
     if annotation.tags:
@@ -343,7 +378,6 @@ def _annotation_markdown(annotation: Annotation, ctx: _Context | None, options: 
             out += ["Tags: " + " ".join(hashtag(t) for t in annotation.tags), ""]
         else:
             out += ["Tags:", ""] + [f"- {escape_text(t)}" for t in annotation.tags] + [""]
-    out += [_citation(annotation, ctx, source_ids), ""]
     return out
 
 
@@ -361,7 +395,11 @@ def _with_context(document: Document, sentences: Sequence[Sentence], n: int) -> 
 
 
 def _translations_markdown(
-    annotation: Annotation, ctx: _Context, sentences: Sequence[Sentence], options: ExportOptions
+    annotation: Annotation,
+    ctx: _Context,
+    sentences: Sequence[Sentence],
+    options: ExportOptions,
+    cited: _Cited,
 ) -> list[str]:
     indices = [s.index for s in sentences]
     out: list[str] = []
@@ -381,6 +419,8 @@ def _translations_markdown(
                 aligned = [t_by_id[i] for i in annotation.compared_sentences[tid] if i in t_by_id]
             guess = _GUESS if tid in ctx.src_to_tgt and ctx.uncertain(tid, indices) else ""
             header.append(escape_cell(translation_label(translation) + guess))
+            if aligned:
+                cited.translations.setdefault(tid, translation)
             row.append(
                 escape_cell(" ".join(s.text for s in aligned)) if aligned else "*(no corresponding text)*"
             )
@@ -399,6 +439,7 @@ def _translations_markdown(
             continue  # this translation does not cover the passage
         guess = _GUESS if ctx.uncertain(translation.id, indices) else ""
         out += [f"**{escape_text(translation_label(translation) + guess)}**", ""]
+        cited.translations.setdefault(translation.id, translation)
         out += _quote_lines(translation, _consecutive(translation, aligned), None, emphasise=False) + [""]
     return out
 
@@ -408,28 +449,61 @@ def _consecutive(text: Text, sentences: Sequence[Sentence]) -> list[Sentence]:
     return list(all_sentences[sentences[0].index : sentences[-1].index + 1])
 
 
-def _citation(annotation: Annotation, ctx: _Context | None, source_ids: Sequence[str]) -> str:
-    anchor = annotation.anchor
+def _cited_ids(ids: Iterable[str]) -> str:
+    """Sentence ids in text order, runs joined: ``s1–s3, s5``."""
+    numbered = sorted({int(i[1:]) for i in ids if i[:1] == "s" and i[1:].isdigit()})
+    others = sorted({i for i in ids if not (i[:1] == "s" and i[1:].isdigit())})
+    runs: list[list[int]] = []
+    for n in numbered:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [f"s{r[0]}" if len(r) == 1 else f"s{r[0]}–s{r[-1]}" for r in runs]
+    return ", ".join(parts + others) or "—"
+
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def _code(identifier: str) -> str:
+    """An id as a code span; one that is not a library id (from an imported annotation) as escaped text."""
+    return f"`{identifier}`" if _ID_RE.match(identifier) else escape_text(identifier)
+
+
+def _sentences_cited(document_id: str, cited: _Cited) -> str:
+    part = f"sourcereader document {_code(document_id)}"
+    if cited.sentences or not cited.translation_sentences:
+        part += f", sentences {escape_text(_cited_ids(cited.sentences))}"
+    for tid, ids in sorted(cited.translation_sentences.items()):
+        part += f"; translation {_code(tid)}, sentences {escape_text(_cited_ids(ids))}"
+    return part
+
+
+def _citation(document_id: str, ctx: _Context | None, cited: _Cited) -> list[str]:
+    """The document's citation, short (edition, archival reference, the sentences quoted, licence),
+    then its provenance: where the copy of the text came from, and the translations quoted with their
+    sources and licences."""
     if ctx is None:
-        ids = _ids_label(anchor.sentence_ids)
-        return f"Cite: sourcereader document `{anchor.document_id}`, sentences {ids}."
+        return [f"Cite: {_sentences_cited(document_id, cited)}.", ""]
     meta = ctx.document.meta
-    parts = [f"{escape_text(meta.title)}, {escape_text(meta.date)}"]
+    parts: list[str] = []
+    if meta.original_publication:
+        parts.append(escape_text(meta.original_publication))
     if meta.archival_reference:
         parts.append(f"archival reference: {escape_text(meta.archival_reference)}")
-    if meta.original_publication:
-        parts.append(f"first published: {escape_text(meta.original_publication)}")
-    parts.append(
-        f"sourcereader document `{anchor.document_id}`, sentences {_ids_label(source_ids)}"
-        + (
-            f" (translation `{anchor.translation_id}` {_ids_label(anchor.sentence_ids)})"
-            if anchor.translation_id
-            else ""
-        )
-    )
-    parts.append(f"copy used: {escape_text(meta.copy_source)}")
+    parts.append(_sentences_cited(document_id, cited))
     parts.append(f"licence: {escape_text(meta.license)}")
-    return "Cite: " + "; ".join(p.rstrip(" .;") for p in parts) + "."
+    lines = ["Cite: " + "; ".join(p.rstrip(" .;") for p in parts) + ".", ""]
+    provenance = [f"Copy used: {escape_text(meta.copy_source)}"]
+    for translation in cited.translations.values():
+        tmeta = translation.meta
+        provenance.append(
+            f"{escape_text(translation_label(translation))}: {escape_text(tmeta.source).rstrip(' .;')}; "
+            f"licence: {escape_text(tmeta.license)}"
+        )
+    lines += ["Provenance:", ""] + [f"- {item}" for item in provenance] + [""]
+    return lines
 
 
 # --------------------------------------------------------------------------- W3C Web Annotation
