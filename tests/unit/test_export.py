@@ -15,13 +15,16 @@ from markdown_it.token import Token
 
 from sourcereader.core.alignment import Bead
 from sourcereader.core.annotations import Annotation, AnnotationDraft, AnnotationError, anchor_for
+from sourcereader.core.documents import Document, Gap
 from sourcereader.core.export import (
     ExportOptions,
     ExportText,
+    FragmentSource,
     escape_note,
     escape_text,
     export_markdown,
     export_w3c,
+    fragment_source,
     from_w3c,
     translation_label,
 )
@@ -303,6 +306,81 @@ def test_golden(store: Store, name: str) -> None:
     assert path.exists(), f"no golden file {path}: run with UPDATE_GOLDEN=1 and review it"
     assert text == path.read_text(encoding="utf-8")
     assert [h for h, _ in outline(text)] == ["h1", "h2", "h3"]
+
+
+# --------------------------------------------------------------------------- fragments
+FRAGMENTS_BODY = (
+    "[[FRAGMENT 1/2 — source: https://example.org/book/p7; whole stored excerpt]]\n\n"
+    "Гитлер заявляет, что это будет в интересах обоих народов. Это потребует много труда.\n\n"
+    "[[GAP — pages 8–12 are missing]]\n\n"
+    '[[FRAGMENT 2/2 — source: an answer on a Q&A site, quoting Документ № 172; the "..." are the '
+    "answerer's; licence: CC BY-SA 4.0 (attribution: the answerer)]]\n\n"
+    "Гитлер отвечает, что пакт предусматривает руководящую роль. Советскому Союзу предоставляется указать "
+    "области.\n"
+)
+
+
+def fragments_document() -> Document:
+    return make_document(
+        FRAGMENTS_BODY, copy_source="Fragment 1 is a page of an online book", license="public domain"
+    )
+
+
+@pytest.mark.parametrize(
+    ("explanation", "expected"),
+    [
+        (
+            "3/3 — source: History SE answer, Документ № 172; omission marks are the answerer's; "
+            "licence: CC BY-SA 4.0",
+            FragmentSource(
+                "Fragment 3/3",
+                "History SE answer, Документ № 172",
+                "CC BY-SA 4.0",
+                "omission marks are the answerer's",
+            ),
+        ),
+        (
+            "1/4 — source: http://loveread.ec/read_book.php?id=78901&p=66; quoted\n  text; ends mid-sentence",
+            FragmentSource(
+                "Fragment 1/4",
+                "http://loveread.ec/read_book.php?id=78901&p=66",
+                None,
+                "quoted text; ends mid-sentence",
+            ),
+        ),
+        ("source: a scan; License: CC0", FragmentSource("Fragment", "a scan", "CC0")),
+        ("2/3 — whole stored excerpt", None),
+        ("", None),
+    ],
+)
+def test_fragment_markers_name_their_source(explanation: str, expected: FragmentSource | None) -> None:
+    assert fragment_source(Gap("g1", "fragment", explanation, 0, 0, 0, 0)) == expected
+    assert fragment_source(Gap("g1", "gap", explanation, 0, 0, 0, 0)) is None
+
+
+def test_an_excerpt_cites_its_own_fragments_source_and_licence(store: Store) -> None:
+    document = fragments_document()
+    add(store, anchor=anchor_for(document, ["s4"]), kind="note", note="the offer")
+    text = export_markdown(store.annotations(), {DOC_ID: ExportText(document)})
+    lines = text.splitlines()
+    [cite] = [x for x in lines if x.startswith("Cite: ")]
+    assert cite.endswith("sentences s4; licence: CC BY-SA 4.0 (attribution: the answerer).")
+    assert "- Fragment 2/2 (s4): copied from an answer on a Q&A site, quoting Документ № 172; " in text
+    # The document's own copy source and licence are fragment 1's: not this excerpt's.
+    assert "online book" not in text and "public domain" not in text and "example.org" not in text
+
+
+def test_excerpts_from_two_fragments_name_both(store: Store) -> None:
+    document = fragments_document()
+    add(store, anchor=anchor_for(document, ["s1"]), kind="note", note="both peoples")
+    add(store, anchor=anchor_for(document, ["s3", "s4"]), kind="highlight", highlight="yellow")
+    text = export_markdown(store.annotations(), {DOC_ID: ExportText(document)}, ExportOptions(context=1))
+    path = GOLDEN / "fragments.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+    [cite] = [x for x in text.splitlines() if x.startswith("Cite: ")]
+    assert "sentences s1–s4; licence of s1–s2: public domain; licence of s3–s4: CC BY-SA 4.0" in cite
 
 
 # --------------------------------------------------------------------------- W3C

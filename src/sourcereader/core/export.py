@@ -29,6 +29,7 @@ open a heading, a quote, a fence or an HTML block is neutralised.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -38,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from sourcereader.core import vocabulary
 from sourcereader.core.annotations import Anchor, Annotation, AnnotationDraft, AnnotationError
-from sourcereader.core.documents import Document, Sentence, Text, Translation, id_range
+from sourcereader.core.documents import Document, Gap, Sentence, Text, Translation, id_range
 from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
@@ -97,6 +98,49 @@ def _targets(beads: Sequence[Bead], indices: Iterable[int], translation: Transla
     targets = sorted({j for bead in beads if wanted.intersection(bead.src) for j in bead.tgt})
     sentences = translation.sentences
     return tuple(sentences[j].id for j in targets if j < len(sentences))
+
+
+@dataclass(frozen=True)
+class FragmentSource:
+    """Where one fragment of a document was copied from, as its marker says:
+    ``[[FRAGMENT 3/3 — source: …; notes…; licence: …]]`` (clauses separated by ``; ``)."""
+
+    label: str
+    """``Fragment 3/3`` (or ``Fragment`` when the marker has no number)."""
+    source: str
+    licence: str | None = None
+    """The fragment's own licence, when it differs from the document's."""
+    notes: str = ""
+    """The marker's other clauses (what the copy holds, where it ends…)."""
+
+
+_FRAGMENT_NUMBER_RE = re.compile(r"^(\d+(?:\s*/\s*\d+)?)?\s*[—–:-]*\s*")
+_CLAUSE_RE = re.compile(r";\s+")
+
+
+def fragment_source(gap: Gap) -> FragmentSource | None:
+    """The copy source a ``[[FRAGMENT …]]`` marker gives its fragment; None for another kind of gap,
+    or a fragment marker that names no source."""
+    if gap.kind != "fragment":
+        return None
+    text = " ".join(gap.explanation.split())
+    number = _FRAGMENT_NUMBER_RE.match(text)
+    assert number is not None  # every part of the pattern is optional
+    source = licence = None
+    notes: list[str] = []
+    for clause in _CLAUSE_RE.split(text[number.end() :]):
+        key, colon, value = clause.partition(":")
+        key = key.strip().casefold()
+        if colon and key == "source" and source is None and value.strip():
+            source = value.strip()
+        elif colon and key in ("licence", "license") and licence is None and value.strip():
+            licence = value.strip()
+        elif clause.strip():
+            notes.append(clause.strip())
+    if source is None:
+        return None
+    label = "Fragment " + number.group(1).replace(" ", "") if number.group(1) else "Fragment"
+    return FragmentSource(label, source, licence, "; ".join(notes))
 
 
 def translation_label(translation: Translation) -> str:
@@ -238,6 +282,9 @@ class _Context:
         self.by_id = self.document.sentences_by_id
         self.translations = {t.id: t for t in text.translations}
         self.t_by_id = {t.id: t.sentences_by_id for t in text.translations}
+        fragment_gaps = [g for g in self.document.gaps if g.kind == "fragment"]
+        self._fragment_starts = [g.after_sentence for g in fragment_gaps]
+        self._fragments = [fragment_source(g) for g in fragment_gaps]
         self.src_to_tgt: dict[str, dict[int, list[int]]] = {}
         self.tgt_to_src: dict[str, dict[int, list[int]]] = {}
         self.confidence: dict[str, dict[int, float]] = {}
@@ -254,6 +301,15 @@ class _Context:
             self.src_to_tgt[tid] = fwd
             self.tgt_to_src[tid] = back
             self.confidence[tid] = conf
+
+    def fragment_of(self, sentence_id: str) -> FragmentSource | None:
+        """The source of the fragment holding this sentence (the last ``[[FRAGMENT …]]`` marker before
+        it); None outside fragments, in a fragment whose marker names no source, or for an unknown id."""
+        sentence = self.by_id.get(sentence_id)
+        if sentence is None:
+            return None
+        k = bisect.bisect_right(self._fragment_starts, sentence.index) - 1
+        return self._fragments[k] if k >= 0 else None
 
     def uncertain(self, tid: str, indices: Iterable[int]) -> bool:
         """True when a bead joining these source sentences to the translation is a guess."""
@@ -482,20 +538,41 @@ def _sentences_cited(document_id: str, cited: _Cited) -> str:
 
 def _citation(document_id: str, ctx: _Context | None, cited: _Cited) -> list[str]:
     """The document's citation, short (edition, archival reference, the sentences quoted, licence),
-    then its provenance: where the copy of the text came from, and the translations quoted with their
-    sources and licences."""
+    then its provenance: where the copy of the text came from (each fragment's own source when its
+    marker names one), and the translations quoted with their sources and licences."""
     if ctx is None:
         return [f"Cite: {_sentences_cited(document_id, cited)}.", ""]
     meta = ctx.document.meta
+    # Sentences by the fragment they were copied in (None: the document's copy source covers them).
+    fragments: dict[FragmentSource | None, list[str]] = {}
+    for sentence_id in cited.sentences:
+        fragments.setdefault(ctx.fragment_of(sentence_id), []).append(sentence_id)
+    licences: dict[str, list[str]] = {}
+    for fragment, ids in _by_first_sentence(fragments):
+        licences.setdefault(fragment.licence if fragment and fragment.licence else meta.license, []).extend(
+            ids
+        )
     parts: list[str] = []
     if meta.original_publication:
         parts.append(escape_text(meta.original_publication))
     if meta.archival_reference:
         parts.append(f"archival reference: {escape_text(meta.archival_reference)}")
     parts.append(_sentences_cited(document_id, cited))
-    parts.append(f"licence: {escape_text(meta.license)}")
+    if len(licences) > 1:
+        for text, ids in licences.items():
+            parts.append(f"licence of {escape_text(_cited_ids(ids))}: {escape_text(text)}")
+    else:
+        parts.append(f"licence: {escape_text(next(iter(licences), meta.license))}")
     lines = ["Cite: " + "; ".join(p.rstrip(" .;") for p in parts) + ".", ""]
-    provenance = [f"Copy used: {escape_text(meta.copy_source)}"]
+    provenance = []
+    if None in fragments or not fragments:
+        provenance.append(f"Copy used: {escape_text(meta.copy_source)}")
+    for fragment, ids in _by_first_sentence(fragments):
+        if fragment is not None:
+            notes = f"; {fragment.notes}" if fragment.notes else ""
+            provenance.append(
+                f"{fragment.label} ({_cited_ids(ids)}): copied from {escape_text(fragment.source + notes)}"
+            )
     for translation in cited.translations.values():
         tmeta = translation.meta
         provenance.append(
@@ -504,6 +581,18 @@ def _citation(document_id: str, ctx: _Context | None, cited: _Cited) -> list[str
         )
     lines += ["Provenance:", ""] + [f"- {item}" for item in provenance] + [""]
     return lines
+
+
+def _by_first_sentence(
+    groups: Mapping[FragmentSource | None, list[str]],
+) -> list[tuple[FragmentSource | None, list[str]]]:
+    """Groups of sentence ids in text order (of their first sentence), each group's ids sorted too."""
+
+    def number(sentence_id: str) -> int:
+        return int(sentence_id[1:]) if sentence_id[1:].isdigit() else 0
+
+    ordered = [(key, sorted(ids, key=number)) for key, ids in groups.items()]
+    return sorted(ordered, key=lambda item: number(item[1][0]))
 
 
 # --------------------------------------------------------------------------- W3C Web Annotation
