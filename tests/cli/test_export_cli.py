@@ -53,6 +53,22 @@ def test_export_markdown_to_stdout_and_filters(capsys: pytest.CaptureFixture[str
     assert "(translation)" not in out
 
 
+def test_an_excerpt_of_fragment_3_cites_fragment_3(capsys: pytest.CaptureFixture[str]) -> None:
+    # The Soviet record's fragments come from different copies: the third from a History Stack
+    # Exchange answer (CC BY-SA 4.0), not from the online book the first two were copied from.
+    assert cli(capsys, "annotate", SOVIET, "s20", "--note", "the offer")[0] == 0
+    status, out, _ = cli(capsys, "export", "--translations", "none")
+    assert status == 0
+    [cite] = [line for line in out.splitlines() if line.startswith("Cite: ")]
+    assert cite.endswith(
+        f"document `{SOVIET}`, sentences s20; "
+        "licence: CC BY-SA 4.0 (Stack Exchange, attribution: History Stack Exchange answer)."
+    )
+    provenance = out[out.index("Provenance:") : out.index("### ")]
+    assert "- Fragment 3/3 (s20): copied from History Stack Exchange answer to " in provenance
+    assert "chitka" not in out and "Fragments 1 and 2" not in out
+
+
 @pytest.mark.usefixtures("annotated")
 def test_export_to_a_file_needs_force_to_overwrite(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
