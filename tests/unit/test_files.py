@@ -57,3 +57,30 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     with pytest.raises(UnicodeEncodeError):
         write_atomic(tmp_path / "x.md", "\udcff")  # a lone surrogate cannot be written as UTF-8
     assert list(tmp_path.iterdir()) == []
+
+
+def test_output_kinds(tmp_path: Path) -> None:
+    from sourcereader.core.files import output_kind
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    existing = tmp_path / "x.md"
+    existing.write_text("x", encoding="utf-8")
+    assert output_kind(tmp_path / "new.md") == "new"
+    assert output_kind(existing) == "file"
+    assert output_kind(tmp_path) == "directory"
+    assert output_kind(fifo) == "stream"
+    assert output_kind(Path("/dev/null")) == "stream"
+    # Names of streams the process holds are streams even when a regular file sits behind them.
+    for name in ("/dev/stdout", "/dev/stderr", "/dev/fd/1", "/proc/self/fd/2", f"/proc/{os.getpid()}/fd/1"):
+        assert output_kind(Path(name)) == "stream", name
+
+
+def test_a_stream_that_vanished_is_not_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sourcereader.core import files
+
+    gone = tmp_path / "pipe"
+    monkeypatch.setattr(files, "output_kind", lambda path: "stream")
+    with pytest.raises(FileNotFoundError):
+        files.write_output(gone, "text", overwrite=False)
+    assert not gone.exists()

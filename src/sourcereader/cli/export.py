@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,8 +51,14 @@ def register(sub: SubParsers) -> None:
     )
     p.add_argument("--tags-as", choices=TAGS_AS, default="list", help="tags as #hashtags or a list")
     p.add_argument("--format", choices=EXPORT_FORMATS, default="markdown", help="output format")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of standard output (- is standard output; a pipe or a terminal is "
+        "written into as it is)",
+    )
+    p.add_argument("--force", action="store_true", help="replace FILE if it is an existing file")
     p.set_defaults(func=run_export)
 
     p = sub.add_parser(
@@ -93,7 +101,8 @@ def parse_translation_kinds(value: str) -> tuple[str, ...]:
 
 def run_export(args: argparse.Namespace) -> int:
     """``sourcereader export``."""
-    from sourcereader.core.export import ExportFilter, ExportOptions, export_annotations, write_atomic
+    from sourcereader.core.export import ExportFilter, ExportOptions, export_annotations
+    from sourcereader.core.files import check_output, write_output
 
     if args.context < 0:
         raise UserError("--context must be 0 or more")
@@ -106,31 +115,42 @@ def run_export(args: argparse.Namespace) -> int:
         tags_as=args.tags_as,
         generated=dt.date.today().isoformat(),
     )
-    target = Path(args.output) if args.output else None
+    # "-o -" is standard output, as for any Unix tool.
+    target = Path(args.output) if args.output not in (None, "-") else None
     if target is not None:
-        if target.is_dir():
-            raise UserError(f"{target} is a directory; give a file name")
-        if target.exists() and not args.force:
-            raise UserError(f"{target} exists; use --force to overwrite it")
-        if not target.parent.is_dir():
-            raise UserError(f"{target.parent} does not exist")
+        with _output_errors(target):
+            check_output(target, overwrite=args.force)
     store = open_store()
     library = open_library(store)
     for document_id in where.documents:
         get_document(library, document_id)
     exported = export_annotations(store, library, where, options, args.format)
-    text, count = exported.text, exported.count
     if target is None:
-        sys.stdout.write(text)
+        sys.stdout.write(exported.text)
         return 0
+    with _output_errors(target):
+        write_output(target, exported.text, overwrite=args.force)
+    print(f"wrote {counted(exported.count, 'annotation')} to {target}", file=sys.stderr)
+    return 0
+
+
+@contextmanager
+def _output_errors(target: Path) -> Iterator[None]:
+    """What can go wrong with ``-o FILE``, as one line each."""
+    from sourcereader.core.files import OutputRefused
+
     try:
-        write_atomic(target, text, force=args.force)
+        yield
+    except IsADirectoryError:
+        raise UserError(f"{target} is a directory; give a file name") from None
     except FileExistsError:
         raise UserError(f"{target} exists; use --force to overwrite it") from None
+    except FileNotFoundError:
+        raise UserError(f"{target if target.parent.is_dir() else target.parent} does not exist") from None
+    except OutputRefused as exc:
+        raise UserError(str(exc)) from None
     except OSError as exc:
-        raise UserError(f"cannot write {target}: {exc.strerror}") from None
-    print(f"wrote {counted(count, 'annotation')} to {target}", file=sys.stderr)
-    return 0
+        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
 def run_import_annotations(args: argparse.Namespace) -> int:

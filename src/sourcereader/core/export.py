@@ -34,7 +34,6 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sourcereader.core import vocabulary
@@ -906,13 +905,6 @@ def export_annotations(
     annotations = select(store, where)
     texts = export_texts(store, library, annotations, options.translations)
     return Exported(render(annotations, texts, options, fmt), len(annotations))
-
-
-def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
-    """Write ``text`` to ``path`` atomically; FileExistsError if it exists and not ``force``."""
-    from sourcereader.core import files
-
-    files.write_atomic(path, text, overwrite=force)
 
 
 def render(
