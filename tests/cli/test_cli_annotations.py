@@ -42,7 +42,7 @@ def stdin(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
 def count() -> int:
     store = Store.open()
     try:
-        return store.count_annotations()
+        return sum(store.annotation_counts().values())
     finally:
         store.close()
 

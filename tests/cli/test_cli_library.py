@@ -86,6 +86,29 @@ def test_bad_input_is_one_line_and_exit_2(
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_every_command_words_an_unknown_language_the_same(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from sourcereader.core.vocabulary import UnknownLanguage, check_language
+
+    with pytest.raises(UnknownLanguage) as caught:
+        check_language("xx")
+    expected = f"sourcereader: {caught.value}\n"
+    assert str(caught.value).startswith("unknown language 'xx' (known: am, ar, bg,")
+    text = tmp_path / "t.txt"
+    text.write_text("One. Two.\n", encoding="utf-8")
+    for argv in (
+        ["segment", str(text), "--lang", "xx"],
+        ["align", str(text), str(text), "--src-lang", "en", "--tgt-lang", "xx"],
+        ["translate", SOVIET, "--to", "xx"],
+    ):
+        status, _, err = cli(capsys, *argv)
+        assert (status, err) == (2, expected), argv
+    # A file header's language says which file it is in, then the same words.
+    status, _, err = cli(capsys, "import", str(text), "--lang", "xx", "--title", "T")
+    assert status == 2 and err.endswith(f": {caught.value}\n")
+
+
 def test_segment_jsonl_one_line_per_line(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -162,6 +185,14 @@ def test_import_translation_of_a_bundled_document(capsys: pytest.CaptureFixture[
     status, out, _ = cli(capsys, "list", "--json")
     rows = {r["id"]: r for r in json.loads(out)}
     assert {t["id"] for t in rows[SOVIET]["translations"]} == {"hse-answer-en", "en-me-myself"}
+    status, out, err = cli(
+        capsys, "import", str(src), "--translation-of", SOVIET, "--lang", "en", "--translator", "Me Myself"
+    )
+    assert status == 2 and err == (
+        f"sourcereader: document {SOVIET!r} already has a translation 'en-me-myself'; use --replace or --id\n"
+    )
+    status, out, err = cli(capsys, "import", str(src), "--translation-of", SOVIET, "--translator", "Me")
+    assert status == 2 and "--lang is required (the file has no header naming its language)" in err
 
 
 def test_import_refuses_bad_files_and_writes_nothing(
@@ -178,7 +209,15 @@ def test_import_refuses_bad_files_and_writes_nothing(
     ok = tmp_path / "ok.txt"
     ok.write_text("Text.", encoding="utf-8")
     assert cli(capsys, "import", str(ok), "--lang", "xx", "--title", "x")[0] == 2
-    assert cli(capsys, "import", str(ok), "--lang", "en")[0] == 2  # no title
+    status, _, err = cli(capsys, "import", str(ok), "--lang", "en")
+    assert (
+        status == 2 and err == "sourcereader: --title is required (the file has no header naming its title)\n"
+    )
+    status, _, err = cli(capsys, "import", str(ok), "--title", "x")
+    assert (
+        status == 2
+        and err == "sourcereader: --lang is required (the file has no header naming its language)\n"
+    )
     assert not list((locations.user_library_dir()).rglob("*.txt"))
 
 

@@ -126,14 +126,14 @@ def reference_alignment(n_src: int, n_tgt: int, *, start: int = 17) -> list[Bead
 
 
 def fixed_alignments(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Replace the aligner by :func:`reference_alignment`, for tests of the unsure and verified marks
-    and of corrections: they need beads the real aligner does not produce."""
-    from sourcereader.tui import data
+    """Replace the reader's aligner by :func:`reference_alignment`, for tests of the unsure and verified
+    marks and of corrections: they need beads the real aligner does not produce."""
+    from sourcereader.core.alignment.document import DocumentAlignment
+    from sourcereader.tui.screens import reader
 
-    def load(store: Store, document: Document, translation: Translation) -> list[Bead]:
+    def align(store: object, document: Document, translation: Translation) -> DocumentAlignment:
         n, m = len(document.sentences), len(translation.sentences)
-        if document.id == SOVIET and m == 4:
-            return reference_alignment(n, m)
-        return one_to_one(n, m)
+        beads = reference_alignment(n, m) if document.id == SOVIET and m == 4 else one_to_one(n, m)
+        return DocumentAlignment(tuple(beads), dropped_corrections=0, cached=True)
 
-    monkeypatch.setattr(data, "load_alignment", load)
+    monkeypatch.setattr(reader, "document_alignment", align)

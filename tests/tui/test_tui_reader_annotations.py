@@ -137,12 +137,12 @@ async def test_edit_delete_and_undo(tmp_path: Path) -> None:
         assert app.store.annotation(second).note == "second, edited"
         await pilot.press("d")  # the edited one is still the selected one
         await settled(app)
-        assert app.store.count_annotations(SOVIET) == 1
+        assert app.store.annotation_counts().get(SOVIET) == 1
         assert [a.id for a in screen.row_annotations[screen.cursor]] == [first]
         await pilot.press("d")
         await settled(app)
         await pilot.pause()
-        assert app.store.count_annotations(SOVIET) == 0
+        assert SOVIET not in app.store.annotation_counts()
         assert screen.view is not None and screen.cursor not in screen.view.marks
         await pilot.press("u")  # restores the first
         await settled(app)
@@ -151,7 +151,7 @@ async def test_edit_delete_and_undo(tmp_path: Path) -> None:
         await pilot.press("u")  # takes the edit back
         await settled(app)
         await pilot.pause()
-        assert app.store.count_annotations(SOVIET) == 2
+        assert app.store.annotation_counts().get(SOVIET) == 2
         assert app.store.annotation(second).note == "second"
         assert screen.view is not None and screen.view.marks[screen.cursor] == "✎"
         await pilot.press("u")  # nothing left

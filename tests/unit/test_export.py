@@ -15,13 +15,16 @@ from markdown_it.token import Token
 
 from sourcereader.core.alignment.beads import Bead
 from sourcereader.core.annotations import Annotation, AnnotationDraft, AnnotationError, anchor_for
+from sourcereader.core.documents import Document, Gap
 from sourcereader.core.export import (
     ExportOptions,
     ExportText,
+    FragmentSource,
     escape_note,
     escape_text,
     export_markdown,
     export_w3c,
+    fragment_source,
     from_w3c,
     translation_label,
 )
@@ -182,6 +185,36 @@ def test_markdown_outline_and_sections(store: Store) -> None:
     assert "This will take much work." in inlines
 
 
+def test_the_citation_comes_once_per_document_and_names_every_sentence_quoted(store: Store) -> None:
+    _sample(store)
+    other = make_document(id="other-doc", title="Other", copy_source="a scan", license="CC0")
+    add(store, anchor=anchor_for(other, ["s1"]), kind="highlight", highlight="blue")
+    texts = {**TEXTS, "other-doc": ExportText(other)}
+    text = export_markdown(store.annotations(), texts, ExportOptions(translations=("human",)))
+    cites = [line for line in text.splitlines() if line.startswith("Cite: ")]
+    assert cites == [  # documents of the same date: by id
+        "Cite: ДВП т. XXIII; archival reference: АП РФ, Ф. 3, Оп. 64, Д. 675; sourcereader document "
+        "`other-doc`, sentences s1; licence: CC0.",
+        "Cite: ДВП т. XXIII; archival reference: АП РФ, Ф. 3, Оп. 64, Д. 675; sourcereader document "
+        "`test-doc`, sentences s1–s3, s5–s6; translation `en-test`, sentences s2; licence: public domain.",
+    ]
+    # Each citation heads its document's section, before the first excerpt.
+    lines = text.splitlines()
+    for cite in cites:
+        after = lines[lines.index(cite) :]
+        assert next(x for x in after if x.startswith("#")).startswith("### ")
+    # Where the copies came from is said once, in the provenance, never in the citation.
+    assert text.count("typed for the tests") == 1 and text.count("a scan") == 1
+    assert "- Copy used: typed for the tests" in lines and "- Copy used: a scan" in lines
+    # The relation note compares the machine translation too: it is quoted, so it is credited.
+    assert "- A. Translator (translation): made for the tests; licence: CC0" in lines
+    assert sum(x.startswith("- machine translation, Argos Translate") for x in lines) == 1
+    bare = export_markdown(store.annotations(document_id=DOC_ID), {})
+    assert [x for x in bare.splitlines() if x.startswith("Cite: ")] == [
+        "Cite: sourcereader document `test-doc`, sentences s1–s3, s5–s6; translation `en-test`, sentences s2."
+    ]
+
+
 def test_context_shows_gaps_with_their_explanation(store: Store) -> None:
     add(store, anchor=anchor_for(DOC, ["s4"]), kind="note", note="after the gap")
     text = export_markdown(store.annotations(), TEXTS, ExportOptions(context=1, translations=()))
@@ -273,6 +306,81 @@ def test_golden(store: Store, name: str) -> None:
     assert path.exists(), f"no golden file {path}: run with UPDATE_GOLDEN=1 and review it"
     assert text == path.read_text(encoding="utf-8")
     assert [h for h, _ in outline(text)] == ["h1", "h2", "h3"]
+
+
+# --------------------------------------------------------------------------- fragments
+FRAGMENTS_BODY = (
+    "[[FRAGMENT 1/2 — source: https://example.org/book/p7; whole stored excerpt]]\n\n"
+    "Гитлер заявляет, что это будет в интересах обоих народов. Это потребует много труда.\n\n"
+    "[[GAP — pages 8–12 are missing]]\n\n"
+    '[[FRAGMENT 2/2 — source: an answer on a Q&A site, quoting Документ № 172; the "..." are the '
+    "answerer's; licence: CC BY-SA 4.0 (attribution: the answerer)]]\n\n"
+    "Гитлер отвечает, что пакт предусматривает руководящую роль. Советскому Союзу предоставляется указать "
+    "области.\n"
+)
+
+
+def fragments_document() -> Document:
+    return make_document(
+        FRAGMENTS_BODY, copy_source="Fragment 1 is a page of an online book", license="public domain"
+    )
+
+
+@pytest.mark.parametrize(
+    ("explanation", "expected"),
+    [
+        (
+            "3/3 — source: History SE answer, Документ № 172; omission marks are the answerer's; "
+            "licence: CC BY-SA 4.0",
+            FragmentSource(
+                "Fragment 3/3",
+                "History SE answer, Документ № 172",
+                "CC BY-SA 4.0",
+                "omission marks are the answerer's",
+            ),
+        ),
+        (
+            "1/4 — source: http://loveread.ec/read_book.php?id=78901&p=66; quoted\n  text; ends mid-sentence",
+            FragmentSource(
+                "Fragment 1/4",
+                "http://loveread.ec/read_book.php?id=78901&p=66",
+                None,
+                "quoted text; ends mid-sentence",
+            ),
+        ),
+        ("source: a scan; License: CC0", FragmentSource("Fragment", "a scan", "CC0")),
+        ("2/3 — whole stored excerpt", None),
+        ("", None),
+    ],
+)
+def test_fragment_markers_name_their_source(explanation: str, expected: FragmentSource | None) -> None:
+    assert fragment_source(Gap("g1", "fragment", explanation, 0, 0, 0, 0)) == expected
+    assert fragment_source(Gap("g1", "gap", explanation, 0, 0, 0, 0)) is None
+
+
+def test_an_excerpt_cites_its_own_fragments_source_and_licence(store: Store) -> None:
+    document = fragments_document()
+    add(store, anchor=anchor_for(document, ["s4"]), kind="note", note="the offer")
+    text = export_markdown(store.annotations(), {DOC_ID: ExportText(document)})
+    lines = text.splitlines()
+    [cite] = [x for x in lines if x.startswith("Cite: ")]
+    assert cite.endswith("sentences s4; licence: CC BY-SA 4.0 (attribution: the answerer).")
+    assert "- Fragment 2/2 (s4): copied from an answer on a Q&A site, quoting Документ № 172; " in text
+    # The document's own copy source and licence are fragment 1's: not this excerpt's.
+    assert "online book" not in text and "public domain" not in text and "example.org" not in text
+
+
+def test_excerpts_from_two_fragments_name_both(store: Store) -> None:
+    document = fragments_document()
+    add(store, anchor=anchor_for(document, ["s1"]), kind="note", note="both peoples")
+    add(store, anchor=anchor_for(document, ["s3", "s4"]), kind="highlight", highlight="yellow")
+    text = export_markdown(store.annotations(), {DOC_ID: ExportText(document)}, ExportOptions(context=1))
+    path = GOLDEN / "fragments.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+    [cite] = [x for x in text.splitlines() if x.startswith("Cite: ")]
+    assert "sentences s1–s4; licence of s1–s2: public domain; licence of s3–s4: CC BY-SA 4.0" in cite
 
 
 # --------------------------------------------------------------------------- W3C
@@ -384,3 +492,25 @@ def test_w3c_export_import_export_is_lossless(drafts: Sequence[AnnotationDraft])
     assert [
         (x.anchor, x.note, x.tags, x.highlight, x.kind, x.compared, dict(x.compared_sentences)) for x in a
     ] == [(x.anchor, x.note, x.tags, x.highlight, x.kind, x.compared, dict(x.compared_sentences)) for x in b]
+
+
+# --------------------------------------------------------------------------- the workflow
+def test_export_annotations_settles_anchors_on_the_current_text_first(store: Store) -> None:
+    from sourcereader import locations
+    from sourcereader.core.documents import Library, write_text_file
+    from sourcereader.core.export import ExportFilter, export_annotations
+    from tests.support.texts import BODY, HEADER
+
+    path = locations.user_library_dir() / "sources" / f"{DOC_ID}.txt"
+    write_text_file(path, HEADER, BODY)
+    document = Library.default(cache=store).document(DOC_ID)
+    add(store, anchor=anchor_for(document, ["s2"]), kind="note", note="work")
+    # A sentence is added at the start: the annotated one is s3 now.
+    write_text_file(path, HEADER, "Вступление. " + BODY)
+    library = Library.default(cache=store)
+    exported = export_annotations(store, library, ExportFilter(), ExportOptions(), "markdown")
+    assert exported.count == 1 and "### s3 · note" in exported.text
+    [saved] = store.annotations()
+    assert saved.anchor.sentence_ids == ("s3",) and saved.anchor_method == "quote"
+    w3c = export_annotations(store, library, ExportFilter(documents=("other",)), ExportOptions(), "w3c")
+    assert w3c.count == 0 and json.loads(w3c.text)["total"] == 0

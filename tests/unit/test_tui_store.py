@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sourcereader.core.documents import Library
 from sourcereader.core.store import Store
 from sourcereader.core.store.links import Passage, WitnessLink
 from sourcereader.core.store.search import fts_query
@@ -50,3 +51,18 @@ def test_witness_links_are_symmetric(store: Store) -> None:
     assert store.delete_witness_link(link.id)
     assert store.witness_links("a") == []
     assert not store.delete_witness_link(link.id)
+
+
+def test_refresh_search_index_follows_the_library(store: Store, library: Library) -> None:
+    from sourcereader.core.search_index import refresh_search_index
+
+    store.index_text("gone", "source", "v", [("s1", "pact")])
+    first = refresh_search_index(store, library)
+    texts = sum(1 + len(entry.translations) for entry in library)
+    assert (first.texts, first.reindexed) == (texts, texts)
+    assert store.indexed_version("gone", "source") is None
+    assert {h.document_id for h in store.search_library("Молотов")} >= {
+        "1940-11-12-soviet-record-hitler-molotov"
+    }
+    again = refresh_search_index(store, library)
+    assert (again.texts, again.reindexed) == (texts, 0)

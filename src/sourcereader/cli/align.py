@@ -84,17 +84,11 @@ def sentences_segmented(text: str, lang: str) -> tuple[list[str], frozenset[int]
     return out, frozenset(breaks)
 
 
-def _check_lang(lang: str) -> None:
-    from sourcereader.core.vocabulary import SUPPORTED_LANGUAGES
-
-    if lang not in SUPPORTED_LANGUAGES:
-        known = " ".join(sorted(SUPPORTED_LANGUAGES))
-        raise UserError(f"unknown language {lang!r} (known: {known})")
-
-
 def run(args: argparse.Namespace) -> int:
     """Read, segment, align and print."""
     import os
+
+    from sourcereader.cli.common import check_language
 
     # The aligner does no linear algebra. Unless told otherwise, numpy's import (with the aligner's)
     # starts an OpenBLAS thread per core, and they spin on the other cores for a tenth of a second of CPU.
@@ -102,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     from sourcereader.core.alignment.aligner import align
 
     for lang in (args.src_lang, args.tgt_lang):
-        _check_lang(lang)
+        check_language(lang)
     src_text, tgt_text = _read(args.src), _read(args.tgt)
     if args.one_per_line:
         src, sb = sentences_one_per_line(src_text)

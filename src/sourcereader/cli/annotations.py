@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -263,16 +264,14 @@ def run_annotate(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- notes
 def run_notes(args: argparse.Namespace) -> int:
     """``sourcereader notes``: list."""
-    from sourcereader.core.annotations import ensure_anchored, to_json
+    from sourcereader.core.annotations import reanchor_annotated, to_json
 
     store = open_store()
     library = open_library(store)
     if args.doc is not None:
         get_document(library, args.doc)
     # Texts may have changed since the annotations were made: settle them before listing.
-    for document_id in store.annotation_counts():
-        if (args.doc is None or document_id == args.doc) and document_id in library:
-            ensure_anchored(store, library, document_id)
+    reanchor_annotated(store, library, None if args.doc is None else [args.doc])
     with annotation_errors():
         found = store.annotations(
             document_id=args.doc,
@@ -362,28 +361,20 @@ def run_purge(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- reanchor
 def run_reanchor(args: argparse.Namespace) -> int:
     """``sourcereader reanchor``."""
-    import sys
-
-    from sourcereader.core.annotations import reanchor_document
+    from sourcereader.core.annotations import reanchor_annotated
 
     store = open_store()
     library = open_library(store)
     if args.id is not None:
         get_document(library, args.id)
-        ids: Sequence[str] = [args.id]
-    else:
-        ids = sorted(store.annotation_counts())
-    reports = []
-    for document_id in ids:
-        if document_id not in library:
-            print(
-                f"sourcereader: warning: {document_id} is not in the library; "
-                "its annotations were left as they are",
-                file=sys.stderr,
-            )
-            continue
-        entry = library.entry(document_id)
-        reports.append(reanchor_document(store, entry.document, entry.translations, force=args.force))
+    run = reanchor_annotated(store, library, None if args.id is None else [args.id], force=args.force)
+    for document_id in run.not_in_library:
+        print(
+            f"sourcereader: warning: {document_id} is not in the library; "
+            "its annotations were left as they are",
+            file=sys.stderr,
+        )
+    reports = run.reports
     if args.json:
         _print_json(
             [

@@ -9,7 +9,7 @@ message as one line on stderr and exits with status 2. No traceback reaches a us
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sourcereader.core.documents import Document, Library
@@ -20,12 +20,6 @@ if TYPE_CHECKING:
 
 class UserError(Exception):
     """A problem with the user's input: printed as one line, exit status 2."""
-
-
-class Handler(Protocol):
-    """What ``set_defaults(func=...)`` holds."""
-
-    def __call__(self, args: argparse.Namespace, /) -> int: ...
 
 
 def open_store() -> Store:
@@ -49,6 +43,17 @@ def open_library(store: Store | None = None) -> Library:
     for problem in library.problems:
         print(f"sourcereader: warning: {one_line(problem)}", file=sys.stderr)
     return library
+
+
+def check_language(code: str) -> str:
+    """A ``--lang``/``--to`` value checked by the core's one language check, or its message as a UserError."""
+    from sourcereader.core.vocabulary import UnknownLanguage
+    from sourcereader.core.vocabulary import check_language as core_check
+
+    try:
+        return core_check(code)
+    except UnknownLanguage as exc:
+        raise UserError(str(exc)) from None
 
 
 def get_document(library: Library, document_id: str) -> Document:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +15,6 @@ from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
     from sourcereader.cli.common import SubParsers
-    from sourcereader.core.export import ExportFilter, ExportOptions
 
 
 def register(sub: SubParsers) -> None:
@@ -50,8 +51,14 @@ def register(sub: SubParsers) -> None:
     )
     p.add_argument("--tags-as", choices=TAGS_AS, default="list", help="tags as #hashtags or a list")
     p.add_argument("--format", choices=EXPORT_FORMATS, default="markdown", help="output format")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of standard output (- is standard output; a pipe or a terminal is "
+        "written into as it is)",
+    )
+    p.add_argument("--force", action="store_true", help="replace FILE if it is an existing file")
     p.set_defaults(func=run_export)
 
     p = sub.add_parser(
@@ -92,27 +99,10 @@ def parse_translation_kinds(value: str) -> tuple[str, ...]:
     return kinds
 
 
-def build_export(where: ExportFilter, options: ExportOptions, fmt: str) -> tuple[str, int]:
-    """The export text and how many annotations it holds (shared with nothing else: the TUI's
-    dialog calls the same core functions)."""
-    from sourcereader.core.annotations import ensure_anchored
-    from sourcereader.core.export import export_texts, render, select
-
-    store = open_store()
-    library = open_library(store)
-    for document_id in where.documents:
-        get_document(library, document_id)
-    for document_id in store.annotation_counts():
-        if document_id in library and (not where.documents or document_id in where.documents):
-            ensure_anchored(store, library, document_id)
-    annotations = select(store, where)
-    texts = export_texts(store, library, annotations, options.translations)
-    return render(annotations, texts, options, fmt), len(annotations)
-
-
 def run_export(args: argparse.Namespace) -> int:
     """``sourcereader export``."""
-    from sourcereader.core.export import ExportFilter, ExportOptions, write_atomic
+    from sourcereader.core.export import ExportFilter, ExportOptions, export_annotations
+    from sourcereader.core.files import check_output, write_output
 
     if args.context < 0:
         raise UserError("--context must be 0 or more")
@@ -125,26 +115,42 @@ def run_export(args: argparse.Namespace) -> int:
         tags_as=args.tags_as,
         generated=dt.date.today().isoformat(),
     )
-    target = Path(args.output) if args.output else None
+    # "-o -" is standard output, as for any Unix tool.
+    target = Path(args.output) if args.output not in (None, "-") else None
     if target is not None:
-        if target.is_dir():
-            raise UserError(f"{target} is a directory; give a file name")
-        if target.exists() and not args.force:
-            raise UserError(f"{target} exists; use --force to overwrite it")
-        if not target.parent.is_dir():
-            raise UserError(f"{target.parent} does not exist")
-    text, count = build_export(where, options, args.format)
+        with _output_errors(target):
+            check_output(target, overwrite=args.force)
+    store = open_store()
+    library = open_library(store)
+    for document_id in where.documents:
+        get_document(library, document_id)
+    exported = export_annotations(store, library, where, options, args.format)
     if target is None:
-        sys.stdout.write(text)
+        sys.stdout.write(exported.text)
         return 0
+    with _output_errors(target):
+        write_output(target, exported.text, overwrite=args.force)
+    print(f"wrote {counted(exported.count, 'annotation')} to {target}", file=sys.stderr)
+    return 0
+
+
+@contextmanager
+def _output_errors(target: Path) -> Iterator[None]:
+    """What can go wrong with ``-o FILE``, as one line each."""
+    from sourcereader.core.files import OutputRefused
+
     try:
-        write_atomic(target, text, force=args.force)
+        yield
+    except IsADirectoryError:
+        raise UserError(f"{target} is a directory; give a file name") from None
     except FileExistsError:
         raise UserError(f"{target} exists; use --force to overwrite it") from None
+    except FileNotFoundError:
+        raise UserError(f"{target if target.parent.is_dir() else target.parent} does not exist") from None
+    except OutputRefused as exc:
+        raise UserError(str(exc)) from None
     except OSError as exc:
-        raise UserError(f"cannot write {target}: {exc.strerror}") from None
-    print(f"wrote {counted(count, 'annotation')} to {target}", file=sys.stderr)
-    return 0
+        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
 def run_import_annotations(args: argparse.Namespace) -> int:
@@ -152,7 +158,7 @@ def run_import_annotations(args: argparse.Namespace) -> int:
     import json
 
     from sourcereader.cli.common import read_input_text
-    from sourcereader.core.annotations import AnnotationError, ensure_anchored
+    from sourcereader.core.annotations import AnnotationError, reanchor_annotated
     from sourcereader.core.export import from_w3c
     from sourcereader.core.sanitize import one_line
 
@@ -179,8 +185,7 @@ def run_import_annotations(args: argparse.Namespace) -> int:
         store.add_annotations(new)
     except AnnotationError as exc:
         raise UserError(f"{args.file}: {exc}") from None
-    for document_id in sorted({d.anchor.document_id for d in new} - set(unknown)):
-        ensure_anchored(store, library, document_id)
+    reanchor_annotated(store, library, sorted({d.anchor.document_id for d in new} - set(unknown)))
     skipped = len(drafts) - len(new)
     print(
         f"imported {counted(len(new), 'annotation')}" + (f" ({skipped} already present)" if skipped else "")

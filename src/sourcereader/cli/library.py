@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sourcereader.cli.common import UserError, get_document, open_library, open_store, read_input_text
+from sourcereader.cli.common import (
+    UserError,
+    check_language,
+    get_document,
+    open_library,
+    open_store,
+    read_input_text,
+)
 from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
@@ -251,10 +256,7 @@ def run_segment(args: argparse.Namespace) -> int:
     from sourcereader.core.documents import segment_body
     from sourcereader.core.sanitize import json_safe
 
-    if args.lang not in segmenting.SUPPORTED_LANGUAGES:
-        raise UserError(
-            f"unknown language {args.lang!r} (known: {', '.join(sorted(segmenting.SUPPORTED_LANGUAGES))})"
-        )
+    check_language(args.lang)
     text = read_input_text(args.file)
     out = sys.stdout
     if args.format == "jsonl":
@@ -283,130 +285,58 @@ def run_segment(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- import
-def slugify(title: str) -> str:
-    """An id from a title: ASCII-folded, lowercase, dashes; Cyrillic is transliterated."""
-    from sourcereader.core.alignment.features import transliterate
-
-    text = transliterate(title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:80].rstrip("-") or "document"
-
-
 def run_import(args: argparse.Namespace) -> int:
     """``sourcereader import``."""
     from sourcereader import locations
-    from sourcereader.core.documents import (
-        DocumentError,
-        document_meta,
-        parse_document,
-        split_header,
-        translation_meta,
-        write_text_file,
-    )
+    from sourcereader.core.importing import AlreadyInLibrary, ImportRequest, MissingField, import_text
 
     path = Path(args.file)
     text = read_input_text(args.file)
-    header, body = split_header(text, str(path))
-    if not body.strip():
-        raise UserError(f"{path}: the file has no text")
-    header = dict(header or {})
-    today = dt.date.today().isoformat()
-    root = locations.user_library_dir()
-
-    def put(name: str, value: object) -> None:
-        if value is not None and value != []:
-            header[name] = value
-
-    put("language", args.lang)
-    put("notes", args.notes)
-    put("license", args.license)
-    if args.translation_of:
-        store = open_store()
-        library = open_library(store)
-        document = get_document(library, args.translation_of)
-        put("id", args.id)
-        put("translator", args.translator)
-        put("engine", args.engine)
-        put("covers", args.covers)
-        put("title", args.title)
-        header.setdefault("kind", "machine" if args.engine and not args.translator else "human")
-        who = str(header.get("translator") or header.get("engine") or "translation")
-        header.setdefault("id", f"{header.get('language', 'xx')}-{slugify(who)}")
-        header.setdefault("source", args.copy_source or f"imported from {path.name} on {today}")
-        header.setdefault("license", "unknown: the user's own copy")
-        header.setdefault("covers", "the whole document")
-        if "language" not in header:
-            raise UserError("--lang is required (the file has no header naming its language)")
-        tmeta = translation_meta(header, document.id, str(path))
-        target = root / "translations" / document.id / f"{tmeta.id}.txt"
-        existing = {t.id for t in library.entry(document.id).translations}
-        if tmeta.id in existing and not args.replace:
-            raise UserError(
-                f"document {document.id!r} already has a translation {tmeta.id!r}; use --replace or --id"
-            )
-        write_text_file(target, tmeta.to_header(), body)
-        count = len(parse_translation_body(body, tmeta.language))
-        print(f"imported translation {tmeta.id} of {document.id} ({counted(count, 'sentence')}) -> {target}")
-        return 0
-
-    put("title", args.title)
-    put("date", args.date)
-    put("kind", args.kind)
-    put("status", args.status)
-    put("original_publication", args.original_publication)
-    put("archival_reference", args.archival_reference)
-    put("copy_source", args.copy_source)
-    put("event", args.event)
-    put("participants", args.participant)
-    if "language" not in header:
-        raise UserError("--lang is required (the file has no header naming its language)")
-    if "title" not in header:
-        raise UserError("--title is required (the file has no header naming its title)")
-    header["id"] = args.id or header.get("id") or slugify(str(header["title"]))
-    header.setdefault("date", "undated")
-    header.setdefault("kind", "document")
-    header.setdefault("status", "complete")
-    header.setdefault("original_publication", "")
-    header.setdefault("archival_reference", "")
-    header.setdefault("copy_source", f"imported from {path.name} on {today}")
-    header.setdefault("license", "unknown: the user's own copy")
-    header.setdefault("notes", "")
-    meta = document_meta(header, str(path))
+    request = ImportRequest(
+        language=args.lang,
+        title=args.title,
+        id=args.id,
+        date=args.date,
+        kind=args.kind,
+        status=args.status,
+        original_publication=args.original_publication,
+        archival_reference=args.archival_reference,
+        copy_source=args.copy_source,
+        license=args.license,
+        notes=args.notes,
+        event=args.event,
+        participants=tuple(args.participant),
+        translation_of=args.translation_of,
+        translator=args.translator,
+        engine=args.engine,
+        covers=args.covers,
+        replace=args.replace,
+    )
     store = open_store()
     library = open_library(store)
-    if meta.id in library and not args.replace:
-        where = (
-            "bundled with sourcereader"
-            if library.document(meta.id).origin == "bundled"
-            else "in your library"
-        )
-        raise UserError(
-            f"a document with id {meta.id!r} is already {where}; "
-            "use --replace to replace it, or --id to choose another id"
-        )
     try:
-        document = parse_document(
-            _compose(meta.to_header(), body), name=str(path), origin="user", cache=store
+        imported = import_text(
+            text, path, request, library=library, root=locations.user_library_dir(), cache=store
         )
-    except DocumentError as exc:
-        raise UserError(str(exc)) from None
-    target = root / "sources" / f"{meta.id}.txt"
-    write_text_file(target, meta.to_header(), body)
-    print(
-        f"imported {meta.id} ({counted(len(document.sentences), 'sentence')}, "
-        f"{counted(len(document.gaps), 'gap')}) -> {target}"
-    )
+    except MissingField as exc:
+        option = {"language": "--lang"}.get(exc.name, f"--{exc.name}")
+        raise UserError(f"{option} is required ({exc})") from None
+    except AlreadyInLibrary as exc:
+        if exc.translation_id is not None:
+            raise UserError(
+                f"document {exc.document_id!r} already has a translation {exc.translation_id!r}; "
+                "use --replace or --id"
+            ) from None
+        where = "bundled with sourcereader" if exc.bundled else "in your library"
+        raise UserError(
+            f"a document with id {exc.document_id!r} is already {where}; "
+            "use --replace to replace it, or --id to choose another id"
+        ) from None
+    sentences = counted(imported.sentences, "sentence")
+    if imported.kind == "translation":
+        print(
+            f"imported translation {imported.id} of {imported.document_id} ({sentences}) -> {imported.path}"
+        )
+    else:
+        print(f"imported {imported.id} ({sentences}, {counted(imported.gaps, 'gap')}) -> {imported.path}")
     return 0
-
-
-def _compose(header: dict[str, object], body: str) -> str:
-    from sourcereader.core.documents import format_header
-
-    return format_header(header) + body
-
-
-def parse_translation_body(body: str, language: str) -> list[object]:
-    """The sentences of a translation body (for the import summary)."""
-    from sourcereader.core.documents import Sentence, segment_body
-
-    return [e for e in segment_body(body, language) if isinstance(e, Sentence)]

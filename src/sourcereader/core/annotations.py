@@ -29,7 +29,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sourcereader.core import vocabulary
 from sourcereader.core.documents import Document, Sentence, Text, Translation, id_range
@@ -38,7 +38,6 @@ from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
     from sourcereader.core.documents import Library
-    from sourcereader.core.store import Store
 
 #: What an annotation is meant to be.
 KINDS = vocabulary.KINDS
@@ -85,11 +84,6 @@ class Anchor:
     """Set when the annotation is on a translation's sentences rather than the document's."""
     span: tuple[int, int] | None = None
     """For a span inside a sentence: offsets relative to the first sentence; None for whole sentences."""
-
-    @property
-    def is_span(self) -> bool:
-        """True when the anchor is a character span rather than whole sentences."""
-        return self.span is not None
 
     def describe(self) -> str:
         """A short human description: ``s3``, ``s3–s5``, ``s3 [4:17]``, with the translation if any."""
@@ -528,8 +522,30 @@ class ReanchorReport:
         return f"{self.document_id}: {self.checked} checked, {moved}, {counted(orphans, 'orphan')}"
 
 
+class AnnotationStore(Protocol):
+    """What re-anchoring needs of the store (which implements it; this module never imports the store)."""
+
+    def annotations(
+        self, *, document_id: str | None = None, include_deleted: bool = False
+    ) -> list[Annotation]:
+        """Annotations in document order (of one document; deleted ones too if asked)."""
+        ...
+
+    def save_reanchored(self, results: Sequence[tuple[Annotation, Anchor | None, str, str]]) -> int:
+        """Write ``(annotation, new anchor or None, method, checked version)`` in one transaction."""
+        ...
+
+    def annotation_counts(self) -> Mapping[str, int]:
+        """Live annotations per document id."""
+        ...
+
+
 def reanchor_document(
-    store: Store, document: Document, translations: Sequence[Translation] = (), *, force: bool = False
+    store: AnnotationStore,
+    document: Document,
+    translations: Sequence[Translation] = (),
+    *,
+    force: bool = False,
 ) -> ReanchorReport:
     """Re-anchor every annotation of ``document`` (and of the given translations) and save the result.
 
@@ -573,13 +589,40 @@ def reanchor_document(
     return ReanchorReport(document.id, dict(counts), tuple(orphaned), tuple(sorted(missing)))
 
 
-def ensure_anchored(store: Store, library: Library, document_id: str) -> ReanchorReport:
-    """Re-anchor a document's annotations if its text (or a translation's) changed; call on open.
+@dataclass(frozen=True)
+class ReanchorRun:
+    """What re-anchoring several documents did."""
 
-    Cheap when nothing changed: one query and a dictionary lookup per annotation.
+    reports: tuple[ReanchorReport, ...]
+    """One per document in the library, in the order asked (by id when none was asked)."""
+    not_in_library: tuple[str, ...] = ()
+    """Documents with annotations but no text in the library: their annotations were left as they are."""
+
+
+def reanchor_annotated(
+    store: AnnotationStore,
+    library: Library,
+    document_ids: Iterable[str] | None = None,
+    *,
+    force: bool = False,
+) -> ReanchorRun:
+    """Settle annotations on the library's current texts: the documents ``document_ids`` (default: every
+    document with live annotations), each with its translations. Run before exporting or listing, and on
+    opening a document: a text may have changed since its annotations were made.
+
+    Cheap when nothing changed: one query and a dictionary lookup per annotation. ``force`` searches
+    again for orphans already checked against the current text.
     """
-    entry = library.entry(document_id)
-    return reanchor_document(store, entry.document, entry.translations)
+    ids = sorted(store.annotation_counts()) if document_ids is None else list(document_ids)
+    reports: list[ReanchorReport] = []
+    missing: list[str] = []
+    for document_id in ids:
+        if document_id not in library:
+            missing.append(document_id)
+            continue
+        entry = library.entry(document_id)
+        reports.append(reanchor_document(store, entry.document, entry.translations, force=force))
+    return ReanchorRun(tuple(reports), tuple(missing))
 
 
 def to_json(annotation: Annotation) -> dict[str, object]:

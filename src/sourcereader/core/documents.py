@@ -42,6 +42,7 @@ from sourcereader.core import files, segmenting
 from sourcereader.core.errors import DocumentError as DocumentError  # re-exported: raised here
 from sourcereader.core.hashing import text_hash as text_hash  # re-exported: Sentence.hash
 from sourcereader.core.sanitize import CONTROL_RE, one_line
+from sourcereader.core.vocabulary import UnknownLanguage, check_language
 
 FENCE = "+++"
 _T = TypeVar("_T")
@@ -556,11 +557,11 @@ def validate_id(value: str, where: str, what: str = "id") -> str:
 
 
 def validate_language(value: str, where: str) -> str:
-    """Languages are ISO 639-1 codes the segmenter knows."""
-    if value not in segmenting.SUPPORTED_LANGUAGES:
-        known = ", ".join(sorted(segmenting.SUPPORTED_LANGUAGES))
-        raise DocumentError(f"{where}: unknown language {value!r} (known: {known})")
-    return value
+    """Languages are ISO 639-1 codes the segmenter knows (:func:`vocabulary.check_language`)."""
+    try:
+        return check_language(value)
+    except UnknownLanguage as exc:
+        raise DocumentError(f"{where}: {exc}") from None
 
 
 def document_meta(header: Mapping[str, object], where: str) -> DocumentMeta:

@@ -7,6 +7,10 @@ Markdown layout (every export parses with markdown-it-py into exactly this outli
 
     # Annotated excerpts
     ## <document title> (<date>)                 one section per document, in library order
+    Cite: original publication; archival reference; document id, the sentences quoted; licence.
+    Provenance:                                  where the copy of the text came from, and the
+    - Copy used: …                                translations quoted with their sources and licences
+    - <translation label>: <source>; licence: …
     ### <sentence ids> · <kind>                  one per annotation, in document order
     > original sentence(s), the annotated span in *emphasis*, context plain, gaps as […]
     **<translation label>**                       for each chosen translation
@@ -14,7 +18,8 @@ Markdown layout (every export parses with markdown-it-py into exactly this outli
     | source | translation … |                    relation notes: side by side
     <the note>
     Tags: #a #b            or a bullet list
-    Cite: archival reference; original publication; document id, sentences; copy; licence.
+
+The citation comes once per document, before its excerpts, and names every sentence they quote.
 
 User text (notes, tags, and the documents' own text) is escaped so it cannot leave its place:
 a ``#`` line, ``>``, a ``---`` line, a code fence, HTML or ``|`` in a note stays in the note.
@@ -24,16 +29,16 @@ open a heading, a quote, a fence or an HTML block is neutralised.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sourcereader.core import vocabulary
 from sourcereader.core.annotations import Anchor, Annotation, AnnotationDraft, AnnotationError
-from sourcereader.core.documents import Document, Sentence, Text, Translation, id_range
+from sourcereader.core.documents import Document, Gap, Sentence, Text, Translation, id_range
 from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
@@ -92,6 +97,49 @@ def _targets(beads: Sequence[Bead], indices: Iterable[int], translation: Transla
     targets = sorted({j for bead in beads if wanted.intersection(bead.src) for j in bead.tgt})
     sentences = translation.sentences
     return tuple(sentences[j].id for j in targets if j < len(sentences))
+
+
+@dataclass(frozen=True)
+class FragmentSource:
+    """Where one fragment of a document was copied from, as its marker says:
+    ``[[FRAGMENT 3/3 — source: …; notes…; licence: …]]`` (clauses separated by ``; ``)."""
+
+    label: str
+    """``Fragment 3/3`` (or ``Fragment`` when the marker has no number)."""
+    source: str
+    licence: str | None = None
+    """The fragment's own licence, when it differs from the document's."""
+    notes: str = ""
+    """The marker's other clauses (what the copy holds, where it ends…)."""
+
+
+_FRAGMENT_NUMBER_RE = re.compile(r"^(\d+(?:\s*/\s*\d+)?)?\s*[—–:-]*\s*")
+_CLAUSE_RE = re.compile(r";\s+")
+
+
+def fragment_source(gap: Gap) -> FragmentSource | None:
+    """The copy source a ``[[FRAGMENT …]]`` marker gives its fragment; None for another kind of gap,
+    or a fragment marker that names no source."""
+    if gap.kind != "fragment":
+        return None
+    text = " ".join(gap.explanation.split())
+    number = _FRAGMENT_NUMBER_RE.match(text)
+    assert number is not None  # every part of the pattern is optional
+    source = licence = None
+    notes: list[str] = []
+    for clause in _CLAUSE_RE.split(text[number.end() :]):
+        key, colon, value = clause.partition(":")
+        key = key.strip().casefold()
+        if colon and key == "source" and source is None and value.strip():
+            source = value.strip()
+        elif colon and key in ("licence", "license") and licence is None and value.strip():
+            licence = value.strip()
+        elif clause.strip():
+            notes.append(clause.strip())
+    if source is None:
+        return None
+    label = "Fragment " + number.group(1).replace(" ", "") if number.group(1) else "Fragment"
+    return FragmentSource(label, source, licence, "; ".join(notes))
 
 
 def translation_label(translation: Translation) -> str:
@@ -188,8 +236,13 @@ def _export_markdown(
             out += [f"## {escape_text(meta.title)} ({escape_text(meta.date)})", ""]
         else:
             out += [f"## {escape_text(document_id)}", ""]
+        # The excerpts first (they say what they quote), then the citation above them.
+        cited = _Cited()
+        excerpts: list[str] = []
         for annotation in sorted(groups[document_id], key=_order):
-            out += _annotation_markdown(annotation, context, options)
+            excerpts += _annotation_markdown(annotation, context, options, cited)
+        out += _citation(document_id, context, cited)
+        out += excerpts
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -198,6 +251,25 @@ def _order(a: Annotation) -> tuple[bool, int, str, int]:
     first = a.anchor.sentence_ids[0] if a.anchor.sentence_ids else "s0"
     index = int(first[1:]) if first[1:].isdigit() else 0
     return (a.anchor.translation_id is not None, index, a.anchor.translation_id or "", a.anchor.start)
+
+
+@dataclass
+class _Cited:
+    """What a document's excerpts quote, gathered while they are written: for its one citation."""
+
+    sentences: set[str] = field(default_factory=set)
+    """The document's sentence ids."""
+    translation_sentences: dict[str, set[str]] = field(default_factory=dict)
+    """Sentence ids of translations annotated themselves, by translation id."""
+    translations: dict[str, Translation] = field(default_factory=dict)
+    """Every translation quoted, in the order first quoted."""
+
+    def add(self, translation_id: str | None, ids: Iterable[str]) -> None:
+        """Sentences of the document (``translation_id`` None) or of a translation, as quoted."""
+        if translation_id is None:
+            self.sentences.update(ids)
+        else:
+            self.translation_sentences.setdefault(translation_id, set()).update(ids)
 
 
 class _Context:
@@ -209,6 +281,9 @@ class _Context:
         self.by_id = self.document.sentences_by_id
         self.translations = {t.id: t for t in text.translations}
         self.t_by_id = {t.id: t.sentences_by_id for t in text.translations}
+        fragment_gaps = [g for g in self.document.gaps if g.kind == "fragment"]
+        self._fragment_starts = [g.after_sentence for g in fragment_gaps]
+        self._fragments = [fragment_source(g) for g in fragment_gaps]
         self.src_to_tgt: dict[str, dict[int, list[int]]] = {}
         self.tgt_to_src: dict[str, dict[int, list[int]]] = {}
         self.confidence: dict[str, dict[int, float]] = {}
@@ -225,6 +300,15 @@ class _Context:
             self.src_to_tgt[tid] = fwd
             self.tgt_to_src[tid] = back
             self.confidence[tid] = conf
+
+    def fragment_of(self, sentence_id: str) -> FragmentSource | None:
+        """The source of the fragment holding this sentence (the last ``[[FRAGMENT …]]`` marker before
+        it); None outside fragments, in a fragment whose marker names no source, or for an unknown id."""
+        sentence = self.by_id.get(sentence_id)
+        if sentence is None:
+            return None
+        k = bisect.bisect_right(self._fragment_starts, sentence.index) - 1
+        return self._fragments[k] if k >= 0 else None
 
     def uncertain(self, tid: str, indices: Iterable[int]) -> bool:
         """True when a bead joining these source sentences to the translation is a guess."""
@@ -293,7 +377,9 @@ def _ids_label(ids: Sequence[str]) -> str:
     return id_range(ids) or "—"
 
 
-def _annotation_markdown(annotation: Annotation, ctx: _Context | None, options: ExportOptions) -> list[str]:
+def _annotation_markdown(
+    annotation: Annotation, ctx: _Context | None, options: ExportOptions, cited: _Cited
+) -> list[str]:
     anchor = annotation.anchor
     where = _ids_label(anchor.sentence_ids)
     if anchor.span is not None:
@@ -306,11 +392,11 @@ def _annotation_markdown(annotation: Annotation, ctx: _Context | None, options: 
     if annotation.is_orphan:
         heading += " · orphan"
     out = [heading, ""]
-    source_ids: tuple[str, ...] = anchor.sentence_ids
     if ctx is None or annotation.is_orphan:
         if annotation.is_orphan:
             out += ["*Not found in the current text; the quote is as it was annotated.*", ""]
         out += [f"> {escape_text(anchor.exact)}", ""]
+        cited.add(anchor.translation_id, anchor.sentence_ids)
     else:
         main_text: Text = ctx.document
         by_id: Mapping[str, Sentence] = ctx.by_id
@@ -321,21 +407,25 @@ def _annotation_markdown(annotation: Annotation, ctx: _Context | None, options: 
         sentences = _anchored_sentences(by_id, anchor)
         if not sentences:
             out += [f"> {escape_text(anchor.exact)}", ""]
+            cited.add(anchor.translation_id, anchor.sentence_ids)
         else:
             if anchor.translation_id is not None and isinstance(main_text, Translation):
                 # On a translation: the original it renders first, then the annotated translation.
                 originals = ctx.sources_of(anchor.translation_id, [s.index for s in sentences])
-                source_ids = tuple(s.id for s in originals)
                 if originals:
                     out += ["**Original**", ""] + _quote_lines(ctx.document, originals, None, emphasise=False)
                     out.append("")
+                    cited.add(None, (s.id for s in originals))
                 out += [f"**{escape_text(translation_label(main_text))}**", ""]
                 out += _quote_lines(main_text, sentences, anchor, emphasise=anchor.span is not None) + [""]
+                cited.add(main_text.id, (s.id for s in sentences))
+                cited.translations.setdefault(main_text.id, main_text)
             else:
                 shown = _with_context(ctx.document, sentences, options.context)
                 emphasise = anchor.span is not None or len(shown) > len(sentences)
                 out += _quote_lines(ctx.document, shown, anchor, emphasise=emphasise) + [""]
-                out += _translations_markdown(annotation, ctx, sentences, options)
+                cited.add(None, (s.id for s in shown))
+                out += _translations_markdown(annotation, ctx, sentences, options, cited)
     if annotation.note:
         out += [escape_note(annotation.note), ""]
     if annotation.tags:
@@ -343,7 +433,6 @@ def _annotation_markdown(annotation: Annotation, ctx: _Context | None, options: 
             out += ["Tags: " + " ".join(hashtag(t) for t in annotation.tags), ""]
         else:
             out += ["Tags:", ""] + [f"- {escape_text(t)}" for t in annotation.tags] + [""]
-    out += [_citation(annotation, ctx, source_ids), ""]
     return out
 
 
@@ -361,7 +450,11 @@ def _with_context(document: Document, sentences: Sequence[Sentence], n: int) -> 
 
 
 def _translations_markdown(
-    annotation: Annotation, ctx: _Context, sentences: Sequence[Sentence], options: ExportOptions
+    annotation: Annotation,
+    ctx: _Context,
+    sentences: Sequence[Sentence],
+    options: ExportOptions,
+    cited: _Cited,
 ) -> list[str]:
     indices = [s.index for s in sentences]
     out: list[str] = []
@@ -381,6 +474,8 @@ def _translations_markdown(
                 aligned = [t_by_id[i] for i in annotation.compared_sentences[tid] if i in t_by_id]
             guess = _GUESS if tid in ctx.src_to_tgt and ctx.uncertain(tid, indices) else ""
             header.append(escape_cell(translation_label(translation) + guess))
+            if aligned:
+                cited.translations.setdefault(tid, translation)
             row.append(
                 escape_cell(" ".join(s.text for s in aligned)) if aligned else "*(no corresponding text)*"
             )
@@ -399,6 +494,7 @@ def _translations_markdown(
             continue  # this translation does not cover the passage
         guess = _GUESS if ctx.uncertain(translation.id, indices) else ""
         out += [f"**{escape_text(translation_label(translation) + guess)}**", ""]
+        cited.translations.setdefault(translation.id, translation)
         out += _quote_lines(translation, _consecutive(translation, aligned), None, emphasise=False) + [""]
     return out
 
@@ -408,28 +504,94 @@ def _consecutive(text: Text, sentences: Sequence[Sentence]) -> list[Sentence]:
     return list(all_sentences[sentences[0].index : sentences[-1].index + 1])
 
 
-def _citation(annotation: Annotation, ctx: _Context | None, source_ids: Sequence[str]) -> str:
-    anchor = annotation.anchor
+def _cited_ids(ids: Iterable[str]) -> str:
+    """Sentence ids in text order, runs joined: ``s1–s3, s5``."""
+    numbered = sorted({int(i[1:]) for i in ids if i[:1] == "s" and i[1:].isdigit()})
+    others = sorted({i for i in ids if not (i[:1] == "s" and i[1:].isdigit())})
+    runs: list[list[int]] = []
+    for n in numbered:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [f"s{r[0]}" if len(r) == 1 else f"s{r[0]}–s{r[-1]}" for r in runs]
+    return ", ".join(parts + others) or "—"
+
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def _code(identifier: str) -> str:
+    """An id as a code span; one that is not a library id (from an imported annotation) as escaped text."""
+    return f"`{identifier}`" if _ID_RE.match(identifier) else escape_text(identifier)
+
+
+def _sentences_cited(document_id: str, cited: _Cited) -> str:
+    part = f"sourcereader document {_code(document_id)}"
+    if cited.sentences or not cited.translation_sentences:
+        part += f", sentences {escape_text(_cited_ids(cited.sentences))}"
+    for tid, ids in sorted(cited.translation_sentences.items()):
+        part += f"; translation {_code(tid)}, sentences {escape_text(_cited_ids(ids))}"
+    return part
+
+
+def _citation(document_id: str, ctx: _Context | None, cited: _Cited) -> list[str]:
+    """The document's citation, short (edition, archival reference, the sentences quoted, licence),
+    then its provenance: where the copy of the text came from (each fragment's own source when its
+    marker names one), and the translations quoted with their sources and licences."""
     if ctx is None:
-        ids = _ids_label(anchor.sentence_ids)
-        return f"Cite: sourcereader document `{anchor.document_id}`, sentences {ids}."
+        return [f"Cite: {_sentences_cited(document_id, cited)}.", ""]
     meta = ctx.document.meta
-    parts = [f"{escape_text(meta.title)}, {escape_text(meta.date)}"]
+    # Sentences by the fragment they were copied in (None: the document's copy source covers them).
+    fragments: dict[FragmentSource | None, list[str]] = {}
+    for sentence_id in cited.sentences:
+        fragments.setdefault(ctx.fragment_of(sentence_id), []).append(sentence_id)
+    licences: dict[str, list[str]] = {}
+    for fragment, ids in _by_first_sentence(fragments):
+        licences.setdefault(fragment.licence if fragment and fragment.licence else meta.license, []).extend(
+            ids
+        )
+    parts: list[str] = []
+    if meta.original_publication:
+        parts.append(escape_text(meta.original_publication))
     if meta.archival_reference:
         parts.append(f"archival reference: {escape_text(meta.archival_reference)}")
-    if meta.original_publication:
-        parts.append(f"first published: {escape_text(meta.original_publication)}")
-    parts.append(
-        f"sourcereader document `{anchor.document_id}`, sentences {_ids_label(source_ids)}"
-        + (
-            f" (translation `{anchor.translation_id}` {_ids_label(anchor.sentence_ids)})"
-            if anchor.translation_id
-            else ""
+    parts.append(_sentences_cited(document_id, cited))
+    if len(licences) > 1:
+        for text, ids in licences.items():
+            parts.append(f"licence of {escape_text(_cited_ids(ids))}: {escape_text(text)}")
+    else:
+        parts.append(f"licence: {escape_text(next(iter(licences), meta.license))}")
+    lines = ["Cite: " + "; ".join(p.rstrip(" .;") for p in parts) + ".", ""]
+    provenance = []
+    if None in fragments or not fragments:
+        provenance.append(f"Copy used: {escape_text(meta.copy_source)}")
+    for fragment, ids in _by_first_sentence(fragments):
+        if fragment is not None:
+            notes = f"; {fragment.notes}" if fragment.notes else ""
+            provenance.append(
+                f"{fragment.label} ({_cited_ids(ids)}): copied from {escape_text(fragment.source + notes)}"
+            )
+    for translation in cited.translations.values():
+        tmeta = translation.meta
+        provenance.append(
+            f"{escape_text(translation_label(translation))}: {escape_text(tmeta.source).rstrip(' .;')}; "
+            f"licence: {escape_text(tmeta.license)}"
         )
-    )
-    parts.append(f"copy used: {escape_text(meta.copy_source)}")
-    parts.append(f"licence: {escape_text(meta.license)}")
-    return "Cite: " + "; ".join(p.rstrip(" .;") for p in parts) + "."
+    lines += ["Provenance:", ""] + [f"- {item}" for item in provenance] + [""]
+    return lines
+
+
+def _by_first_sentence(
+    groups: Mapping[FragmentSource | None, list[str]],
+) -> list[tuple[FragmentSource | None, list[str]]]:
+    """Groups of sentence ids in text order (of their first sentence), each group's ids sorted too."""
+
+    def number(sentence_id: str) -> int:
+        return int(sentence_id[1:]) if sentence_id[1:].isdigit() else 0
+
+    ordered = [(key, sorted(ids, key=number)) for key, ids in groups.items()]
+    return sorted(ordered, key=lambda item: number(item[1][0]))
 
 
 # --------------------------------------------------------------------------- W3C Web Annotation
@@ -722,11 +884,27 @@ def export_texts(
     return texts
 
 
-def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
-    """Write ``text`` to ``path`` atomically; FileExistsError if it exists and not ``force``."""
-    from sourcereader.core import files
+@dataclass(frozen=True)
+class Exported:
+    """An export, ready to write."""
 
-    files.write_atomic(path, text, overwrite=force)
+    text: str
+    count: int
+    """How many annotations it holds."""
+
+
+def export_annotations(
+    store: Store, library: Library, where: ExportFilter, options: ExportOptions, fmt: str
+) -> Exported:
+    """The export workflow, for the command line and the export dialog alike: settle the annotations
+    of the documents asked for on their current texts, pick those ``where`` matches, gather their
+    documents, translations and alignments, and render them in ``fmt`` (``markdown`` or ``w3c``)."""
+    from sourcereader.core.annotations import reanchor_annotated
+
+    reanchor_annotated(store, library, where.documents or None)
+    annotations = select(store, where)
+    texts = export_texts(store, library, annotations, options.translations)
+    return Exported(render(annotations, texts, options, fmt), len(annotations))
 
 
 def render(

@@ -195,13 +195,11 @@ def build_rows(n_src: int, gaps: Sequence[Gap], alignments: Sequence[Sequence[Be
         tgt_cums.append(tc)
         first.append(f)
         last.append(la)
-    if n_t:
-        common_set = set(first[0])
-        for f in first[1:]:
-            common_set &= f.keys()
-        common = sorted(common_set)
-    else:
-        common = list(range(n_src + 1))
+    # Two translations or more from here on (none and one returned above): rows end where all of them cut.
+    common_set = set(first[0])
+    for f in first[1:]:
+        common_set &= f.keys()
+    common = sorted(common_set)
     gaps_at = _gaps_by_position(gaps)
 
     rows: list[Row] = []
@@ -225,12 +223,11 @@ def build_rows(n_src: int, gaps: Sequence[Gap], alignments: Sequence[Sequence[Be
 
     for q, p in enumerate(common):
         # Translation-only beads at this boundary.
-        if n_t:
-            ins_beads = tuple(range(first[t][p], last[t][p]) for t in range(n_t))
-            if any(ins_beads):
-                tgt = tuple(range(tgt_cums[t][first[t][p]], tgt_cums[t][last[t][p]]) for t in range(n_t))
-                conf, ver = stats(ins_beads)
-                rows.append(Row(empty, tgt, ins_beads, None, conf, ver))
+        ins_beads = tuple(range(first[t][p], last[t][p]) for t in range(n_t))
+        if any(ins_beads):
+            tgt = tuple(range(tgt_cums[t][first[t][p]], tgt_cums[t][last[t][p]]) for t in range(n_t))
+            conf, ver = stats(ins_beads)
+            rows.append(Row(empty, tgt, ins_beads, None, conf, ver))
         for g in gaps_at.pop(p, ()):
             rows.append(Row(range(p, p), (empty,) * n_t, (empty,) * n_t, g))
         if q + 1 == len(common):
@@ -239,7 +236,7 @@ def build_rows(n_src: int, gaps: Sequence[Gap], alignments: Sequence[Sequence[Be
         bead_spans = tuple(range(last[t][p], first[t][nxt]) for t in range(n_t))
         tgt = tuple(range(tgt_cums[t][last[t][p]], tgt_cums[t][first[t][nxt]]) for t in range(n_t))
         inside = [g for x in range(p + 1, nxt) for g in gaps_at.pop(x, ())]
-        conf, ver = stats(bead_spans) if n_t else (1.0, False)
+        conf, ver = stats(bead_spans)
         starts.append(p)
         with_src.append(len(rows))
         rows.append(Row(range(p, nxt), tgt, bead_spans, None, conf, ver, bool(inside)))
@@ -252,70 +249,60 @@ def build_rows(n_src: int, gaps: Sequence[Gap], alignments: Sequence[Sequence[Be
     return Rows(tuple(rows), starts, with_src)
 
 
-def _build_rows_fast(n_src: int, gaps: Sequence[Gap], beads: Sequence[Bead] | None) -> Rows:
-    """:func:`build_rows` for zero or one translation, where every bead boundary is a row boundary.
+def _build_rows_fast(n_src: int, gaps: Sequence[Gap], beads: Sequence[Bead]) -> Rows:
+    """:func:`build_rows` for one translation, where every bead boundary is a row boundary.
 
-    The common case, and the one that must be fast: a row per bead (or per sentence), 100,000
-    of them in well under a second.
+    The common case, and the one that must be fast: a row per bead, 100,000 of them in well under
+    a second.
     """
     gaps_at = _gaps_by_position(gaps)
     rows: list[Row] = []
     starts: list[int] = []
     with_src: list[int] = []
     empty = range(0, 0)
-    if beads is None:
-        no_tgt: tuple[range, ...] = ()
-        for i in range(n_src):
-            if i in gaps_at:
-                rows.extend(Row(range(i, i), no_tgt, no_tgt, g) for g in gaps_at.pop(i))
-            starts.append(i)
-            with_src.append(len(rows))
-            rows.append(Row(range(i, i + 1), no_tgt, no_tgt))
-    else:
-        empties = (empty,)
-        s = t = 0
-        pending: list[Gap] = []
-        for k, bead in enumerate(beads):
-            ns, nt = len(bead.src), len(bead.tgt)
-            if s in gaps_at and (ns or not nt):
-                # A gap at this position goes before the first bead that takes a source sentence.
-                rows.extend(Row(range(s, s), empties, empties, g) for g in gaps_at.pop(s))
-            if not ns and rows and k and not len(beads[k - 1].src) and rows[-1].gap is None:
-                # Consecutive translation-only beads at one position share a row.
-                last = rows[-1]
-                tgt = (range(last.tgt[0].start, t + nt),)
-                spans = (range(last.beads[0].start, k + 1),)
-                conf = min(last.confidence, bead.confidence)
-                rows[-1] = Row(last.src, tgt, spans, None, conf, last.verified and bead.verified)
-                t += nt
-                continue
-            inside = [x for x in range(s + 1, s + ns) if x in gaps_at] if ns > 1 and gaps_at else []
-            if ns:
-                starts.append(s)
-                with_src.append(len(rows))
-            rows.append(
-                Row(
-                    range(s, s + ns),
-                    (range(t, t + nt),),
-                    (range(k, k + 1),),
-                    None,
-                    bead.confidence,
-                    bead.verified,
-                    bool(inside),
-                )  # fmt: skip
-            )
-            for x in inside:
-                pending.extend(gaps_at.pop(x))
-            if pending:
-                rows.extend(Row(range(s + ns, s + ns), empties, empties, g) for g in pending)
-                pending = []
-            s += ns
+    empties = (empty,)
+    s = t = 0
+    pending: list[Gap] = []
+    for k, bead in enumerate(beads):
+        ns, nt = len(bead.src), len(bead.tgt)
+        if s in gaps_at and (ns or not nt):
+            # A gap at this position goes before the first bead that takes a source sentence.
+            rows.extend(Row(range(s, s), empties, empties, g) for g in gaps_at.pop(s))
+        if not ns and rows and k and not len(beads[k - 1].src) and rows[-1].gap is None:
+            # Consecutive translation-only beads at one position share a row.
+            last = rows[-1]
+            tgt = (range(last.tgt[0].start, t + nt),)
+            spans = (range(last.beads[0].start, k + 1),)
+            conf = min(last.confidence, bead.confidence)
+            rows[-1] = Row(last.src, tgt, spans, None, conf, last.verified and bead.verified)
             t += nt
-        if s != n_src:
-            raise ValueError(f"an alignment covers {s} source sentences of {n_src}")
+            continue
+        inside = [x for x in range(s + 1, s + ns) if x in gaps_at] if ns > 1 and gaps_at else []
+        if ns:
+            starts.append(s)
+            with_src.append(len(rows))
+        rows.append(
+            Row(
+                range(s, s + ns),
+                (range(t, t + nt),),
+                (range(k, k + 1),),
+                None,
+                bead.confidence,
+                bead.verified,
+                bool(inside),
+            )  # fmt: skip
+        )
+        for x in inside:
+            pending.extend(gaps_at.pop(x))
+        if pending:
+            rows.extend(Row(range(s + ns, s + ns), empties, empties, g) for g in pending)
+            pending = []
+        s += ns
+        t += nt
+    if s != n_src:
+        raise ValueError(f"an alignment covers {s} source sentences of {n_src}")
     for p in sorted(gaps_at):
-        blank = (empty,) * (beads is not None)
-        rows.extend(Row(range(n_src, n_src), blank, blank, g) for g in gaps_at[p])
+        rows.extend(Row(range(n_src, n_src), empties, empties, g) for g in gaps_at[p])
     return Rows(tuple(rows), starts, with_src)
 
 

@@ -1,4 +1,5 @@
-"""Fixed vocabularies shared by the core and the command line (a light module: no imports)."""
+"""Fixed vocabularies shared by the core and the command line, and the one check of a language code
+(a light module: no imports)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ SUPPORTED_LANGUAGES: frozenset[str] = frozenset(
     ("am", "ar", "bg", "da", "de", "el", "en", "es", "fa", "fr", "hi", "hy")
     + ("it", "ja", "kk", "mr", "my", "nl", "pl", "ru", "sk", "ur", "zh")
 )
+
 #: Kinds of annotation.
 KINDS: tuple[str, ...] = ("note", "highlight", "tag", "relation")
 #: Highlight colours and styles the reader can show.
@@ -18,3 +20,16 @@ RELATION_TAGS: tuple[str, ...] = ("omission", "addition", "mistranslation", "ter
 TAGS_AS: tuple[str, ...] = ("list", "hashtags")
 #: Export formats.
 EXPORT_FORMATS: tuple[str, ...] = ("markdown", "w3c")
+
+
+class UnknownLanguage(ValueError):
+    """A language code sourcereader has no sentence rules for; the message lists the known ones."""
+
+
+def check_language(code: str) -> str:
+    """``code`` if it is one of :data:`SUPPORTED_LANGUAGES`; else UnknownLanguage with the one message
+    every command gives: ``unknown language 'xx' (known: am, ar, …)``."""
+    if code not in SUPPORTED_LANGUAGES:
+        known = ", ".join(sorted(SUPPORTED_LANGUAGES))
+        raise UnknownLanguage(f"unknown language {code!r} (known: {known})")
+    return code

@@ -11,6 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 
+from sourcereader.core import search_index
 from sourcereader.core.documents import Library
 from sourcereader.core.store import Store
 from sourcereader.tui import data
@@ -138,7 +139,7 @@ class SourceReaderApp(App[None]):
     def refresh_search_index(self) -> None:
         """Bring the search index up to date with the library, in a thread with its own store."""
         with data.worker_store(self.store) as store:
-            report = data.refresh_search_index(store, self.library)
+            report = search_index.refresh_search_index(store, self.library)
         self.post_message(SearchIndexRefreshed(report.reindexed))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

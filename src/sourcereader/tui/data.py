@@ -1,24 +1,21 @@
-"""Loading what the reader shows, off the UI thread: alignments, machine translations, the search index.
+"""What the screens need beyond the core's own functions: a store connection per worker, a document's
+annotations settled on its text, the language to machine-translate into, the translations' labels.
 
-Everything here runs inside thread workers, each with its own :class:`Store` connection
-(:func:`worker_store`): a SQLite connection belongs to the thread that opened it. Nothing here
-touches Textual; the screens call these from their workers and post the results.
+Workers run in threads, each with its own :class:`Store` connection (:func:`worker_store`): a SQLite
+connection belongs to the thread that opened it. Nothing here touches Textual.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sourcereader.core.alignment.beads import Bead
 from sourcereader.core.documents import Document, Library, Translation
 
 if TYPE_CHECKING:
     from sourcereader.core.annotations import Annotation
     from sourcereader.core.store import Store
-    from sourcereader.core.store.translations import StoredMachineSentence
 
 
 @contextmanager
@@ -45,13 +42,13 @@ def document_annotations(
     """A document's live annotations, re-anchored first when ``reanchor`` (on opening the document:
     its text or a translation may have changed since they were made). The second value is the
     re-anchoring summary when it moved annotations, else empty (orphans stay listed under N)."""
-    from sourcereader.core.annotations import ensure_anchored
+    from sourcereader.core.annotations import reanchor_annotated
 
     summary = ""
     if reanchor:
-        report = ensure_anchored(store, library, document_id)
-        if report.moved:
-            summary = report.summary()
+        for report in reanchor_annotated(store, library, [document_id]).reports:
+            if report.moved:
+                summary = report.summary()
     return tuple(store.annotations(document_id=document_id)), summary
 
 
@@ -62,53 +59,6 @@ def mt_target(document: Document, translations: Sequence[Translation]) -> str:
         if t.language != document.language:
             return t.language
     return "en" if document.language != "en" else "ru"
-
-
-def machine_translations(store: Store, document: Document, target: str) -> dict[str, StoredMachineSentence]:
-    """The cached machine translation of ``document`` into ``target``, by sentence id."""
-    return store.machine_translations(document.id, target)
-
-
-def load_alignment(store: Store, document: Document, translation: Translation) -> list[Bead]:
-    """The alignment of ``document`` with ``translation`` (cached in the store, corrections kept)."""
-    from sourcereader.core.alignment.document import document_alignment
-
-    return list(document_alignment(store, document, translation).beads)
-
-
-def save_alignment(store: Store, document: Document, translation: Translation, beads: Sequence[Bead]) -> None:
-    """Keep a corrected alignment: its verified beads become constraints for re-alignment."""
-    import sourcereader.core.alignment.document as alignment
-
-    alignment.save_alignment(store, document, translation, list(beads))
-
-
-@dataclass(frozen=True)
-class IndexReport:
-    """What an index refresh did."""
-
-    texts: int
-    """Texts in the library."""
-    reindexed: int
-    """Texts (re)indexed because they were new or changed."""
-
-
-def refresh_search_index(store: Store, library: Library) -> IndexReport:
-    """Bring the library-wide search index up to date (only changed texts are re-indexed)."""
-    from sourcereader.core.store.search import SOURCE_TEXT
-
-    keep: list[tuple[str, str]] = []
-    changed = 0
-    for entry in library:
-        doc = entry.document
-        texts: list[tuple[str, Document | Translation]] = [(SOURCE_TEXT, doc)]
-        texts += [(t.id, t) for t in entry.translations]
-        for text_id, text in texts:
-            keep.append((doc.id, text_id))
-            sentences = [(s.id, s.text) for s in text.sentences]
-            changed += store.index_text(doc.id, text_id, text.version, sentences)
-    store.forget_indexed_except(keep)
-    return IndexReport(len(keep), changed)
 
 
 def translation_labels(library: Library) -> Mapping[tuple[str, str], str]:

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sourcereader.core.alignment.aligner import ALIGNER_VERSION, align
 from sourcereader.core.alignment.beads import Bead, check_cover
 from sourcereader.core.alignment.corrections import Correction, corrections_from, remap_corrections
 
@@ -67,6 +66,9 @@ def cache_key(
     document: Document, translation: Translation, fixed: Sequence[Bead], mt: Sequence[str] | None
 ) -> str:
     """The key of an alignment in the cache: what it was computed from."""
+    # The aligner (and numpy with it) is imported when an alignment is looked up, not when the
+    # reader that shows alignments is: its first frame comes before any alignment is needed.
+    from sourcereader.core.alignment.aligner import ALIGNER_VERSION
     from sourcereader.core.segmenting import SEGMENTER_VERSION
 
     digest = hashlib.sha256()
@@ -103,6 +105,8 @@ def document_alignment(
     if cached is not None:
         beads = tuple(Bead(tuple(s), tuple(t), float(c), bool(v)) for s, t, c, v in cached)
         return DocumentAlignment(beads, len(dropped), cached=True)
+    from sourcereader.core.alignment.aligner import align
+
     beads = tuple(
         align(
             src,

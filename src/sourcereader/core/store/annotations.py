@@ -585,32 +585,6 @@ class AnnotationMixin:
             ]
         return found
 
-    def annotations_for(
-        self, document_id: str, sentence_ids: Sequence[str], *, translation_id: str | None = None
-    ) -> list[Annotation]:
-        """Live, anchored annotations touching any of these sentences (of the document, or of
-        ``translation_id``), for the reader to draw."""
-        ids = list(sentence_ids)
-        if not ids:
-            return []
-        marks = ", ".join("?" for _ in ids)
-        where = (
-            "WHERE a.document_id = ? AND a.translation_id IS ? AND a.deleted_at IS NULL "
-            "AND a.status = 'anchored' "
-            f"AND EXISTS (SELECT 1 FROM json_each(a.sentence_ids) j WHERE j.value IN ({marks}))"
-        )
-        return self._select(where, [document_id, translation_id, *ids])
-
-    def count_annotations(self, document_id: str | None = None) -> int:
-        """How many live annotations (orphans included) there are, in one document or all."""
-        sql = "SELECT count(*) FROM annotations WHERE deleted_at IS NULL"
-        params: list[Any] = []
-        if document_id is not None:
-            sql += " AND document_id = ?"
-            params.append(document_id)
-        row = self.conn.execute(sql, params).fetchone()
-        return int(row[0])
-
     def tags(self) -> list[str]:
         """Every tag in use on a live annotation, display form, sorted case-insensitively."""
         rows = self.conn.execute(

@@ -19,7 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from sourcereader.core.annotations import KINDS, AnnotationError
-from sourcereader.core.export import ExportFilter, ExportOptions, export_texts, render, select, write_atomic
+from sourcereader.core.export import ExportFilter, ExportOptions, export_annotations
+from sourcereader.core.files import check_output, write_output
 
 if TYPE_CHECKING:
     from sourcereader.core.documents import Library
@@ -160,10 +161,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def export_text(self) -> str:
         """The export as it would be written now."""
-        where, options, fmt = self.choices()
-        annotations = select(self.store, where)
-        texts = export_texts(self.store, self.library, annotations, options.translations)
-        return render(annotations, texts, options, fmt)
+        return export_annotations(self.store, self.library, *self.choices()).text
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -198,14 +196,18 @@ class ExportDialog(ModalScreen[Path | None]):
             return
         path = Path(raw).expanduser()
         overwrite = self.query_one("#overwrite", Checkbox).value
-        if path.exists() and not overwrite:
+        try:
+            check_output(path, overwrite=overwrite)
+            write_output(path, self.export_text(), overwrite=overwrite)
+        except FileExistsError:
             self._error(f"{path} exists: tick overwrite to replace it")
             return
-        if not path.parent.is_dir():
-            self._error(f"{path.parent} does not exist")
+        except IsADirectoryError:
+            self._error(f"{path} is a directory: give a file name")
             return
-        try:
-            write_atomic(path, self.export_text(), force=overwrite)
+        except FileNotFoundError:
+            self._error(f"{path.parent if not path.parent.is_dir() else path} does not exist")
+            return
         except (ValueError, AnnotationError) as exc:
             self._error(str(exc))
             return

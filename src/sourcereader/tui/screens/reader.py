@@ -32,6 +32,7 @@ from textual.worker import Worker, get_current_worker
 
 from sourcereader.core import reading
 from sourcereader.core.alignment.beads import Bead, mark_verified, merge_next, move_src, move_tgt, split_bead
+from sourcereader.core.alignment.document import document_alignment, save_alignment
 from sourcereader.core.annotations import Annotation, AnnotationDraft, AnnotationError
 from sourcereader.core.documents import Document, LibraryEntry, Sentence, Translation, id_range
 from sourcereader.core.reading import (
@@ -364,7 +365,7 @@ class ReaderScreen(Screen[None]):
         result: dict[str, list[Bead]] = {}
         with data.worker_store(self.reader_app.store) as store:
             for tid in translation_ids:
-                result[tid] = data.load_alignment(store, self.document, self._translation(tid))
+                result[tid] = list(document_alignment(store, self.document, self._translation(tid)).beads)
         self.post_message(AlignmentsLoaded(self.document.id, result))
 
     @on(AlignmentsLoaded)
@@ -379,7 +380,7 @@ class ReaderScreen(Screen[None]):
     def load_machine_translation(self) -> None:
         """Read the cached machine translation, in a thread."""
         with data.worker_store(self.reader_app.store) as store:
-            rows = data.machine_translations(store, self.document, self.mt_target)
+            rows = store.machine_translations(self.document.id, self.mt_target)
         self.post_message(MachineTranslationLoaded(self.document.id, self.mt_target, rows))
 
     @on(MachineTranslationLoaded)
@@ -662,7 +663,7 @@ class ReaderScreen(Screen[None]):
     def save_corrections(self, tid: str, beads: list[Bead]) -> None:
         """Persist a corrected alignment through the alignment module (its own store connection)."""
         with data.worker_store(self.reader_app.store) as store:
-            data.save_alignment(store, self.document, self._translation(tid), beads)
+            save_alignment(store, self.document, self._translation(tid), beads)
 
     def action_merge_next(self) -> None:
         """Merge the cursor row's bead with the next bead."""
