@@ -218,3 +218,22 @@ async def test_copy_the_row_as_an_excerpt(tmp_path: Path, monkeypatch: pytest.Mo
     assert "> Он, Гитлер, предлагает Советскому Союзу" in markdown
     assert "> He, Hitler, invites the Soviet Union" in markdown
     assert "Cite: " in markdown and "sentences s21" in markdown
+
+
+async def test_the_dialog_save_key_can_be_remapped(tmp_path: Path) -> None:
+    # The annotation dialog's keys are in the one table: keys.toml remaps them by id like any other.
+    from sourcereader import locations
+
+    (locations.config_dir() / "keys.toml").write_text('[keys]\nannotation_save = "f5"\n', encoding="utf-8")
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_source(pilot, 17)
+        await pilot.press("a")
+        assert isinstance(app.screen, AnnotationDialog)
+        await pilot.press(*"remapped", "f5")
+        await settled(app)
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        [saved] = app.store.annotations(document_id=SOVIET)
+        assert saved.note == "remapped"
+        assert not [n.message for n in app._notifications if "keys.toml" in n.message]

@@ -21,7 +21,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
@@ -40,6 +40,7 @@ from sourcereader.core.annotations import (
 )
 from sourcereader.core.documents import Document, Translation
 from sourcereader.core.sanitize import one_line
+from sourcereader.tui.bindings import bindings_for
 
 KIND_LABELS = {
     "note": "Note",
@@ -148,10 +149,7 @@ class AnnotationDialog(ModalScreen[AnnotationDraft | None]):
     AnnotationDialog Button { margin-left: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="annotation.save", tooltip="Save the annotation"),
-        Binding("escape", "cancel", "Cancel", id="annotation.cancel", tooltip="Close without saving"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("annotate"))
 
     def __init__(
         self,

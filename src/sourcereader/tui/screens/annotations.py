@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, TabbedContent, TabPane
@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, TabbedConte
 from sourcereader.core.annotations import KINDS, Annotation, AnnotationError
 from sourcereader.core.sanitize import one_line
 from sourcereader.core.store.search import SOURCE_TEXT
+from sourcereader.tui.bindings import bindings_for
 
 if TYPE_CHECKING:
     from sourcereader.core.store import Store
@@ -59,14 +60,7 @@ class AnnotationsScreen(Screen[tuple[str, str, str] | None]):
     AnnotationsScreen DataTable { height: 1fr; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="annotations.close", tooltip="Back to the reader"),
-        Binding("d", "delete", "Delete", id="annotations.delete", tooltip="Delete the annotation (u undoes)"),
-        Binding(
-            "u", "undo", "Undo delete", id="annotations.undo", tooltip="Restore the last deleted annotation"
-        ),
-        Binding("slash", "focus_filter", "Filter", id="annotations.filter", tooltip="Filter by text"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("annotations"))
 
     def __init__(self, store: Store, *, titles: Mapping[str, str] | None = None) -> None:
         """``store`` to read and delete through; ``titles``: document titles by id, for display."""

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from sourcereader.core.annotations import KINDS, AnnotationError
 from sourcereader.core.export import ExportFilter, ExportOptions, export_texts, render, select, write_atomic
+from sourcereader.tui.bindings import bindings_for
 
 if TYPE_CHECKING:
     from sourcereader.core.documents import Library
@@ -55,10 +56,7 @@ class ExportDialog(ModalScreen[Path | None]):
     ExportDialog Button { margin-left: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "write", "Write", id="export.write", tooltip="Write the export file"),
-        Binding("escape", "cancel", "Cancel", id="export.cancel", tooltip="Close without writing"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("export"))
 
     def __init__(
         self,
