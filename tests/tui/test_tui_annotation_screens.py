@@ -23,6 +23,7 @@ from sourcereader.tui.screens.annotate import AnnotationDialog, TagSuggester
 from sourcereader.tui.screens.annotations import AnnotationsScreen
 from sourcereader.tui.screens.export import ExportDialog
 from tests.support.texts import BODY, DOC_ID, make_document, make_translation
+from tests.support.tui import steady_cursors
 
 Snap = Callable[..., bool]
 
@@ -130,7 +131,7 @@ async def test_dialog_edits_an_existing_annotation() -> None:
 
 
 def test_dialog_snapshot(snap_compare: Snap) -> None:
-    assert snap_compare(Host(dialog), terminal_size=(100, 40))
+    assert snap_compare(Host(dialog), terminal_size=(100, 40), run_before=steady_cursors)
 
 
 # --------------------------------------------------------------------------- annotations screen
@@ -187,7 +188,9 @@ async def test_orphans_tab_jumps_too() -> None:
 def test_annotations_screen_snapshot(snap_compare: Snap) -> None:
     store = filled_store()
     assert snap_compare(
-        Host(lambda: AnnotationsScreen(store, titles={DOC_ID: "Test record"})), terminal_size=(120, 30)
+        Host(lambda: AnnotationsScreen(store, titles={DOC_ID: "Test record"})),
+        terminal_size=(120, 30),
+        run_before=steady_cursors,
     )
 
 
@@ -251,14 +254,14 @@ def _export_host(setup: tuple[Store, Library, list[Annotation]]) -> Host:
 def test_export_dialog_snapshot(
     snap_compare: Snap, export_setup: tuple[Store, Library, list[Annotation]]
 ) -> None:
-    assert snap_compare(_export_host(export_setup), terminal_size=(120, 40))
+    assert snap_compare(_export_host(export_setup), terminal_size=(120, 40), run_before=steady_cursors)
 
 
 def test_export_dialog_small_terminal_snapshot(
     snap_compare: Snap, export_setup: tuple[Store, Library, list[Annotation]]
 ) -> None:
     # 80×24: one line per choice, the preview kept, the rest scrolls; the footer shows ctrl+s / esc.
-    assert snap_compare(_export_host(export_setup), terminal_size=(80, 24))
+    assert snap_compare(_export_host(export_setup), terminal_size=(80, 24), run_before=steady_cursors)
 
 
 def test_dialog_can_be_built_for_a_translation() -> None:

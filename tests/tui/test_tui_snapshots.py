@@ -20,7 +20,14 @@ from sourcereader.core.annotations import AnnotationDraft, anchor_for
 from sourcereader.core.translation import Translator
 from sourcereader.tui.app import SourceReaderApp
 from sourcereader.tui.screens.reader import ReaderScreen
-from tests.support.tui import SOVIET, FakeTranslator, app_for, fixed_alignments, write_user_document
+from tests.support.tui import (
+    SOVIET,
+    FakeTranslator,
+    app_for,
+    fixed_alignments,
+    steady_cursors,
+    write_user_document,
+)
 
 Snap = Callable[..., bool]
 
@@ -44,7 +51,7 @@ def settle(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
             if isinstance(screen, ReaderScreen):
                 screen.flush_find()
                 screen.flush_provenance()
-        await pilot.pause()
+        await steady_cursors(pilot)
 
     return run
 
