@@ -15,6 +15,7 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TextArea
 
+from sourcereader import tui
 from sourcereader.core.annotations import Annotation, AnnotationDraft, anchor_for, reanchor_document
 from sourcereader.core.documents import Library
 from sourcereader.core.store import Store
@@ -30,12 +31,16 @@ Snap = Callable[..., bool]
 pytestmark = pytest.mark.anyio
 
 
+STYLESHEET = Path(tui.__file__).with_name("sourcereader.tcss")
+"""The app's stylesheet: the dialogs and screens have no styles of their own."""
 DOC = make_document()
 HOSTILE = "[bold red]no markup[/] [link=x]no[/link] \x1b[31m"
 
 
 class Host(App[None]):
-    """Pushes one screen and records what it dismisses with."""
+    """Pushes one screen and records what it dismisses with (styled by the app's one stylesheet)."""
+
+    CSS_PATH = STYLESHEET
 
     def __init__(self, factory: Callable[[], Screen[Any]]) -> None:
         super().__init__()

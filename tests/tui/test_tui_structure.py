@@ -1,4 +1,4 @@
-"""The shape of the TUI: one table of bindings behind every screen and dialog."""
+"""The shape of the TUI: one table of bindings behind every screen and dialog, one stylesheet."""
 
 from __future__ import annotations
 
@@ -50,3 +50,9 @@ def test_dialog_keys_load_from_keys_toml(tmp_path: Path) -> None:
     assert load_keymap(path) == KeymapResult(
         {"annotation_save": "f5", "export_write": "f6", "columns_apply": "a"}
     )
+
+
+def test_styles_live_in_the_stylesheet() -> None:
+    # DEFAULT_CSS is for widgets meant to stand alone; sourcereader has none.
+    offenders = [c.__name__ for c in _tui_nodes() if "DEFAULT_CSS" in c.__dict__ or "CSS" in c.__dict__]
+    assert offenders == []

@@ -129,26 +129,6 @@ def split_tags(value: str) -> tuple[str, ...]:
 class AnnotationDialog(ModalScreen[AnnotationDraft | None]):
     """Make or edit an annotation. Ctrl+S saves, Escape cancels."""
 
-    DEFAULT_CSS = """
-    AnnotationDialog { align: center middle; }
-    AnnotationDialog > #dialog {
-        width: 84; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-        overflow-y: auto;
-    }
-    AnnotationDialog #quote { color: $text-muted; max-height: 4; margin-bottom: 1; }
-    AnnotationDialog #span { height: 4; }
-    AnnotationDialog.-targets #note { height: 5; }
-    AnnotationDialog #span-help { color: $text-muted; width: 100%; }
-    AnnotationDialog #note { height: 8; }
-    AnnotationDialog .field-label { margin-top: 1; }
-    AnnotationDialog #error { color: $error; height: auto; }
-    AnnotationDialog #compared { height: auto; max-height: 6; }
-    AnnotationDialog #compared.-hidden, AnnotationDialog #compared-label.-hidden { display: none; }
-    AnnotationDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
-    AnnotationDialog Button { margin-left: 1; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("annotate"))
 
     def __init__(

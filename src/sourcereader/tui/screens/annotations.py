@@ -50,16 +50,6 @@ def annotation_row(a: Annotation, title: str) -> tuple[Text, ...]:
 class AnnotationsScreen(Screen[tuple[str, str, str] | None]):
     """Every annotation: type to filter, Enter jumps, d deletes, u undoes, Escape closes."""
 
-    DEFAULT_CSS = """
-    AnnotationsScreen #filters { height: auto; padding: 0 1; }
-    AnnotationsScreen #filters Input { width: 1fr; }
-    AnnotationsScreen #filters Select { width: 24; }
-    AnnotationsScreen #status { height: 1; padding: 0 1; color: $text-muted; }
-    AnnotationsScreen TabbedContent { height: 1fr; }
-    AnnotationsScreen TabPane { height: 1fr; padding: 0; }
-    AnnotationsScreen DataTable { height: 1fr; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("annotations"))
 
     def __init__(self, store: Store, *, titles: Mapping[str, str] | None = None) -> None:

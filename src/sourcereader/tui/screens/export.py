@@ -38,24 +38,6 @@ PREVIEW_CHARS = 6000
 class ExportDialog(ModalScreen[Path | None]):
     """Choose what to export and where; Ctrl+S writes, Escape cancels."""
 
-    DEFAULT_CSS = """
-    ExportDialog { align: center middle; }
-    ExportDialog > #dialog {
-        width: 110; max-width: 100%; height: 90%; border: thick $primary; background: $surface; padding: 0 1;
-        overflow-y: auto;
-    }
-    ExportDialog SelectCurrent Static#label { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    ExportDialog #form { grid-size: 4; grid-gutter: 0 1; height: auto; grid-rows: auto; }
-    ExportDialog #form > Label { padding-top: 1; }
-    ExportDialog #preview { height: 1fr; min-height: 6; }
-    ExportDialog #path-row { height: auto; }
-    ExportDialog #path { width: 1fr; }
-    ExportDialog #overwrite { width: auto; }
-    ExportDialog #error { color: $error; height: auto; }
-    ExportDialog #buttons { height: auto; align-horizontal: right; }
-    ExportDialog Button { margin-left: 1; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("export"))
 
     def __init__(
