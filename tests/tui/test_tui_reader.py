@@ -10,6 +10,7 @@ from textual.widgets import Input
 
 from sourcereader.core.documents import Library
 from sourcereader.tui.app import make_app
+from sourcereader.tui.messages import OpenDocument, OpenWitnesses, ShowLibrary
 from sourcereader.tui.screens.columns import ColumnsDialog
 from sourcereader.tui.screens.help import HelpScreen
 from sourcereader.tui.screens.library import LibraryScreen
@@ -324,6 +325,25 @@ async def test_back_to_library_and_open_another(tmp_path: Path) -> None:
         assert reader(app).document.id == GERMAN
         await pilot.press("q")
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_screens_ask_the_app_with_messages(tmp_path: Path) -> None:
+    app = app_for(tmp_path)
+    messages: list[Message] = []
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await pilot.press(*"german record", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert reader(app).document.id == GERMAN
+        await pilot.press("W")
+        await pilot.pause()
+        assert isinstance(app.screen, WitnessesScreen)
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+    # A message is seen once by each node it bubbles through: keep the first sighting.
+    asked = {id(m): m for m in messages if isinstance(m, (OpenDocument, OpenWitnesses, ShowLibrary))}
+    assert list(asked.values()) == [OpenDocument(GERMAN), OpenWitnesses(GERMAN), ShowLibrary()]
 
 
 async def test_library_search_jumps_to_the_sentence(tmp_path: Path) -> None:
