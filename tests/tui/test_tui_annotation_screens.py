@@ -168,9 +168,11 @@ async def test_annotations_screen_filters_deletes_undoes_and_jumps() -> None:
         await pilot.pause()
         screen.query_one("#live-table", DataTable).focus()
         await pilot.press("down", "d")
+        await app.workers.wait_for_complete()  # the delete runs in a worker, which posts its result
         await pilot.pause()
         assert [r[0] for r in _rows(app, "live")] == ["1", "3"] and store.count_annotations() == 3
         await pilot.press("u")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert [r[0] for r in _rows(app, "live")] == ["1", "2", "3"] and store.count_annotations() == 4
         await pilot.press("down", "down", "enter")

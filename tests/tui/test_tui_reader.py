@@ -408,13 +408,18 @@ async def test_witnesses_links(tmp_path: Path) -> None:
         await pilot.press("tab", "j")
         assert screen.panes[0].document.id == GERMAN
         await pilot.press("enter")
+        await app.workers.wait_for_complete()  # the link is written in a worker, which posts the links
+        await pilot.pause()
         assert len(app.store.witness_links(SOVIET)) == 1
         assert screen.query_one("#left").view.marks  # type: ignore[attr-defined]
         await pilot.press("g", "tab")  # Soviet pane again, cursor still on the linked row
         await pilot.press("o")
         assert screen.query_one("#right").text.cursor == 1  # type: ignore[attr-defined]
         await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert app.store.witness_links(SOVIET) == []
+        assert not screen.query_one("#left").view.marks  # type: ignore[attr-defined]
         await pilot.press("o")  # no link: a notification
         await pilot.press("escape")
         assert isinstance(app.screen, ReaderScreen)

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from sourcereader.core.annotations import AnnotationDraft, anchor_for
 from sourcereader.tui.app import SourceReaderApp
+from sourcereader.tui.messages import AnnotationsChanged
 from sourcereader.tui.screens.annotate import AnnotationDialog
 from sourcereader.tui.screens.annotations import AnnotationsScreen
 from sourcereader.tui.screens.export import ExportDialog
@@ -180,6 +182,29 @@ async def test_annotations_screen_jumps_to_the_sentence(tmp_path: Path) -> None:
         assert screen.document.id != first
         index = screen.document.sentence("s3" if screen.document.id == GERMAN else "s21").index
         assert screen.rows[screen.cursor].src.start == index
+
+
+async def test_deleting_in_the_list_redraws_the_library_counts(tmp_path: Path) -> None:
+    app = app_for(tmp_path, document_id=SOVIET)
+    annotate(app, SOVIET, ["s21"], "here")
+    messages: list[Message] = []
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await settled(app)
+        [library] = [s for s in app.screen_stack if isinstance(s, LibraryScreen)]
+
+        def soviet_prompt() -> str:
+            options = library.query_one("#documents", OptionList).options
+            return next(str(o.prompt) for o in options if o.id == SOVIET)
+
+        assert soviet_prompt().endswith("· 1 note")
+        await pilot.press("N")
+        assert isinstance(app.screen, AnnotationsScreen)
+        await pilot.press("d")  # the delete is written in a worker, which tells the app
+        await settled(app)
+        await pilot.pause()
+        assert isinstance(app.screen, AnnotationsScreen) and app.store.count_annotations(SOVIET) == 0
+        assert soviet_prompt().endswith("· 0 notes")
+    assert any(isinstance(m, AnnotationsChanged) and m.document_id == SOVIET for m in messages)
 
 
 async def test_export_writes_the_file(tmp_path: Path) -> None:

@@ -26,7 +26,6 @@ from sourcereader.core.documents import Document, Sentence, Translation, id_rang
 from sourcereader.core.reading import excerpt_markdown
 from sourcereader.tui import data
 from sourcereader.tui.messages import (
-    AnnotationsChanged,
     AnnotationsLoaded,
     AnnotationUndo,
     AnnotationWritten,
@@ -265,8 +264,7 @@ class Annotator:
         titles = {e.document.id: e.document.meta.title for e in library}
 
         def chosen(target: tuple[str, str, str] | None) -> None:
-            # The list may have deleted or restored some: the counts and the marks are redrawn.
-            screen.post_message(AnnotationsChanged(screen.document.id))
+            # The list announces its own deletes and restores (the counts); the marks are read again.
             self.load()
             if target is None:
                 return
