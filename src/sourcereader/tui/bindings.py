@@ -10,7 +10,7 @@ Every binding has an id. Users remap keys by id in ``keys.toml`` in the config d
 A value is a key or a comma-separated list of keys, in Textual's key names (``ctrl+d``,
 ``pagedown``, ``question_mark`` or ``?``). Unknown ids are reported, never fatal.
 
-Dialogs' keys are in the table too (``annotation_save = "ctrl+w"`` remaps the annotation
+Dialogs' keys are in the table too (``annotation_save = "f5"`` remaps the annotation
 dialog's save key); the help screen lists the screens' scopes (:data:`SCOPE_TITLES`), and
 each dialog shows its own keys in its footer or help line.
 """
