@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -14,6 +15,9 @@ from sourcereader.core.documents import Document, Library, Translation, format_h
 from sourcereader.core.reading import one_to_one
 from sourcereader.core.store import Store
 from sourcereader.tui.app import SourceReaderApp, make_app
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
 
 SOVIET = "1940-11-12-soviet-record-hitler-molotov"
 GERMAN = "1940-11-12-german-record-hitler-molotov"
@@ -137,3 +141,20 @@ def fixed_alignments(monkeypatch: pytest.MonkeyPatch) -> None:
         return DocumentAlignment(tuple(beads), dropped_corrections=0, cached=True)
 
     monkeypatch.setattr(reader, "document_alignment", align)
+
+
+async def steady_cursors(pilot: Pilot[Any]) -> None:
+    """Show every text cursor steadily instead of blinking, then let the screen redraw.
+
+    A focused Input or TextArea hides its cursor every other half second (Textual ignores
+    TEXTUAL_CURSOR_BLINK): on a busy machine a snapshot taken a little late caught it hidden.
+    """
+    from textual.widgets import Input, TextArea
+
+    for screen in pilot.app.screen_stack:
+        for widget in screen.query("Input, TextArea"):
+            assert isinstance(widget, (Input, TextArea))
+            widget.cursor_blink = False
+            # The widgets redraw only the cursor's line, which missed a TextArea scrolled in a dialog.
+            widget.refresh()
+    await pilot.pause()

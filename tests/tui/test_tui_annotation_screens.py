@@ -15,6 +15,7 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TextArea
 
+from sourcereader import tui
 from sourcereader.core.annotations import Annotation, AnnotationDraft, anchor_for, reanchor_document
 from sourcereader.core.documents import Library
 from sourcereader.core.store import Store
@@ -23,18 +24,23 @@ from sourcereader.tui.screens.annotate import AnnotationDialog, TagSuggester
 from sourcereader.tui.screens.annotations import AnnotationsScreen
 from sourcereader.tui.screens.export import ExportDialog
 from tests.support.texts import BODY, DOC_ID, make_document, make_translation
+from tests.support.tui import steady_cursors
 
 Snap = Callable[..., bool]
 
 pytestmark = pytest.mark.anyio
 
 
+STYLESHEET = Path(tui.__file__).with_name("sourcereader.tcss")
+"""The app's stylesheet: the dialogs and screens have no styles of their own."""
 DOC = make_document()
 HOSTILE = "[bold red]no markup[/] [link=x]no[/link] \x1b[31m"
 
 
 class Host(App[None]):
-    """Pushes one screen and records what it dismisses with."""
+    """Pushes one screen and records what it dismisses with (styled by the app's one stylesheet)."""
+
+    CSS_PATH = STYLESHEET
 
     def __init__(self, factory: Callable[[], Screen[Any]]) -> None:
         super().__init__()
@@ -130,7 +136,7 @@ async def test_dialog_edits_an_existing_annotation() -> None:
 
 
 def test_dialog_snapshot(snap_compare: Snap) -> None:
-    assert snap_compare(Host(dialog), terminal_size=(100, 40))
+    assert snap_compare(Host(dialog), terminal_size=(100, 40), run_before=steady_cursors)
 
 
 # --------------------------------------------------------------------------- annotations screen
@@ -162,9 +168,11 @@ async def test_annotations_screen_filters_deletes_undoes_and_jumps() -> None:
         await pilot.pause()
         screen.query_one("#live-table", DataTable).focus()
         await pilot.press("down", "d")
+        await app.workers.wait_for_complete()  # the delete runs in a worker, which posts its result
         await pilot.pause()
         assert [r[0] for r in _rows(app, "live")] == ["1", "3"] and store.annotation_counts() == {DOC_ID: 3}
         await pilot.press("u")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert [r[0] for r in _rows(app, "live")] == ["1", "2", "3"]
         assert store.annotation_counts() == {DOC_ID: 4}
@@ -188,7 +196,9 @@ async def test_orphans_tab_jumps_too() -> None:
 def test_annotations_screen_snapshot(snap_compare: Snap) -> None:
     store = filled_store()
     assert snap_compare(
-        Host(lambda: AnnotationsScreen(store, titles={DOC_ID: "Test record"})), terminal_size=(120, 30)
+        Host(lambda: AnnotationsScreen(store, titles={DOC_ID: "Test record"})),
+        terminal_size=(120, 30),
+        run_before=steady_cursors,
     )
 
 
@@ -252,14 +262,14 @@ def _export_host(setup: tuple[Store, Library, list[Annotation]]) -> Host:
 def test_export_dialog_snapshot(
     snap_compare: Snap, export_setup: tuple[Store, Library, list[Annotation]]
 ) -> None:
-    assert snap_compare(_export_host(export_setup), terminal_size=(120, 40))
+    assert snap_compare(_export_host(export_setup), terminal_size=(120, 40), run_before=steady_cursors)
 
 
 def test_export_dialog_small_terminal_snapshot(
     snap_compare: Snap, export_setup: tuple[Store, Library, list[Annotation]]
 ) -> None:
     # 80×24: one line per choice, the preview kept, the rest scrolls; the footer shows ctrl+s / esc.
-    assert snap_compare(_export_host(export_setup), terminal_size=(80, 24))
+    assert snap_compare(_export_host(export_setup), terminal_size=(80, 24), run_before=steady_cursors)
 
 
 def test_dialog_can_be_built_for_a_translation() -> None:

@@ -10,6 +10,7 @@ from textual.widgets import Input
 
 from sourcereader.core.documents import Library
 from sourcereader.tui.app import make_app
+from sourcereader.tui.messages import OpenDocument, OpenWitnesses, ShowLibrary
 from sourcereader.tui.screens.columns import ColumnsDialog
 from sourcereader.tui.screens.help import HelpScreen
 from sourcereader.tui.screens.library import LibraryScreen
@@ -326,6 +327,25 @@ async def test_back_to_library_and_open_another(tmp_path: Path) -> None:
         assert isinstance(app.screen, LibraryScreen)
 
 
+async def test_screens_ask_the_app_with_messages(tmp_path: Path) -> None:
+    app = app_for(tmp_path)
+    messages: list[Message] = []
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await pilot.press(*"german record", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert reader(app).document.id == GERMAN
+        await pilot.press("W")
+        await pilot.pause()
+        assert isinstance(app.screen, WitnessesScreen)
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+    # A message is seen once by each node it bubbles through: keep the first sighting.
+    asked = {id(m): m for m in messages if isinstance(m, (OpenDocument, OpenWitnesses, ShowLibrary))}
+    assert list(asked.values()) == [OpenDocument(GERMAN), OpenWitnesses(GERMAN), ShowLibrary()]
+
+
 async def test_library_search_jumps_to_the_sentence(tmp_path: Path) -> None:
     app = app_for(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -388,13 +408,18 @@ async def test_witnesses_links(tmp_path: Path) -> None:
         await pilot.press("tab", "j")
         assert screen.panes[0].document.id == GERMAN
         await pilot.press("enter")
+        await app.workers.wait_for_complete()  # the link is written in a worker, which posts the links
+        await pilot.pause()
         assert len(app.store.witness_links(SOVIET)) == 1
         assert screen.query_one("#left").view.marks  # type: ignore[attr-defined]
         await pilot.press("g", "tab")  # Soviet pane again, cursor still on the linked row
         await pilot.press("o")
         assert screen.query_one("#right").text.cursor == 1  # type: ignore[attr-defined]
         await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert app.store.witness_links(SOVIET) == []
+        assert not screen.query_one("#left").view.marks  # type: ignore[attr-defined]
         await pilot.press("o")  # no link: a notification
         await pilot.press("escape")
         assert isinstance(app.screen, ReaderScreen)

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from sourcereader.core.annotations import AnnotationDraft, anchor_for
 from sourcereader.tui.app import SourceReaderApp
+from sourcereader.tui.messages import AnnotationsChanged
 from sourcereader.tui.screens.annotate import AnnotationDialog
 from sourcereader.tui.screens.annotations import AnnotationsScreen
 from sourcereader.tui.screens.export import ExportDialog
@@ -182,6 +184,29 @@ async def test_annotations_screen_jumps_to_the_sentence(tmp_path: Path) -> None:
         assert screen.rows[screen.cursor].src.start == index
 
 
+async def test_deleting_in_the_list_redraws_the_library_counts(tmp_path: Path) -> None:
+    app = app_for(tmp_path, document_id=SOVIET)
+    annotate(app, SOVIET, ["s21"], "here")
+    messages: list[Message] = []
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await settled(app)
+        [library] = [s for s in app.screen_stack if isinstance(s, LibraryScreen)]
+
+        def soviet_prompt() -> str:
+            options = library.query_one("#documents", OptionList).options
+            return next(str(o.prompt) for o in options if o.id == SOVIET)
+
+        assert soviet_prompt().endswith("· 1 note")
+        await pilot.press("N")
+        assert isinstance(app.screen, AnnotationsScreen)
+        await pilot.press("d")  # the delete is written in a worker, which tells the app
+        await settled(app)
+        await pilot.pause()
+        assert isinstance(app.screen, AnnotationsScreen) and app.store.annotation_counts().get(SOVIET, 0) == 0
+        assert soviet_prompt().endswith("· 0 notes")
+    assert any(isinstance(m, AnnotationsChanged) and m.document_id == SOVIET for m in messages)
+
+
 async def test_export_writes_the_file(tmp_path: Path) -> None:
     app = app_for(tmp_path, document_id=SOVIET)
     annotate(app, SOVIET, ["s21"], "the offer")
@@ -218,3 +243,22 @@ async def test_copy_the_row_as_an_excerpt(tmp_path: Path, monkeypatch: pytest.Mo
     assert "> Он, Гитлер, предлагает Советскому Союзу" in markdown
     assert "> He, Hitler, invites the Soviet Union" in markdown
     assert "Cite: " in markdown and "sentences s21" in markdown
+
+
+async def test_the_dialog_save_key_can_be_remapped(tmp_path: Path) -> None:
+    # The annotation dialog's keys are in the one table: keys.toml remaps them by id like any other.
+    from sourcereader import locations
+
+    (locations.config_dir() / "keys.toml").write_text('[keys]\nannotation_save = "f5"\n', encoding="utf-8")
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_source(pilot, 17)
+        await pilot.press("a")
+        assert isinstance(app.screen, AnnotationDialog)
+        await pilot.press(*"remapped", "f5")
+        await settled(app)
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        [saved] = app.store.annotations(document_id=SOVIET)
+        assert saved.note == "remapped"
+        assert not [n.message for n in app._notifications if "keys.toml" in n.message]

@@ -20,7 +20,14 @@ from sourcereader.core.annotations import AnnotationDraft, anchor_for
 from sourcereader.core.translation import Translator
 from sourcereader.tui.app import SourceReaderApp
 from sourcereader.tui.screens.reader import ReaderScreen
-from tests.support.tui import SOVIET, FakeTranslator, app_for, fixed_alignments, write_user_document
+from tests.support.tui import (
+    SOVIET,
+    FakeTranslator,
+    app_for,
+    fixed_alignments,
+    steady_cursors,
+    write_user_document,
+)
 
 Snap = Callable[..., bool]
 
@@ -44,7 +51,7 @@ def settle(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
             if isinstance(screen, ReaderScreen):
                 screen.flush_find()
                 screen.flush_provenance()
-        await pilot.pause()
+        await steady_cursors(pilot)
 
     return run
 
@@ -147,7 +154,12 @@ def test_reader_synthetic_machine_translation(snap_compare: Snap, tmp_path: Path
     assert shot(snap_compare, tmp_path, document_id=SOVIET, keys=["t", "l"], translator=translator)
 
 
-def test_reader_find(snap_compare: Snap, tmp_path: Path) -> None:
+def test_reader_find(snap_compare: Snap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sourcereader.tui.screens import reader as reader_module
+
+    # A pause no run reaches: on a busy machine the debounced search could otherwise run for "пак"
+    # between two keys and move the cursor; flush_find runs it once, for the whole query.
+    monkeypatch.setattr(reader_module, "FIND_DELAY", 600.0)
     assert shot(snap_compare, tmp_path, document_id=SOVIET, keys=["slash", *"пакт"])
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
@@ -17,7 +17,13 @@ from sourcereader.core.store import Store
 from sourcereader.tui import data
 from sourcereader.tui.bindings import KeymapResult, bindings_for, keys_file, load_keymap
 from sourcereader.tui.commands import BindingCommands
-from sourcereader.tui.messages import SearchIndexRefreshed
+from sourcereader.tui.messages import (
+    AnnotationsChanged,
+    OpenDocument,
+    OpenWitnesses,
+    SearchIndexRefreshed,
+    ShowLibrary,
+)
 
 if TYPE_CHECKING:
     from sourcereader.core.store.search import SearchHit
@@ -25,7 +31,12 @@ if TYPE_CHECKING:
 
 
 class SourceReaderApp(App[None]):
-    """Read primary documents side by side with their translations."""
+    """Read primary documents side by side with their translations.
+
+    The app owns the library, the store and the translator and hands them down to the screens it
+    makes; the screens ask it for navigation with messages (:class:`OpenDocument`,
+    :class:`OpenWitnesses`, :class:`ShowLibrary`) and tell it when annotations changed.
+    """
 
     CSS_PATH = "sourcereader.tcss"
     TITLE = "sourcereader"
@@ -62,7 +73,7 @@ class SourceReaderApp(App[None]):
         self.set_keymap(dict(self.keymap_result.keymap))
         self.push_screen(LibraryScreen(self.library, self.store.annotation_counts))
         if self.start_document is not None:
-            self.open_document(self.start_document)
+            self._open(self.start_document)
         for problem in [*self.keymap_result.problems, *self.library.problems]:
             self.notify(problem, title="sourcereader", severity="warning", markup=False, timeout=8)
         self.refresh_search_index()
@@ -75,17 +86,23 @@ class SourceReaderApp(App[None]):
             self.translator = ArgosTranslator()
         return self.translator
 
-    def annotations_changed(self) -> None:
-        """Annotations were added, edited or deleted: the library's counts are redrawn."""
-        from sourcereader.tui.screens.library import LibraryScreen
+    # ------------------------------------------------------------------ what the screens ask for
+    @on(OpenDocument)
+    def _open_document(self, message: OpenDocument) -> None:
+        self._open(message.document_id, message.start_at)
 
-        for screen in self.screen_stack:
-            if isinstance(screen, LibraryScreen):
-                screen.refresh_counts()
+    @on(OpenWitnesses)
+    def _open_witnesses(self, message: OpenWitnesses) -> None:
+        from sourcereader.tui.screens.witnesses import WitnessesScreen
 
-    # ------------------------------------------------------------------ navigation
-    def show_library(self) -> None:
-        """Back to the library (the bottom screen)."""
+        others = self.library.witnesses(message.document_id)
+        if not others:
+            self.notify("No other record of this document's event is in the library.", title="Witnesses")
+            return
+        self.push_screen(WitnessesScreen(self.store, self.library.document(message.document_id), others[0]))
+
+    @on(ShowLibrary)
+    def _show_library(self) -> None:
         from sourcereader.tui.screens.library import LibraryScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, LibraryScreen):
@@ -93,27 +110,31 @@ class SourceReaderApp(App[None]):
         if isinstance(self.screen, LibraryScreen):
             self.screen.refresh_counts()
 
-    def open_document(self, document_id: str, *, sentence: tuple[str, str] | None = None) -> None:
+    @on(AnnotationsChanged)
+    def _annotations_changed(self) -> None:
+        """The library's annotation counts are redrawn."""
+        from sourcereader.tui.screens.library import LibraryScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                screen.refresh_counts()
+
+    def _open(self, document_id: str, start_at: tuple[str, str] | None = None) -> None:
         """Open a document in the reader (replacing an open one), optionally at a sentence."""
         from sourcereader.tui.screens.reader import ReaderScreen
 
         entry = self.library.entry(document_id)
         if isinstance(self.screen, ReaderScreen):
             self.pop_screen()
-        screen = ReaderScreen(entry)
-        # The jump waits for the alignments: rows are only final once they are loaded.
-        screen._pending_row = sentence
-        self.push_screen(screen)
-
-    def open_witnesses(self, document_id: str) -> None:
-        """The document and another record of its event, side by side."""
-        from sourcereader.tui.screens.witnesses import WitnessesScreen
-
-        others = self.library.witnesses(document_id)
-        if not others:
-            self.notify("No other record of this document's event is in the library.", title="Witnesses")
-            return
-        self.push_screen(WitnessesScreen(self.store, self.library.document(document_id), others[0]))
+        self.push_screen(
+            ReaderScreen(
+                entry,
+                store=self.store,
+                library=self.library,
+                get_translator=self.get_translator,
+                start_at=start_at,
+            )
+        )
 
     # ------------------------------------------------------------------ actions
     def action_help(self) -> None:
@@ -131,7 +152,7 @@ class SourceReaderApp(App[None]):
 
         def chosen(hit: SearchHit | None) -> None:
             if hit is not None:
-                self.open_document(hit.document_id, sentence=(hit.text_id, hit.sentence_id))
+                self._open(hit.document_id, (hit.text_id, hit.sentence_id))
 
         self.push_screen(SearchScreen(self.store, titles, labels, query=self.search_query), chosen)
 

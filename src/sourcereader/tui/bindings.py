@@ -9,6 +9,10 @@ Every binding has an id. Users remap keys by id in ``keys.toml`` in the config d
 
 A value is a key or a comma-separated list of keys, in Textual's key names (``ctrl+d``,
 ``pagedown``, ``question_mark`` or ``?``). Unknown ids are reported, never fatal.
+
+Dialogs' keys are in the table too (``annotation_save = "f5"`` remaps the annotation
+dialog's save key); the help screen lists the screens' scopes (:data:`SCOPE_TITLES`), and
+each dialog shows its own keys in its footer or help line.
 """
 
 from __future__ import annotations
@@ -21,9 +25,23 @@ from typing import Literal
 
 from textual.binding import Binding
 
-Scope = Literal["app", "library", "reader", "text", "witnesses", "search"]
+Scope = Literal[
+    "app",
+    "library",
+    "reader",
+    "text",
+    "witnesses",
+    "search",
+    "annotate",
+    "annotations",
+    "export",
+    "columns",
+    "no_model",
+    "help",
+]
 
-#: What each scope is called on the help screen, in the order shown.
+#: What each screen's scope is called on the help screen, in the order shown (dialogs' scopes are
+#: not listed there: each dialog shows its keys itself).
 SCOPE_TITLES: dict[Scope, str] = {
     "app": "Everywhere",
     "library": "Library",
@@ -34,8 +52,17 @@ SCOPE_TITLES: dict[Scope, str] = {
 }
 
 
-def _b(key: str, action: str, description: str, id: str, tooltip: str, *, show: bool = True) -> Binding:
-    return Binding(key, action, description, show=show, id=id, tooltip=tooltip)
+def _b(
+    key: str,
+    action: str,
+    description: str,
+    id: str,
+    tooltip: str,
+    *,
+    show: bool = True,
+    priority: bool = False,
+) -> Binding:
+    return Binding(key, action, description, show=show, id=id, tooltip=tooltip, priority=priority)
 
 
 TABLE: dict[Scope, tuple[Binding, ...]] = {
@@ -223,6 +250,30 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
         _b("down", "hit_down", "Next", "search_next", "Next hit", show=False),
         _b("up", "hit_up", "Previous", "search_previous", "Previous hit", show=False),
     ),
+    # ---------------------------------------------------------------- dialogs and the notes list
+    "annotate": (
+        _b("ctrl+s", "save", "Save", "annotation_save", "Save the annotation"),
+        _b("escape", "cancel", "Cancel", "annotation_cancel", "Close without saving"),
+    ),
+    "annotations": (
+        _b("escape", "close", "Close", "annotations_close", "Back to the reader"),
+        _b("d", "delete", "Delete", "annotations_delete", "Delete the annotation (u undoes)"),
+        _b("u", "undo", "Undo delete", "annotations_undo", "Restore the last deleted annotation"),
+        _b("slash", "focus_filter", "Filter", "annotations_filter", "Filter by text"),
+    ),
+    "export": (
+        _b("ctrl+s", "write", "Write", "export_write", "Write the export file"),
+        _b("escape", "cancel", "Cancel", "export_cancel", "Close without writing"),
+    ),
+    "columns": (
+        _b("escape", "cancel", "Cancel", "columns_cancel", "Close without changes"),
+        # A priority binding: the selection list would otherwise take enter for itself.
+        _b("enter", "apply", "Apply", "columns_apply", "Show the ticked columns", priority=True),
+        _b("shift+up,K", "move(-1)", "Move up", "column_up", "Move the column left"),
+        _b("shift+down,J", "move(1)", "Move down", "column_down", "Move the column right"),
+    ),
+    "no_model": (_b("escape,enter,q", "close", "Close", "no_model_close", "Back to the reader"),),
+    "help": (_b("escape,q,question_mark", "close", "Close", "help_close", "Close the help"),),
 }
 
 

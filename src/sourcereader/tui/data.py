@@ -25,11 +25,13 @@ def worker_store(store: Store) -> Iterator[Store]:
     The connection is of the same class as ``store`` (a store extended with more mixins stays so).
     An in-memory store has no file another connection could open; it is used as it is, which
     only works when its connection allows other threads (tests use database files instead).
+    A database moved or deleted while the app runs raises :class:`StoreError` (it is never
+    silently created anew, which would put the user's writes where nobody reads them).
     """
     if store.path is None:
         yield store
         return
-    own = type(store).open(store.path)
+    own = store.reopen()
     try:
         yield own
     finally:

@@ -1,4 +1,9 @@
-"""Messages workers post to the screens (past tense: each says what happened)."""
+"""Messages of the app: what workers post to the screens, and what screens post up to the app.
+
+Past tense for events (``AlignmentsLoaded``, ``AnnotationsChanged``: each says what happened),
+imperative for requests (``OpenDocument``: what a screen asks the app to do). Messages that only
+one widget or screen posts are nested in its class (``ParallelText.CursorMoved``).
+"""
 
 from __future__ import annotations
 
@@ -101,3 +106,33 @@ class ExcerptReady(Message):
     markdown: str
     where: str
     """Which sentences (``s18``, ``s18–s19``)."""
+
+
+# ---------------------------------------------------------------------------- screens → app
+@dataclass
+class OpenDocument(Message):
+    """Open a document in the reader (replacing an open one), optionally at a sentence."""
+
+    document_id: str
+    start_at: tuple[str, str] | None = None
+    """``(text_id, sentence_id)`` to put the cursor on once the rows are final: ``SOURCE_TEXT``
+    or a translation id, and a sentence id of that text."""
+
+
+@dataclass
+class OpenWitnesses(Message):
+    """Show the document side by side with another record of its event."""
+
+    document_id: str
+
+
+@dataclass
+class ShowLibrary(Message):
+    """Go back to the library (the bottom screen)."""
+
+
+@dataclass
+class AnnotationsChanged(Message):
+    """Annotations of a document were added, edited, deleted or restored (the counts are redrawn)."""
+
+    document_id: str

@@ -21,7 +21,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
@@ -40,6 +40,7 @@ from sourcereader.core.annotations import (
 )
 from sourcereader.core.documents import Document, Translation
 from sourcereader.core.sanitize import one_line
+from sourcereader.tui.bindings import bindings_for
 
 KIND_LABELS = {
     "note": "Note",
@@ -128,30 +129,7 @@ def split_tags(value: str) -> tuple[str, ...]:
 class AnnotationDialog(ModalScreen[AnnotationDraft | None]):
     """Make or edit an annotation. Ctrl+S saves, Escape cancels."""
 
-    DEFAULT_CSS = """
-    AnnotationDialog { align: center middle; }
-    AnnotationDialog > #dialog {
-        width: 84; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-        overflow-y: auto;
-    }
-    AnnotationDialog #quote { color: $text-muted; max-height: 4; margin-bottom: 1; }
-    AnnotationDialog #span { height: 4; }
-    AnnotationDialog.-targets #note { height: 5; }
-    AnnotationDialog #span-help { color: $text-muted; width: 100%; }
-    AnnotationDialog #note { height: 8; }
-    AnnotationDialog .field-label { margin-top: 1; }
-    AnnotationDialog #error { color: $error; height: auto; }
-    AnnotationDialog #compared { height: auto; max-height: 6; }
-    AnnotationDialog #compared.-hidden, AnnotationDialog #compared-label.-hidden { display: none; }
-    AnnotationDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
-    AnnotationDialog Button { margin-left: 1; }
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="annotation.save", tooltip="Save the annotation"),
-        Binding("escape", "cancel", "Cancel", id="annotation.cancel", tooltip="Close without saving"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("annotate"))
 
     def __init__(
         self,

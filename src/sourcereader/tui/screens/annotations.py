@@ -3,24 +3,32 @@
 Standalone: the reader pushes it with the store and gets ``(document_id, text_id, sentence_id)`` back
 for the annotation chosen with Enter (or None); ``text_id`` is the search index's name for the source
 (``SOURCE_TEXT``) or the translation the annotation is on. Only Store methods are called, never SQL.
+Deletes and restores run in a thread worker with its own store connection; each one announces
+itself with :class:`~sourcereader.tui.messages.AnnotationsChanged` (the app redraws the counts).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, TabbedContent, TabPane
+from textual.worker import Worker
 
 from sourcereader.core.annotations import KINDS, Annotation, AnnotationError
 from sourcereader.core.sanitize import one_line
 from sourcereader.core.store.search import SOURCE_TEXT
+from sourcereader.tui.bindings import bindings_for
+from sourcereader.tui.data import worker_store
+from sourcereader.tui.messages import AnnotationsChanged
 
 if TYPE_CHECKING:
     from sourcereader.core.store import Store
@@ -49,24 +57,15 @@ def annotation_row(a: Annotation, title: str) -> tuple[Text, ...]:
 class AnnotationsScreen(Screen[tuple[str, str, str] | None]):
     """Every annotation: type to filter, Enter jumps, d deletes, u undoes, Escape closes."""
 
-    DEFAULT_CSS = """
-    AnnotationsScreen #filters { height: auto; padding: 0 1; }
-    AnnotationsScreen #filters Input { width: 1fr; }
-    AnnotationsScreen #filters Select { width: 24; }
-    AnnotationsScreen #status { height: 1; padding: 0 1; color: $text-muted; }
-    AnnotationsScreen TabbedContent { height: 1fr; }
-    AnnotationsScreen TabPane { height: 1fr; padding: 0; }
-    AnnotationsScreen DataTable { height: 1fr; }
-    """
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("annotations"))
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="annotations.close", tooltip="Back to the reader"),
-        Binding("d", "delete", "Delete", id="annotations.delete", tooltip="Delete the annotation (u undoes)"),
-        Binding(
-            "u", "undo", "Undo delete", id="annotations.undo", tooltip="Restore the last deleted annotation"
-        ),
-        Binding("slash", "focus_filter", "Filter", id="annotations.filter", tooltip="Filter by text"),
-    ]
+    @dataclass
+    class Written(Message):
+        """A delete or a restore reached the store (posted by the worker that made it)."""
+
+        annotation: Annotation
+        """The annotation as it now is (in the bin after a delete)."""
+        restored: bool
 
     def __init__(self, store: Store, *, titles: Mapping[str, str] | None = None) -> None:
         """``store`` to read and delete through; ``titles``: document titles by id, for display."""
@@ -160,26 +159,45 @@ class AnnotationsScreen(Screen[tuple[str, str, str] | None]):
             self.dismiss((a.document_id, a.translation_id or SOURCE_TEXT, sentence))
 
     def action_delete(self) -> None:
-        """Put the current annotation in the bin."""
+        """Put the current annotation in the bin (in a worker)."""
         a = self.current()
         if a is None:
             return
-        self.store.delete_annotation(a.id)
-        self.deleted.append(a.id)
-        self.changed = True
-        self._status(f"Deleted annotation {a.id}; u undoes")
-        self.refresh_rows()
+        self.write(a.id, restore=False)
 
     def action_undo(self) -> None:
-        """Restore the last annotation deleted here."""
+        """Restore the last annotation deleted here (in a worker)."""
         if not self.deleted:
             self._status("Nothing to undo")
             return
-        annotation_id = self.deleted.pop()
-        self.store.restore_annotation(annotation_id)
+        self.write(self.deleted.pop(), restore=True)
+
+    @work(thread=True, exit_on_error=False, group="annotation-write", description="Saving the change")
+    def write(self, annotation_id: int, *, restore: bool) -> None:
+        """Delete or restore an annotation in a thread with its own store connection."""
+        with worker_store(self.store) as store:
+            if restore:
+                changed = store.restore_annotation(annotation_id)
+            else:
+                changed = store.delete_annotation(annotation_id)
+        self.post_message(self.Written(changed, restore))
+
+    @on(Written)
+    def _written(self, message: Written) -> None:
+        a = message.annotation
+        if message.restored:
+            self._status(f"Restored annotation {a.id}")
+        else:
+            self.deleted.append(a.id)
+            self._status(f"Deleted annotation {a.id}; u undoes")
         self.changed = True
-        self._status(f"Restored annotation {annotation_id}")
         self.refresh_rows()
+        self.post_message(AnnotationsChanged(a.document_id))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A write that failed is reported on the status line, never a crash of the screen."""
+        if event.state.name == "ERROR" and event.worker.error is not None:
+            self._status(f"{event.worker.description} failed: {event.worker.error}")
 
     def action_focus_filter(self) -> None:
         """Move to the text filter."""

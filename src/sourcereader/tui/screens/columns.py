@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, SelectionList
 from textual.widgets.selection_list import Selection
+
+from sourcereader.tui.bindings import bindings_for
 
 
 @dataclass(frozen=True)
@@ -24,14 +26,7 @@ class ColumnChoice:
 class ColumnsDialog(ModalScreen[tuple[str, ...] | None]):
     """Tick the columns to show; shift+up/down (or K/J) move the highlighted one. Returns the shown keys."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="columns_cancel", tooltip="Close without changes"),
-        Binding(
-            "enter", "apply", "Apply", id="columns_apply", tooltip="Show the ticked columns", priority=True
-        ),
-        Binding("shift+up,K", "move(-1)", "Move up", id="column_up", tooltip="Move the column left"),
-        Binding("shift+down,J", "move(1)", "Move down", id="column_down", tooltip="Move the column right"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("columns"))
 
     def __init__(self, choices: list[ColumnChoice], shown: tuple[str, ...]) -> None:
         super().__init__()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
@@ -21,6 +21,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Stat
 from sourcereader.core.annotations import KINDS, AnnotationError
 from sourcereader.core.export import ExportFilter, ExportOptions, export_annotations
 from sourcereader.core.files import check_output, write_output
+from sourcereader.tui.bindings import bindings_for
 
 if TYPE_CHECKING:
     from sourcereader.core.documents import Library
@@ -38,28 +39,7 @@ PREVIEW_CHARS = 6000
 class ExportDialog(ModalScreen[Path | None]):
     """Choose what to export and where; Ctrl+S writes, Escape cancels."""
 
-    DEFAULT_CSS = """
-    ExportDialog { align: center middle; }
-    ExportDialog > #dialog {
-        width: 110; max-width: 100%; height: 90%; border: thick $primary; background: $surface; padding: 0 1;
-        overflow-y: auto;
-    }
-    ExportDialog SelectCurrent Static#label { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    ExportDialog #form { grid-size: 4; grid-gutter: 0 1; height: auto; grid-rows: auto; }
-    ExportDialog #form > Label { padding-top: 1; }
-    ExportDialog #preview { height: 1fr; min-height: 6; }
-    ExportDialog #path-row { height: auto; }
-    ExportDialog #path { width: 1fr; }
-    ExportDialog #overwrite { width: auto; }
-    ExportDialog #error { color: $error; height: auto; }
-    ExportDialog #buttons { height: auto; align-horizontal: right; }
-    ExportDialog Button { margin-left: 1; }
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "write", "Write", id="export.write", tooltip="Write the export file"),
-        Binding("escape", "cancel", "Cancel", id="export.cancel", tooltip="Close without writing"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("export"))
 
     def __init__(
         self,

@@ -8,12 +8,12 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from sourcereader.tui.bindings import SCOPE_TITLES, TABLE, key_display
+from sourcereader.tui.bindings import SCOPE_TITLES, TABLE, bindings_for, key_display
 
 EXTRA_KEYS: tuple[tuple[str, str], ...] = (
     ("ctrl+p", "Command palette: every action by name"),
@@ -47,9 +47,7 @@ def help_text(keymap: Mapping[str, str], keys_path: Path | None) -> Text:
 class HelpScreen(ModalScreen[None]):
     """Every key."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "close", "Close", id="help_close", tooltip="Close the help"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("help"))
 
     def __init__(self, keymap: Mapping[str, str], keys_path: Path | None) -> None:
         super().__init__()

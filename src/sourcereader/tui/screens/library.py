@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from sourcereader.core.documents import Library, LibraryEntry
 from sourcereader.core.wording import counted
 from sourcereader.tui.bindings import bindings_for
+from sourcereader.tui.messages import OpenDocument, OpenWitnesses
 from sourcereader.tui.widgets.parallel_text import display_text
 
 
@@ -77,7 +78,8 @@ def entry_text(entry: LibraryEntry, annotations: int) -> Text:
 
 
 class LibraryScreen(Screen[None]):
-    """Pick a document to read. Typing filters the list; Enter opens."""
+    """Pick a document to read. Typing filters the list; Enter opens (an :class:`OpenDocument` request
+    to the app)."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("library"))
     SCOPES = ("app", "library")
@@ -191,11 +193,7 @@ class LibraryScreen(Screen[None]):
             self._open(entry.document.id)
 
     def _open(self, document_id: str) -> None:
-        from sourcereader.tui.app import SourceReaderApp
-
-        app = self.app
-        assert isinstance(app, SourceReaderApp)
-        app.open_document(document_id)
+        self.post_message(OpenDocument(document_id))
 
     def action_focus_filter(self) -> None:
         """Put the cursor in the filter box."""
@@ -203,13 +201,9 @@ class LibraryScreen(Screen[None]):
 
     def action_witnesses(self) -> None:
         """Open the witnesses of the highlighted document's event."""
-        from sourcereader.tui.app import SourceReaderApp
-
         entry = self.current()
-        app = self.app
-        assert isinstance(app, SourceReaderApp)
         if entry is not None:
-            app.open_witnesses(entry.document.id)
+            self.post_message(OpenWitnesses(entry.document.id))
 
     def refresh_counts(self) -> None:
         """Redraw the list (annotation counts may have changed)."""

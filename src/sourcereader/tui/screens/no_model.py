@@ -6,18 +6,18 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+
+from sourcereader.tui.bindings import bindings_for
 
 
 class NoModelScreen(ModalScreen[None]):
     """A first-class empty state: the machine-translation core's guidance, shown as it is written."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter,q", "close", "Close", id="no_model_close", tooltip="Back to the reader"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("no_model"))
 
     def __init__(self, message: str) -> None:
         super().__init__()

@@ -1,22 +1,27 @@
 """The reader: a document side by side with its translations, one row per bead.
 
 The screen owns the state — the document, the shown columns, each translation's alignment,
-the machine translation and the cursor — as typed reactives. Whenever one of them changes it
-builds a new :class:`ParallelView` and data-binds it into the column header and the parallel
-text. Alignment and machine translation run in named thread workers with their own store.
+the machine translation, the document's annotations and the cursor — as typed reactives and
+attributes. Whenever one of them changes it builds a new :class:`ParallelView` from it
+(:func:`~sourcereader.tui.screens.reader_view.reader_view`) and data-binds it into the column
+header and the parallel text. Alignment and machine translation run in named thread workers with
+their own store.
 
 Annotations: the document's live annotations are read (and re-anchored, on opening) in a worker;
-annotated rows carry a gutter mark and the side panel lists the current row's annotations.
-``a`` annotates (the row, one of its sentences, or a span), ``E``/``d`` edit or delete the
-selected annotation of the row (``o`` selects the next), ``N`` lists them all, ``e`` exports and
-``y`` copies the row as a Markdown excerpt. Every write runs in a worker with its own store, and
-``u`` undoes annotation changes and alignment corrections alike, most recent first.
+annotated rows carry a gutter mark and the side panel lists the current row's annotations. The
+annotation keys (``a``, ``o``, ``E``, ``d``, ``N``, ``e``, ``y``) are the
+:class:`~sourcereader.tui.screens.reader_annotations.Annotator`'s work; every write runs in a
+worker with its own store, and ``u`` undoes annotation changes and alignment corrections alike,
+most recent first.
+
+The screen asks the app for navigation with messages (:class:`ShowLibrary`, :class:`OpenDocument`,
+:class:`OpenWitnesses`) and tells it when annotations changed (:class:`AnnotationsChanged`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -33,45 +38,40 @@ from textual.worker import Worker, get_current_worker
 from sourcereader.core import reading
 from sourcereader.core.alignment.beads import Bead, mark_verified, merge_next, move_src, move_tgt, split_bead
 from sourcereader.core.alignment.document import document_alignment, save_alignment
-from sourcereader.core.annotations import Annotation, AnnotationDraft, AnnotationError
-from sourcereader.core.documents import Document, LibraryEntry, Sentence, Translation, id_range
-from sourcereader.core.reading import (
-    Row,
-    Rows,
-    annotation_rows,
-    build_rows,
-    excerpt_markdown,
-    find_rows,
-    low_rows,
-    next_index,
-)
+from sourcereader.core.annotations import Annotation
+from sourcereader.core.documents import Document, Library, LibraryEntry, Sentence, Translation
+from sourcereader.core.reading import Row, Rows, annotation_rows, build_rows, find_rows, low_rows, next_index
 from sourcereader.core.wording import counted
 from sourcereader.tui import data
 from sourcereader.tui.bindings import bindings_for
 from sourcereader.tui.messages import (
     AlignmentsLoaded,
+    AnnotationsChanged,
     AnnotationsLoaded,
     AnnotationUndo,
     AnnotationWritten,
     ExcerptReady,
     MachineTranslationLoaded,
+    OpenWitnesses,
+    ShowLibrary,
     TranslationFinished,
     TranslationProgressed,
 )
-from sourcereader.tui.view import EMPTY, Cell, ColumnSpec, ParallelView
+from sourcereader.tui.screens.reader_annotations import Annotator
+from sourcereader.tui.screens.reader_view import MT_KEY, SOURCE_KEY, TranslationSentences, reader_view
+from sourcereader.tui.view import ParallelView
 from sourcereader.tui.widgets.parallel_text import ColumnHeader, ParallelText, display_text
 from sourcereader.tui.widgets.provenance import ProvenancePanel
 
 if TYPE_CHECKING:
     from sourcereader.core.store import Store
     from sourcereader.core.store.translations import StoredMachineSentence
-    from sourcereader.tui.app import SourceReaderApp
-    from sourcereader.tui.screens.annotate import Target
+    from sourcereader.core.translation import Translator
 
-MT_KEY = "mt"
+__all__ = ["MT_KEY", "SOURCE_KEY", "ReaderScreen"]
+
 PROVENANCE_DELAY = 0.12
 """Seconds the cursor must rest on a row before the provenance panel follows it."""
-SOURCE_KEY = "source"
 
 
 class _Cancelled(Exception):
@@ -80,9 +80,6 @@ class _Cancelled(Exception):
 
 FIND_DELAY = 0.15
 """Seconds of no typing before the in-document search runs (each run scans every row)."""
-
-MARKS = {"note": "✎", "relation": "⇄", "highlight": "▌", "tag": "#"}
-"""Gutter mark of an annotated row, by the kind of its first annotation."""
 
 
 @dataclass(frozen=True)
@@ -117,14 +114,31 @@ class ReaderScreen(Screen[None]):
     find_query: var[str] = var("")
     """The in-document search."""
 
-    def __init__(self, entry: LibraryEntry) -> None:
+    def __init__(
+        self,
+        entry: LibraryEntry,
+        *,
+        store: Store,
+        library: Library,
+        get_translator: Callable[[], Translator],
+        start_at: tuple[str, str] | None = None,
+    ) -> None:
+        """``entry``: the document and its translations; ``store`` and ``library``: what the workers
+        read and write (each worker opens its own connection to ``store``); ``get_translator``: gives
+        the machine translator (called in the translation worker, so a model loads off the UI
+        thread); ``start_at``: ``(text_id, sentence_id)`` to put the cursor on once the rows are
+        final (the source's ``SOURCE_TEXT`` or a translation id, and a sentence id of that text)."""
         super().__init__()
         self.entry = entry
+        self.store = store
+        self.library = library
+        self.get_translator = get_translator
         self.document: Document = entry.document
         self.sentences: tuple[Sentence, ...] = self.document.sentences
-        # A translation's sentences are first needed with its alignment, which the alignment worker
-        # makes or reads: that worker segments it (0.4 s at 100,000 sentences), not the UI thread.
-        self.translation_sentences: Mapping[str, tuple[Sentence, ...]] = _Sentences(entry.translations)
+        self.translation_sentences: Mapping[str, tuple[Sentence, ...]] = TranslationSentences(
+            entry.translations
+        )
+        """Each translation's sentences, segmented on first use (by the alignment worker)."""
         self.mt_target = data.mt_target(self.document, entry.translations)
         humans = [t for t in entry.translations if t.meta.kind == "human"]
         first = humans[0] if humans else (entry.translations[0] if entry.translations else None)
@@ -132,29 +146,25 @@ class ReaderScreen(Screen[None]):
             ReaderScreen.columns, (SOURCE_KEY, f"t:{first.id}") if first is not None else (SOURCE_KEY,)
         )
         self.rows: Rows = Rows(())  # built on mount, then whenever an alignment changes
+        self.row_translations: list[str] = []
+        """The translations the rows were built with (shown and aligned), in the order of ``Row.tgt``."""
         # Alignment corrections and annotation changes share one history: u takes back the latest.
-        self._undo: list[_AlignmentUndo | AnnotationUndo] = []
+        self.undo_history: list[_AlignmentUndo | AnnotationUndo] = []
         self.annotations: tuple[Annotation, ...] = ()
         """The document's live annotations (read in a worker)."""
         self.row_annotations: dict[int, tuple[Annotation, ...]] = {}
         """Annotations by row index (recomputed when rows or annotations change)."""
         self.selected_annotation = 0
         """Which annotation of the cursor row E and d act on."""
-        self._reanchored = False
+        self.annotator = Annotator(self)
+        """The annotation actions (a, o, E, d, N, e, y) and their workers."""
         self._find_timer: Timer | None = None
         self._hits: list[int] = []
         self._low: list[int] = []
-        self._pending_row: tuple[str, str] | None = None
+        # The jump waits for the alignments: rows are only final once they are loaded.
+        self._pending_row: tuple[str, str] | None = start_at
         self.show_provenance_auto = True
         self._provenance_timer: Timer | None = None
-
-    @property
-    def reader_app(self) -> SourceReaderApp:
-        """The app, typed."""
-        from sourcereader.tui.app import SourceReaderApp
-
-        assert isinstance(self.app, SourceReaderApp)
-        return self.app
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -188,10 +198,11 @@ class ReaderScreen(Screen[None]):
     def _start_loading(self) -> None:
         self.load_alignments(self._shown_translation_ids())
         self.load_machine_translation()
-        self.load_annotations()
+        self.annotator.load()
 
     # ------------------------------------------------------------------ state → view
-    def _translation(self, translation_id: str) -> Translation:
+    def translation(self, translation_id: str) -> Translation:
+        """A translation of the document, by id."""
         for t in self.entry.translations:
             if t.id == translation_id:
                 return t
@@ -200,81 +211,23 @@ class ReaderScreen(Screen[None]):
     def _shown_translation_ids(self) -> list[str]:
         return [key[2:] for key in self.columns if key.startswith("t:")]
 
-    def _column_spec(self, key: str) -> ColumnSpec:
-        if key == SOURCE_KEY:
-            lang = self.document.language
-            return ColumnSpec(key, f"Source ({lang}) · {self.document.meta.kind}", "source", lang)
-        if key == MT_KEY:
-            return self._mt_spec()
-        t = self._translation(key[2:])
-        missing = t.id not in self.alignments
-        return ColumnSpec(
-            key,
-            f"{t.meta.label} ({t.language})",
-            "human" if t.meta.kind == "human" else "machine",
-            t.language,
-            "aligning…" if missing else "",
-        )
-
-    def _mt_spec(self) -> ColumnSpec:
-        rows = list(self.machine.values())
-        title = f"MT ({self.mt_target})"
-        warning = ""
-        if rows:
-            prov = rows[0].provenance
-            title = f"MT: {prov.engine} {' → '.join(prov.packages)} ({self.mt_target})"
-            if any(r.provenance.synthetic for r in rows):
-                warning = "SYNTHETIC TEST MODEL — NOT A TRANSLATION"
-            else:
-                hashes = {s.id: s.hash for s in self.sentences}
-                stale = sum(1 for sid, r in self.machine.items() if r.is_stale(hashes.get(sid, "")))
-                if stale:
-                    warning = f"{stale} stale"
-        elif not self.translating:
-            warning = "not translated yet: press t"
-        return ColumnSpec(MT_KEY, title, "machine", self.mt_target, warning)
-
     def _rebuild(self) -> None:
         """Rows from the shown translations' alignments, then a new view."""
         doc = self.document
         n = len(self.sentences)
         shown = [tid for tid in self._shown_translation_ids() if tid in self.alignments]
-        self._row_translations = shown
+        self.row_translations = shown
         self.rows = build_rows(n, doc.gaps, [self.alignments[tid] for tid in shown])
         self._low = low_rows(self.rows)
         self._place_annotations()
         self._make_view()
 
     def _place_annotations(self) -> None:
-        shown = [self._translation(tid) for tid in self._row_translations]
+        shown = [self.translation(tid) for tid in self.row_translations]
         self.row_annotations = annotation_rows(self.rows, self.document, shown, self.annotations)
 
     def _make_view(self) -> None:
-        sentences = self.sentences
-        specs = tuple(self._column_spec(key) for key in self.columns)
-        position = {tid: k for k, tid in enumerate(self._row_translations)}
-        machine = self.machine
-        translating = self.translating
-
-        def cells(row: Row) -> tuple[Cell, ...]:
-            out: list[Cell] = []
-            for key in self.columns:
-                if key == SOURCE_KEY:
-                    out.append(Cell(" ".join(sentences[i].text for i in row.src)) if row.src else EMPTY)
-                elif key == MT_KEY:
-                    out.append(_mt_cell(row, sentences, machine, translating))
-                else:
-                    tid = key[2:]
-                    if tid not in position:
-                        out.append(EMPTY)
-                        continue
-                    tgt = row.tgt[position[tid]]
-                    ts = self.translation_sentences[tid]
-                    out.append(Cell(" ".join(ts[j].text for j in tgt)) if tgt else EMPTY)
-            return tuple(out)
-
-        marks = {k: MARKS.get(found[0].kind, "✎") for k, found in self.row_annotations.items()}
-        self.view = ParallelView(self.rows, specs, cells, marks)
+        self.view = reader_view(self)
 
     def watch_columns(self) -> None:
         if not self.is_mounted:
@@ -347,10 +300,10 @@ class ReaderScreen(Screen[None]):
     ) -> list[tuple[Translation, Sequence[Sentence], int | None, Sequence[Bead]]]:
         out: list[tuple[Translation, Sequence[Sentence], int | None, Sequence[Bead]]] = []
         for tid in self._shown_translation_ids():
-            position = self._row_translations.index(tid) if tid in self._row_translations else None
+            position = self.row_translations.index(tid) if tid in self.row_translations else None
             out.append(
                 (
-                    self._translation(tid),
+                    self.translation(tid),
                     self.translation_sentences[tid] if position is not None else (),
                     position,
                     self.alignments.get(tid, []),
@@ -363,9 +316,9 @@ class ReaderScreen(Screen[None]):
     def load_alignments(self, translation_ids: list[str]) -> None:
         """Align (or read the cached alignment of) the given translations, in a thread."""
         result: dict[str, list[Bead]] = {}
-        with data.worker_store(self.reader_app.store) as store:
+        with data.worker_store(self.store) as store:
             for tid in translation_ids:
-                result[tid] = list(document_alignment(store, self.document, self._translation(tid)).beads)
+                result[tid] = list(document_alignment(store, self.document, self.translation(tid)).beads)
         self.post_message(AlignmentsLoaded(self.document.id, result))
 
     @on(AlignmentsLoaded)
@@ -379,7 +332,7 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="mt-load", description="Reading MT")
     def load_machine_translation(self) -> None:
         """Read the cached machine translation, in a thread."""
-        with data.worker_store(self.reader_app.store) as store:
+        with data.worker_store(self.store) as store:
             rows = store.machine_translations(self.document.id, self.mt_target)
         self.post_message(MachineTranslationLoaded(self.document.id, self.mt_target, rows))
 
@@ -398,8 +351,8 @@ class ReaderScreen(Screen[None]):
         document, target = self.document, self.mt_target
         translated = 0
         try:
-            translator = self.reader_app.get_translator()
-            with data.worker_store(self.reader_app.store) as store:
+            translator = self.get_translator()
+            with data.worker_store(self.store) as store:
 
                 def progress(done: int, total: int) -> None:
                     nonlocal translated
@@ -461,7 +414,7 @@ class ReaderScreen(Screen[None]):
     # ------------------------------------------------------------------ actions
     def action_back(self) -> None:
         """Back to the library."""
-        self.reader_app.show_library()
+        self.post_message(ShowLibrary())
 
     def action_toggle_provenance(self) -> None:
         """Show or hide the provenance panel."""
@@ -614,16 +567,16 @@ class ReaderScreen(Screen[None]):
     # --- alignment corrections
     def _correctable(self) -> tuple[str, Translation, list[Bead], int] | None:
         """The translation corrections apply to (the first shown one) and the bead of the cursor row."""
-        if not self._row_translations:
+        if not self.row_translations:
             self.notify("Show a translation first (w or c).", title="Alignment")
             return None
-        tid = self._row_translations[0]
+        tid = self.row_translations[0]
         row = self.rows[self.cursor]
         span = row.beads[0]
         if row.gap is not None or not span:
             self.notify("This row has no bead to correct.", title="Alignment")
             return None
-        return tid, self._translation(tid), list(self.alignments[tid]), span.start
+        return tid, self.translation(tid), list(self.alignments[tid]), span.start
 
     def _apply(self, name: str, change: str) -> None:
         target = self._correctable()
@@ -649,7 +602,7 @@ class ReaderScreen(Screen[None]):
             self.notify(str(exc), title=f"Cannot {name}", severity="warning", markup=False)
             return
         al.check_cover(new, len(self.sentences), len(self.translation_sentences[tid]))
-        self._undo.append(_AlignmentUndo(tid, beads))
+        self.undo_history.append(_AlignmentUndo(tid, beads))
         self._set_alignment(tid, new)
 
     def _set_alignment(self, tid: str, beads: list[Bead]) -> None:
@@ -662,8 +615,8 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="save-alignment", description="Saving the alignment")
     def save_corrections(self, tid: str, beads: list[Bead]) -> None:
         """Persist a corrected alignment through the alignment module (its own store connection)."""
-        with data.worker_store(self.reader_app.store) as store:
-            save_alignment(store, self.document, self._translation(tid), beads)
+        with data.worker_store(self.store) as store:
+            save_alignment(store, self.document, self.translation(tid), beads)
 
     def action_merge_next(self) -> None:
         """Merge the cursor row's bead with the next bead."""
@@ -687,27 +640,50 @@ class ReaderScreen(Screen[None]):
 
     def action_undo(self) -> None:
         """Undo the last alignment correction or annotation change."""
-        if not self._undo:
+        if not self.undo_history:
             self.notify("Nothing to undo.", title="Undo")
             return
-        entry = self._undo.pop()
+        entry = self.undo_history.pop()
         if isinstance(entry, _AlignmentUndo):
             self._set_alignment(entry.tid, entry.beads)
         else:
-            self.write_annotation(entry.revert, entry.description, None)
+            self.annotator.write(entry.revert, entry.description, None)
 
-    # --- annotations
-    @work(thread=True, exclusive=True, exit_on_error=False, group="annotations", description="Reading notes")
-    def load_annotations(self) -> None:
-        """Read the document's annotations in a thread; the first time, re-anchor them to the current text."""
-        reanchor = not self._reanchored
-        app = self.reader_app
-        with data.worker_store(app.store) as store:
-            found, summary = data.document_annotations(
-                store, app.library, self.document.id, reanchor=reanchor
-            )
-        self._reanchored = True
-        self.post_message(AnnotationsLoaded(self.document.id, found, summary))
+    # --- annotations (the Annotator does the work; the state and the undo history are here)
+    def current_annotation(self) -> Annotation | None:
+        """The selected annotation of the cursor row, if it has any."""
+        found = self.row_annotations.get(self.cursor, ())
+        if not found:
+            return None
+        return found[self.selected_annotation % len(found)]
+
+    def action_annotate(self) -> None:
+        """Annotate the cursor row: its sentences, one of them, or a span of one (chosen in the dialog)."""
+        self.annotator.annotate()
+
+    def action_next_annotation(self) -> None:
+        """Select the next annotation of the cursor row."""
+        self.annotator.select_next()
+
+    def action_edit_annotation(self) -> None:
+        """Edit the note, tags or colour of the selected annotation of the cursor row."""
+        self.annotator.edit()
+
+    def action_delete_annotation(self) -> None:
+        """Delete the selected annotation of the cursor row (into the bin: u restores it)."""
+        self.annotator.delete()
+
+    def action_annotations(self) -> None:
+        """Every annotation: filter, delete, and jump to one with Enter."""
+        self.annotator.show_all()
+
+    def action_export(self) -> None:
+        """Export annotations (this document preselected) to a file."""
+        self.annotator.export()
+
+    def action_copy_excerpt(self) -> None:
+        """Copy the cursor row as a citable Markdown excerpt (with its shown translations)."""
+        self.annotator.copy_excerpt()
 
     @on(AnnotationsLoaded)
     def _annotations_loaded(self, message: AnnotationsLoaded) -> None:
@@ -718,248 +694,13 @@ class ReaderScreen(Screen[None]):
         if message.reanchored:
             self.notify(message.reanchored, title="The text changed; annotations re-anchored", markup=False)
 
-    @work(thread=True, exit_on_error=False, group="annotation-write", description="Saving the annotation")
-    def write_annotation(
-        self,
-        change: Callable[[Store], object],
-        message: str,
-        undo_for: Callable[[object], AnnotationUndo] | None,
-    ) -> None:
-        """Apply ``change`` to the store in a thread with its own connection (one durable transaction).
-
-        ``undo_for`` makes the undo from what ``change`` returned (a new annotation's id is known only
-        then); None for a write that is itself an undo.
-        """
-        with data.worker_store(self.reader_app.store) as store:
-            try:
-                result = change(store)
-            except AnnotationError as exc:
-                self.post_message(AnnotationWritten(self.document.id, f"Not saved: {exc}"))
-                return
-        undo = undo_for(result) if undo_for is not None else None
-        self.post_message(AnnotationWritten(self.document.id, message, undo))
-
     @on(AnnotationWritten)
     def _annotation_written(self, message: AnnotationWritten) -> None:
         if message.undo is not None:
-            self._undo.append(message.undo)
+            self.undo_history.append(message.undo)
         self.notify(message.message, title="Annotations", markup=False)
-        self.reader_app.annotations_changed()
-        self.load_annotations()
-
-    def _row_targets(self) -> list[Target]:
-        """What ``a`` may annotate on the cursor row: its sentences together, then one by one, in the
-        source and in each shown translation."""
-        from sourcereader.tui.screens.annotate import Target
-
-        row = self.rows[self.cursor]
-        groups: list[tuple[str, Document | Translation, list[Sentence]]] = []
-        if row.src:
-            groups.append(("source", self.document, [self.sentences[i] for i in row.src]))
-        for position, tid in enumerate(self._row_translations):
-            ts = self.translation_sentences[tid]
-            if row.tgt[position]:
-                groups.append(
-                    (
-                        self._translation(tid).meta.label,
-                        self._translation(tid),
-                        [ts[j] for j in row.tgt[position]],
-                    )
-                )
-        targets: list[Target] = []
-        for label, text, sentences in groups:
-            ids = tuple(s.id for s in sentences)
-            span = id_range(ids)
-            if len(ids) > 1:
-                targets.append(Target(f"{label} {span} (whole row)", text, ids))
-            for sentence in sentences:
-                excerpt = display_text(sentence.text)
-                excerpt = excerpt if len(excerpt) <= 48 else excerpt[:47] + "…"
-                targets.append(Target(f"{label} {sentence.id}: {excerpt}", text, (sentence.id,)))
-        return targets
-
-    def _translation_choices(self) -> list[tuple[str, str]]:
-        return [(t.id, t.meta.label) for t in self.entry.translations]
-
-    def action_annotate(self) -> None:
-        """Annotate the cursor row: its sentences, one of them, or a span of one (chosen in the dialog)."""
-        from sourcereader.tui.screens.annotate import AnnotationDialog
-
-        if not len(self.rows) or self.rows[self.cursor].gap is not None:
-            self.notify("A gap has no text to annotate.", title="Annotate")
-            return
-        targets = self._row_targets()
-        row = self.rows[self.cursor]
-
-        def chosen(draft: AnnotationDraft | None) -> None:
-            if draft is None:
-                return
-            if draft.kind == "relation":
-                # Record the bead's sentences in each compared translation shown here, for the export.
-                compared: dict[str, tuple[str, ...]] = {}
-                for position, tid in enumerate(self._row_translations):
-                    if tid in draft.compared:
-                        ts = self.translation_sentences[tid]
-                        compared[tid] = tuple(ts[j].id for j in row.tgt[position])
-                draft = replace(draft, compared_sentences=compared)
-            saved = draft
-
-            def undo_add(added: object) -> AnnotationUndo:
-                assert isinstance(added, Annotation)
-                return AnnotationUndo(
-                    f"Annotation {added.id} removed.", lambda store: store.delete_annotation(added.id)
-                )
-
-            self.write_annotation(
-                lambda store: store.add_annotation(saved),
-                f"Annotation saved on {draft.anchor.describe()}.",
-                undo_add,
-            )
-
-        self.app.push_screen(
-            AnnotationDialog(
-                targets[0].anchor(),
-                existing_tags=self.reader_app.store.tags(),
-                translations=self._translation_choices(),
-                targets=targets,
-            ),
-            chosen,
-        )
-
-    def current_annotation(self) -> Annotation | None:
-        """The selected annotation of the cursor row, if it has any."""
-        found = self.row_annotations.get(self.cursor, ())
-        if not found:
-            return None
-        return found[self.selected_annotation % len(found)]
-
-    def action_next_annotation(self) -> None:
-        """Select the next annotation of the cursor row."""
-        found = self.row_annotations.get(self.cursor, ())
-        if len(found) < 2:
-            return
-        self.selected_annotation = (self.selected_annotation + 1) % len(found)
-        self.flush_provenance()
-
-    def action_edit_annotation(self) -> None:
-        """Edit the note, tags or colour of the selected annotation of the cursor row."""
-        from sourcereader.tui.screens.annotate import AnnotationDialog
-
-        old = self.current_annotation()
-        if old is None:
-            self.notify("This row has no annotation (a adds one).", title="Annotations")
-            return
-
-        def chosen(draft: AnnotationDraft | None) -> None:
-            if draft is None:
-                return
-
-            def update(store: Store) -> object:
-                return store.update_annotation(
-                    old.id, note=draft.note or "", tags=draft.tags, highlight=draft.highlight or ""
-                )
-
-            def revert(store: Store) -> object:
-                return store.update_annotation(
-                    old.id, note=old.note or "", tags=old.tags, highlight=old.highlight or ""
-                )
-
-            self.write_annotation(
-                update,
-                f"Annotation {old.id} changed.",
-                lambda _: AnnotationUndo(f"Annotation {old.id} changed back.", revert),
-            )
-
-        self.app.push_screen(
-            AnnotationDialog(
-                old.anchor,
-                annotation=old,
-                existing_tags=self.reader_app.store.tags(),
-                translations=self._translation_choices(),
-            ),
-            chosen,
-        )
-
-    def action_delete_annotation(self) -> None:
-        """Delete the selected annotation of the cursor row (into the bin: u restores it)."""
-        old = self.current_annotation()
-        if old is None:
-            self.notify("This row has no annotation.", title="Annotations")
-            return
-        self.write_annotation(
-            lambda store: store.delete_annotation(old.id),
-            f"Annotation {old.id} deleted; u undoes.",
-            lambda _: AnnotationUndo(
-                f"Annotation {old.id} restored.", lambda store: store.restore_annotation(old.id)
-            ),
-        )
-
-    def action_annotations(self) -> None:
-        """Every annotation: filter, delete, and jump to one with Enter."""
-        from sourcereader.tui.screens.annotations import AnnotationsScreen
-
-        app = self.reader_app
-        titles = {e.document.id: e.document.meta.title for e in app.library}
-
-        def chosen(target: tuple[str, str, str] | None) -> None:
-            app.annotations_changed()
-            self.load_annotations()
-            if target is None:
-                return
-            document_id, text_id, sentence_id = target
-            if document_id == self.document.id:
-                try:
-                    self.go_to_sentence(text_id, sentence_id)
-                except (KeyError, IndexError):
-                    self.notify(f"{sentence_id} is no longer in the text.", title="Annotations")
-            elif document_id in app.library:
-                app.open_document(document_id, sentence=(text_id, sentence_id))
-            else:
-                self.notify(f"{document_id} is not in the library.", title="Annotations", markup=False)
-
-        app.push_screen(AnnotationsScreen(app.store, titles=titles), chosen)
-
-    def action_export(self) -> None:
-        """Export annotations (this document preselected) to a file."""
-        from sourcereader.tui.screens.export import ExportDialog
-
-        app = self.reader_app
-
-        def written(path: object) -> None:
-            if path is not None:
-                self.notify(f"Wrote {path}", title="Export", markup=False)
-
-        app.push_screen(ExportDialog(app.store, app.library, document_id=self.document.id), written)
-
-    def action_copy_excerpt(self) -> None:
-        """Copy the cursor row as a citable Markdown excerpt (with its shown translations)."""
-        if not len(self.rows) or self.rows[self.cursor].gap is not None:
-            self.notify("A gap has no text to copy.", title="Copy")
-            return
-        row = self.rows[self.cursor]
-        shown = [self._translation(tid) for tid in self._row_translations]
-        text: Document | Translation = self.document
-        ids = [self.sentences[i].id for i in row.src]
-        if not ids:
-            # A row only a translation has: the excerpt is of that translation's sentences.
-            position = next(k for k, span in enumerate(row.tgt) if span)
-            text = shown[position]
-            ids = [self.translation_sentences[text.id][j].id for j in row.tgt[position]]
-        beads = {t.id: self.alignments[t.id] for t in shown}
-        self.render_excerpt(text, ids, shown, beads)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="copy", description="Copying the excerpt")
-    def render_excerpt(
-        self,
-        text: Document | Translation,
-        ids: list[str],
-        shown: list[Translation],
-        beads: Mapping[str, Sequence[Bead]],
-    ) -> None:
-        """Render the excerpt in a thread (the exporter indexes the whole document)."""
-        markdown = excerpt_markdown(text, ids, self.document, shown, beads)
-        where = id_range(ids)
-        self.post_message(ExcerptReady(markdown, where))
+        self.post_message(AnnotationsChanged(message.document_id))
+        self.annotator.load()
 
     @on(ExcerptReady)
     def _excerpt_ready(self, message: ExcerptReady) -> None:
@@ -973,7 +714,7 @@ class ReaderScreen(Screen[None]):
     # --- other screens
     def action_witnesses(self) -> None:
         """The other records of this event, side by side with this one."""
-        self.reader_app.open_witnesses(self.document.id)
+        self.post_message(OpenWitnesses(self.document.id))
 
     def go_to_sentence(self, text_id: str, sentence_id: str) -> None:
         """Put the cursor on the row holding a sentence of the source or of a translation."""
@@ -984,7 +725,7 @@ class ReaderScreen(Screen[None]):
             index = self.document.sentence(sentence_id).index
             parallel.go_to(self.rows.row_of_source(index))
             return
-        if text_id not in self._row_translations:
+        if text_id not in self.row_translations:
             # Show that translation first; the jump happens when its alignment is loaded.
             self._pending_row = (text_id, sentence_id)
             if f"t:{text_id}" not in self.columns:
@@ -992,52 +733,8 @@ class ReaderScreen(Screen[None]):
                 keys.insert(1 if SOURCE_KEY in keys else 0, f"t:{text_id}")
                 self.columns = tuple(keys)
             return
-        index = self._translation(text_id).sentence(sentence_id).index
-        parallel.go_to(self.rows.row_of_target(self._row_translations.index(text_id), index))
-
-
-class _Sentences(Mapping[str, tuple[Sentence, ...]]):
-    """Translations' sentences by translation id, segmented on first access (``Text`` keeps them)."""
-
-    def __init__(self, translations: Sequence[Translation]) -> None:
-        self._by_id = {t.id: t for t in translations}
-
-    def __getitem__(self, translation_id: str) -> tuple[Sentence, ...]:
-        return self._by_id[translation_id].sentences
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._by_id)
-
-    def __len__(self) -> int:
-        return len(self._by_id)
-
-
-def _mt_cell(
-    row: Row, sentences: Sequence[object], machine: Mapping[str, StoredMachineSentence], translating: bool
-) -> Cell:
-    from sourcereader.core.documents import Sentence
-    from sourcereader.core.translation import machine_cell
-
-    if not row.src:
-        return EMPTY
-    texts: list[str] = []
-    state = "text"
-    missing = False
-    for i in row.src:
-        sentence = sentences[i]
-        assert isinstance(sentence, Sentence)
-        cell = machine_cell(sentence, machine.get(sentence.id))
-        if cell.text is None:
-            missing = True
-            continue
-        texts.append(cell.text)
-        if cell.synthetic:
-            state = "synthetic"
-        elif cell.stale and state == "text":
-            state = "stale"
-    if not texts:
-        return Cell("", "pending") if translating and missing else EMPTY
-    return Cell(" ".join(texts), state)  # type: ignore[arg-type]
+        index = self.translation(text_id).sentence(sentence_id).index
+        parallel.go_to(self.rows.row_of_target(self.row_translations.index(text_id), index))
 
 
 def _no_extra_message(exc: ImportError) -> str:

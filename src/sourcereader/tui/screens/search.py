@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -11,6 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -65,6 +67,13 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("search"))
     SCOPES = ("search",)
 
+    @dataclass
+    class HitsFound(Message):
+        """The search worker has the hits of a query."""
+
+        query: str
+        hits: list[SearchHit]
+
     def __init__(
         self,
         store: Store,
@@ -72,7 +81,6 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         labels: Mapping[tuple[str, str], str],
         *,
         query: str = "",
-        on_search: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -80,7 +88,6 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         self.labels = labels
         self.initial = query
         self.hits: list[SearchHit] = []
-        self.on_search = on_search
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search", classes="dialog"):
@@ -104,7 +111,11 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         with worker_store(self.store) as store:
             hits = store.search_library(query)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, query, hits)
+            self.post_message(self.HitsFound(query, hits))
+
+    @on(HitsFound)
+    def _hits_found(self, message: HitsFound) -> None:
+        self._show(message.query, message.hits)
 
     def _show(self, query: str, hits: list[SearchHit]) -> None:
         # A search for an earlier prefix can finish after the newest one (a thread cannot be stopped

@@ -2,27 +2,33 @@
 
 Links are the user's: Enter joins the current row of the left record with the current row of
 the right one; both rows get a ⇄ mark; ``o`` shows, in the other record, the passage linked to
-the current one. Links live in the store (``witness_links``), so they outlast the session.
+the current one. Links live in the store (``witness_links``), so they outlast the session; they
+are written (and read back) in a thread worker with its own store connection, which posts
+:class:`WitnessesScreen.LinksWritten`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
 from sourcereader.core.documents import Document
 from sourcereader.core.reading import Row, build_rows
 from sourcereader.core.store import Store
 from sourcereader.core.store.links import Passage, WitnessLink
 from sourcereader.tui.bindings import bindings_for
+from sourcereader.tui.data import worker_store
 from sourcereader.tui.view import EMPTY, Cell, ColumnSpec, ParallelView
 from sourcereader.tui.widgets.parallel_text import ColumnHeader, ParallelText, display_text
 
@@ -49,6 +55,11 @@ def witness_view(document: Document, links: list[WitnessLink]) -> ParallelView:
     meta = document.meta
     spec = ColumnSpec("source", f"{meta.language} · {meta.title}", "source", meta.language)
     return ParallelView(rows, (spec,), cells, marks)
+
+
+def links_between(store: Store, a: str, b: str) -> dict[str, list[WitnessLink]]:
+    """Links between documents ``a`` and ``b``, oriented from each side (by document id)."""
+    return {a: store.witness_links(a, b), b: store.witness_links(b, a)}
 
 
 class WitnessPane(Vertical):
@@ -102,6 +113,15 @@ class WitnessesScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("witnesses"))
     SCOPES = ("app", "witnesses", "text")
 
+    @dataclass
+    class LinksWritten(Message):
+        """A link was added or removed (posted by the worker that wrote it)."""
+
+        links: Mapping[str, list[WitnessLink]]
+        """The links between the two records as they now are, oriented from each side."""
+        message: str
+        """What was done, for the notification."""
+
     def __init__(self, store: Store, left: Document, right: Document) -> None:
         super().__init__()
         self.store = store
@@ -128,13 +148,38 @@ class WitnessesScreen(Screen[None]):
 
     def links(self) -> Mapping[str, list[WitnessLink]]:
         """Links between the two, oriented from each side."""
-        a, b = self.left_document.id, self.right_document.id
-        return {a: self.store.witness_links(a, b), b: self.store.witness_links(b, a)}
+        return links_between(self.store, self.left_document.id, self.right_document.id)
 
     def _refresh_links(self) -> None:
-        links = self.links()
+        self._show_links(self.links())
+
+    def _show_links(self, links: Mapping[str, list[WitnessLink]]) -> None:
         for pane in self.query(WitnessPane):
             pane.view = witness_view(pane.document, links[pane.document.id])
+
+    @work(thread=True, exit_on_error=False, group="links", description="Saving the link")
+    def write_links(self, change: Callable[[Store], object], message: str) -> None:
+        """Apply ``change`` to the store in a thread with its own connection, then read the links back."""
+        with worker_store(self.store) as store:
+            change(store)
+            links = links_between(store, self.left_document.id, self.right_document.id)
+        self.post_message(self.LinksWritten(links, message))
+
+    @on(LinksWritten)
+    def _links_written(self, message: LinksWritten) -> None:
+        self._show_links(message.links)
+        self.notify(message.message, title="Link")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A write that failed is reported, never a crash of the screen."""
+        if event.state.name == "ERROR" and event.worker.error is not None:
+            error = event.worker.error
+            self.notify(
+                f"{type(error).__name__}: {error}",
+                title=f"{event.worker.description} failed",
+                severity="error",
+                markup=False,
+            )
 
     def action_switch_pane(self) -> None:
         """Focus the other record."""
@@ -147,9 +192,8 @@ class WitnessesScreen(Screen[None]):
         if a is None or b is None:
             self.notify("Put both cursors on a passage (not a gap) first.", title="Link")
             return
-        self.store.add_witness_link(WitnessLink(a, b))
-        self._refresh_links()
-        self.notify(f"Linked {a.first} ↔ {b.first}.", title="Link")
+        link = WitnessLink(a, b)
+        self.write_links(lambda store: store.add_witness_link(link), f"Linked {a.first} ↔ {b.first}.")
 
     def _links_here(self) -> list[WitnessLink]:
         here, _there = self.panes
@@ -176,11 +220,13 @@ class WitnessesScreen(Screen[None]):
     def action_unlink(self) -> None:
         """Remove the links of the current passage."""
         found = self._links_here()
-        for link in found:
-            if link.id is not None:
-                self.store.delete_witness_link(link.id)
-        self._refresh_links()
-        self.notify(f"Removed {len(found)} link(s).", title="Link")
+        ids = [link.id for link in found if link.id is not None]
+
+        def unlink(store: Store) -> None:
+            for link_id in ids:
+                store.delete_witness_link(link_id)
+
+        self.write_links(unlink, f"Removed {len(found)} link(s).")
 
     def action_back(self) -> None:
         """Close the witnesses view."""
