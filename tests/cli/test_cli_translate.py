@@ -17,8 +17,10 @@ import pytest
 from sourcereader import locations
 from sourcereader.cli import run
 from sourcereader.cli.translate import Progress
-from sourcereader.core import translation as tr
 from sourcereader.core.documents import Library
+from sourcereader.core.translation import argos_packages
+from sourcereader.core.translation.argos import ArgosTranslator
+from sourcereader.core.translation.machine import SYNTHETIC_LABEL
 from tests.support import REPO
 from tests.support.argos import BuiltPackages, build_test_packages, point_argos_at
 
@@ -73,9 +75,9 @@ def test_models_install_file_and_list(
     argos_home: Path, built: BuiltPackages, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, out, _ = cli(capsys, "models", "install", str(built.ru_en))
-    assert status == 0 and "Installed translate-ru_en 0.1 (ru → en)" in out and tr.SYNTHETIC_LABEL in out
+    assert status == 0 and "Installed translate-ru_en 0.1 (ru → en)" in out and SYNTHETIC_LABEL in out
     status, out, _ = cli(capsys, "models", "list")
-    assert status == 0 and "translate-ru_en" in out and "ru → en" in out and tr.SYNTHETIC_LABEL in out
+    assert status == 0 and "translate-ru_en" in out and "ru → en" in out and SYNTHETIC_LABEL in out
     listing = json.loads(cli(capsys, "models", "list", "--json")[1])
     (package,) = listing["packages"]
     assert package["name"] == "translate-ru_en" and package["synthetic"] is True and package["size_bytes"] > 0
@@ -117,7 +119,7 @@ def test_install_from_index_without_network(
     def offline(url: str, timeout: float) -> bytes:
         raise OSError("[Errno 101] Network is unreachable")
 
-    monkeypatch.setattr(tr, "_fetch_index", offline)
+    monkeypatch.setattr(argos_packages, "_fetch_index", offline)
     status, _, err = cli(capsys, "models", "install", "ru", "en")
     assert status == 2
     assert "Could not reach the Argos package index" in err and "models install FILE.argosmodel" in err
@@ -127,7 +129,7 @@ def test_models_remove(installed: None, capsys: pytest.CaptureFixture[str]) -> N
     status, out, _ = cli(capsys, "models", "remove", "ru", "en")
     assert status == 0 and "Removed translate-ru_en 0.1" in out
     status, out, _ = cli(capsys, "models", "remove", "translate-en_de")
-    assert status == 0 and [p.name for p in tr.installed_packages()] == []
+    assert status == 0 and [p.name for p in argos_packages.installed_packages()] == []
 
 
 # --------------------------------------------------------------------------- translate
@@ -148,7 +150,7 @@ def test_translate_caches_and_marks_synthetic_output(
     status, out, err = translate(capsys)
     assert status == 0
     assert f"{N_SENTENCES} sentences into en: 0 already cached, {N_SENTENCES} translated." in out
-    assert tr.SYNTHETIC_LABEL in out
+    assert SYNTHETIC_LABEL in out
     assert "with translate-ru_en 0.1" in err and f"translated {N_SENTENCES}/{N_SENTENCES} sentences" in err
 
     status, out, err = translate(capsys)
@@ -167,8 +169,8 @@ def test_translate_pivots_and_writes_a_file_the_library_reads(
     assert f"Wrote {path}" in out
     library = Library([(REPO, "bundled"), (locations.user_library_dir(), "user")])
     mt = library.translation(DOC_ID, "mt-argos-de")
-    assert mt.meta.kind == "machine" and tr.SYNTHETIC_LABEL in mt.meta.notes
-    assert all(s.text.startswith(tr.SYNTHETIC_LABEL) for s in mt.sentences[:1])
+    assert mt.meta.kind == "machine" and SYNTHETIC_LABEL in mt.meta.notes
+    assert all(s.text.startswith(SYNTHETIC_LABEL) for s in mt.sentences[:1])
 
 
 def test_cached_translation_needs_no_model_to_be_written(
@@ -186,16 +188,16 @@ def test_cached_translation_needs_no_model_to_be_written(
 def test_ctrl_c_keeps_finished_batches_and_a_rerun_resumes(
     installed: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    real = tr.ArgosTranslator.translate
+    real = ArgosTranslator.translate
     calls: list[int] = []
 
-    def interrupt_second_batch(self: tr.ArgosTranslator, sentences: Sequence[str], **kw: object) -> object:
+    def interrupt_second_batch(self: ArgosTranslator, sentences: Sequence[str], **kw: object) -> object:
         calls.append(len(sentences))
         if len(calls) == 2:
             raise KeyboardInterrupt
         return real(self, sentences, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(tr.ArgosTranslator, "translate", interrupt_second_batch)
+    monkeypatch.setattr(ArgosTranslator, "translate", interrupt_second_batch)
     status, _, err = translate(capsys, "--batch-size", "3")
     assert (
         status == 130
@@ -204,7 +206,7 @@ def test_ctrl_c_keeps_finished_batches_and_a_rerun_resumes(
         and "run the same command" in err
     )
 
-    monkeypatch.setattr(tr.ArgosTranslator, "translate", real)
+    monkeypatch.setattr(ArgosTranslator, "translate", real)
     status, out, _ = translate(capsys, "--batch-size", "3")
     assert status == 0 and "3 already cached, 5 translated." in out
 

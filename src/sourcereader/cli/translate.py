@@ -1,8 +1,9 @@
 """``sourcereader translate`` and ``sourcereader models``: machine translation from the command line.
 
 Thin: parsing, progress display and messages live here; the work is in
-``sourcereader.core.translation``. Argos Translate, CTranslate2 and SentencePiece are imported
-only when a command needs them (and ``argostranslate.translate``, which pulls in torch, never).
+``sourcereader.core.translation`` (``machine``, ``argos``, ``argos_packages``). Argos Translate,
+CTranslate2 and SentencePiece are imported only when a command needs them (and
+``argostranslate.translate``, which pulls in torch, never).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
     from sourcereader.cli.common import SubParsers
     from sourcereader.core.documents import Document, Library
     from sourcereader.core.store import Store
-    from sourcereader.core.translation import PackageInfo, TranslationPlan
+    from sourcereader.core.translation.argos_packages import PackageInfo
+    from sourcereader.core.translation.machine import MachineTranslationPlan
 
 #: Exit status when nothing could be done because no model is installed (same as a user error).
 NO_MODEL_STATUS = 2
@@ -116,26 +118,33 @@ def run_translate(args: argparse.Namespace) -> int:
 def _translate(args: argparse.Namespace, target: str, cache: Store, library: Library) -> int:
     from sourcereader import locations
     from sourcereader.cli.common import get_document
-    from sourcereader.core import translation as tr
+    from sourcereader.core.translation.argos import ArgosTranslator
+    from sourcereader.core.translation.errors import MachineTranslationError, missing_model_message
+    from sourcereader.core.translation.machine import (
+        SYNTHETIC_LABEL,
+        machine_translate,
+        plan_machine_translation,
+        write_machine_translation,
+    )
 
     document = get_document(library, args.document)
     if document.language == target:
         raise UserError(f"{document.id} is already in {target}; choose another language with --to")
-    plan, _ = tr.plan_document(document, target, cache, force=args.force)
+    plan, _ = plan_machine_translation(document, target, cache, force=args.force)
     translated = 0
     synthetic = False
     # Everything cached and current: no model needed (it may have been removed since), only --write.
     if plan.pending:
-        translator = tr.ArgosTranslator(beam_size=args.beam)
+        translator = ArgosTranslator(beam_size=args.beam)
         if (document.language, target) not in translator.language_pairs():
-            print(tr.missing_model_message(document.language, target), file=sys.stderr)
+            print(missing_model_message(document.language, target), file=sys.stderr)
             return NO_MODEL_STATUS
         route = translator.route(document.language, target)
         synthetic = any(p.synthetic for p in route)
         _describe(document, target, route)
         progress = Progress(sys.stderr, plan.pending)
         try:
-            run = tr.translate_document(
+            run = machine_translate(
                 document,
                 target,
                 translator,
@@ -148,7 +157,7 @@ def _translate(args: argparse.Namespace, target: str, cache: Store, library: Lib
             progress.finish()
             _interrupted(document, target, cache, plan, forced=args.force)
             return 130
-        except tr.TranslationError as exc:
+        except MachineTranslationError as exc:
             raise UserError(str(exc)) from None
         progress.finish()
         translated = run.translated
@@ -157,9 +166,9 @@ def _translate(args: argparse.Namespace, target: str, cache: Store, library: Lib
         f"{translated} translated" + (f" ({plan.stale} changed since last time)" if plan.stale else "") + "."
     )
     if synthetic:
-        print(f"{tr.SYNTHETIC_LABEL} The model is a synthetic test package; its output is noise.")
+        print(f"{SYNTHETIC_LABEL} The model is a synthetic test package; its output is noise.")
     if args.write:
-        path = tr.write_machine_translation(
+        path = write_machine_translation(
             document, target, cache, locations.user_library_dir() / "translations"
         )
         print(f"Wrote {path}")
@@ -167,9 +176,9 @@ def _translate(args: argparse.Namespace, target: str, cache: Store, library: Lib
 
 
 def _interrupted(
-    document: Document, target: str, cache: Store, plan: TranslationPlan, *, forced: bool
+    document: Document, target: str, cache: Store, plan: MachineTranslationPlan, *, forced: bool
 ) -> None:
-    from sourcereader.core import translation as tr
+    from sourcereader.core.translation.machine import plan_machine_translation
 
     if forced:
         print(
@@ -178,7 +187,7 @@ def _interrupted(
             file=sys.stderr,
         )
         return
-    left, _ = tr.plan_document(document, target, cache)
+    left, _ = plan_machine_translation(document, target, cache)
     print(
         f"Interrupted. Finished batches are kept ({plan.pending - left.pending} of {plan.pending} "
         "sentences); run the same command again to resume.",
@@ -245,10 +254,10 @@ def _clock(seconds: float) -> str:
 
 def run_models_list(args: argparse.Namespace) -> int:
     """``sourcereader models list``."""
-    from sourcereader.core import translation as tr
+    from sourcereader.core.translation import argos_packages
 
-    packages = tr.installed_packages()
-    folder = tr.argos_packages_dir()
+    packages = argos_packages.installed_packages()
+    folder = argos_packages.argos_packages_dir()
     if args.json:
         print(
             json.dumps(
@@ -291,14 +300,16 @@ def run_models_list(args: argparse.Namespace) -> int:
 
 
 def _mark(p: PackageInfo) -> str:
-    from sourcereader.core.translation import SYNTHETIC_LABEL
+    from sourcereader.core.translation.machine import SYNTHETIC_LABEL
 
     return SYNTHETIC_LABEL if p.synthetic else ""
 
 
 def run_models_install(args: argparse.Namespace) -> int:
     """``sourcereader models install FILE`` or ``... FROM TO``."""
-    from sourcereader.core import translation as tr
+    from sourcereader.core.translation import argos_packages
+    from sourcereader.core.translation.errors import PackageError, package_name
+    from sourcereader.core.translation.machine import SYNTHETIC_LABEL
 
     what: list[str] = args.what
     try:
@@ -306,33 +317,32 @@ def run_models_install(args: argparse.Namespace) -> int:
             path = Path(what[0])
             if not path.exists() and len(what[0]) <= 3 and what[0].isalpha():
                 raise UserError(f"give two languages (`models install {what[0]} en`) or a .argosmodel file")
-            info = tr.install_package_file(path)
+            info = argos_packages.install_package_file(path)
         elif len(what) == 2:
             source, target = (_check_language(code) for code in what)
-            print(
-                f"Fetching {tr.package_name(source, target)} from the Argos package index…", file=sys.stderr
-            )
-            info = tr.install_from_index(source, target)
+            print(f"Fetching {package_name(source, target)} from the Argos package index…", file=sys.stderr)
+            info = argos_packages.install_from_index(source, target)
         else:
             raise UserError("give a .argosmodel file or two language codes (FROM TO)")
-    except tr.PackageError as exc:
+    except PackageError as exc:
         raise UserError(str(exc)) from None
     print(f"Installed {info.label} ({info.source} → {info.target}) in {info.path}")
     if info.synthetic:
-        print(f"{tr.SYNTHETIC_LABEL} This package is a synthetic test model: its output is noise.")
+        print(f"{SYNTHETIC_LABEL} This package is a synthetic test model: its output is noise.")
     return 0
 
 
 def run_models_remove(args: argparse.Namespace) -> int:
     """``sourcereader models remove FROM TO`` or ``... NAME``."""
-    from sourcereader.core import translation as tr
+    from sourcereader.core.translation import argos_packages
+    from sourcereader.core.translation.errors import PackageError
 
     what: list[str] = args.what
     if len(what) > 2:
         raise UserError("give a language pair (FROM TO) or a package name")
     try:
-        removed = tr.remove_package(*what)
-    except tr.PackageError as exc:
+        removed = argos_packages.remove_package(*what)
+    except PackageError as exc:
         raise UserError(str(exc)) from None
     for info in removed:
         print(f"Removed {info.label} ({info.path})")

@@ -18,7 +18,7 @@ from sourcereader.core.documents import Document, Library, Translation
 if TYPE_CHECKING:
     from sourcereader.core.annotations import Annotation
     from sourcereader.core.store import Store
-    from sourcereader.core.store.translations import StoredMachineSentence
+    from sourcereader.core.translation.machine import StoredMachineSentence
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from sourcereader.core.alignment import Bead
 if TYPE_CHECKING:
     from sourcereader.core.annotations import Annotation
     from sourcereader.core.store import Store
-    from sourcereader.core.store.translations import StoredMachineSentence
+    from sourcereader.core.translation.machine import StoredMachineSentence
 
 
 @dataclass

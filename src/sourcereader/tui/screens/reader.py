@@ -63,7 +63,7 @@ from sourcereader.tui.widgets.provenance import ProvenancePanel
 
 if TYPE_CHECKING:
     from sourcereader.core.store import Store
-    from sourcereader.core.store.translations import StoredMachineSentence
+    from sourcereader.core.translation.machine import StoredMachineSentence
     from sourcereader.tui.app import SourceReaderApp
     from sourcereader.tui.screens.annotate import Target
 
@@ -391,7 +391,8 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="translate", description="Translating")
     def translate_document(self) -> None:
         """Machine-translate the sentences without an up-to-date translation, batch by batch."""
-        from sourcereader.core import translation as tr
+        from sourcereader.core.translation.errors import MachineTranslationError, ModelMissing
+        from sourcereader.core.translation.machine import machine_translate
 
         worker = get_current_worker()
         document, target = self.document, self.mt_target
@@ -411,17 +412,17 @@ class ReaderScreen(Screen[None]):
                         self.post_message(MachineTranslationLoaded(document.id, target, rows))
                     self.post_message(TranslationProgressed(done, total))
 
-                run = tr.translate_document(document, target, translator, store, on_progress=progress)
+                run = machine_translate(document, target, translator, store, on_progress=progress)
                 rows = store.machine_translations(document.id, target)
                 self.post_message(MachineTranslationLoaded(document.id, target, rows))
             self.post_message(TranslationFinished(document.id, run.translated))
         except _Cancelled:
             self.post_message(TranslationFinished(document.id, translated, cancelled=True))
-        except tr.ModelMissing as exc:
+        except ModelMissing as exc:
             self.post_message(TranslationFinished(document.id, 0, missing_model=str(exc)))
         except ImportError as exc:
             self.post_message(TranslationFinished(document.id, 0, missing_model=_no_extra_message(exc)))
-        except tr.TranslationError as exc:
+        except MachineTranslationError as exc:
             self.post_message(TranslationFinished(document.id, translated, error=str(exc)))
 
     @on(TranslationProgressed)
@@ -1015,7 +1016,7 @@ def _mt_cell(
     row: Row, sentences: Sequence[object], machine: Mapping[str, StoredMachineSentence], translating: bool
 ) -> Cell:
     from sourcereader.core.documents import Sentence
-    from sourcereader.core.translation import machine_cell
+    from sourcereader.core.translation.machine import machine_cell
 
     if not row.src:
         return EMPTY
@@ -1040,6 +1041,6 @@ def _mt_cell(
 
 
 def _no_extra_message(exc: ImportError) -> str:
-    from sourcereader.core.translation import missing_extra_message
+    from sourcereader.core.translation.errors import missing_extra_message
 
     return missing_extra_message(exc.name or str(exc))
