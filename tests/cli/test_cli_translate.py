@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -238,16 +239,41 @@ class FakeTTY(io.StringIO):
         return True
 
 
+def _screen_lines(text: str) -> list[str]:
+    """What a terminal shows of ``text``: escapes dropped, each redraw (``\\r``) replacing the line."""
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+    return [line.rsplit("\r", 1)[-1] for line in plain.split("\n")]
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A terminal rich draws on the same way wherever the tests run."""
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLUMNS", "100")
+
+
+@pytest.mark.usefixtures("terminal")
 def test_progress_bar_on_a_terminal() -> None:
-    ticks = iter([0.0, 2.0, 4.0])
+    now = [0.0]
     stream = FakeTTY()
-    progress = Progress(stream, 10, clock=lambda: next(ticks))
-    progress(5, 10)
-    progress(10, 10)
-    progress.finish()
+    with Progress(stream, 10, clock=lambda: now[0]) as progress:
+        now[0] = 2.0
+        progress(5, 10)
+        assert "5/10 2.5 sent/s ETA" in _screen_lines(stream.getvalue())[-1]
+        now[0] = 4.0
+        progress(10, 10)
     text = stream.getvalue()
-    assert text.startswith("\r[###############---------------] 5/10  2.5 sent/s  ETA 0:02")
-    assert "\r[##############################] 10/10  2.5 sent/s  ETA 0:00" in text and text.endswith("\n")
+    assert _screen_lines(text)[:-1] == [f"{'━' * 30} 10/10 2.5 sent/s ETA 00:00"]
+    assert text.endswith("\n\x1b[?25h")  # the bar's line is ended and the cursor shown again
+
+
+@pytest.mark.usefixtures("terminal")
+def test_progress_bar_ends_when_interrupted() -> None:
+    stream = FakeTTY()
+    with pytest.raises(KeyboardInterrupt), Progress(stream, 10) as progress:
+        progress(3, 10)
+        raise KeyboardInterrupt
+    assert " 3/10 " in _screen_lines(stream.getvalue())[0] and stream.getvalue().endswith("\x1b[?25h")
 
 
 def test_progress_lines_when_not_a_terminal() -> None:

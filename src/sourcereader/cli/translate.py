@@ -3,7 +3,8 @@
 Thin: parsing, progress display and messages live here; the work is in
 ``sourcereader.core.translation`` (``machine``, ``argos``, ``argos_packages``). Argos Translate,
 CTranslate2 and SentencePiece are imported only when a command needs them (and
-``argostranslate.translate``, which pulls in torch, never).
+``argostranslate.translate``, which pulls in torch, never); rich only to draw a progress bar
+on a terminal.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, TextIO
 
 from sourcereader.cli.common import UserError
 from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
+
     from sourcereader.cli.common import SubParsers
     from sourcereader.core.documents import Document, Library
     from sourcereader.core.store import Store
@@ -142,24 +146,22 @@ def _translate(args: argparse.Namespace, target: str, cache: Store, library: Lib
         route = translator.route(document.language, target)
         synthetic = any(p.synthetic for p in route)
         _describe(document, target, route)
-        progress = Progress(sys.stderr, plan.pending)
         try:
-            run = machine_translate(
-                document,
-                target,
-                translator,
-                cache,
-                force=args.force,
-                batch_size=args.batch_size,
-                on_progress=progress,
-            )
+            with Progress(sys.stderr, plan.pending) as progress:
+                run = machine_translate(
+                    document,
+                    target,
+                    translator,
+                    cache,
+                    force=args.force,
+                    batch_size=args.batch_size,
+                    on_progress=progress,
+                )
         except KeyboardInterrupt:
-            progress.finish()
             _interrupted(document, target, cache, plan, forced=args.force)
             return 130
         except MachineTranslationError as exc:
             raise UserError(str(exc)) from None
-        progress.finish()
         translated = run.translated
     print(
         f"{document.id}: {counted(plan.total, 'sentence')} into {target}: {plan.cached} already cached, "
@@ -202,46 +204,86 @@ def _describe(document: Document, target: str, route: list[PackageInfo]) -> None
 
 
 class Progress:
-    """Progress of a translation run on ``stream``: a redrawn bar on a terminal, plain lines otherwise.
+    """Progress of a machine-translation run on ``stream``: a rich bar on a terminal, plain lines otherwise.
 
-    Called as ``progress(done, total)`` after each batch. Shows done/total, sentences per second
-    and the estimated time left.
+    Called as ``progress(done, total)`` after each batch; shows done/total, sentences per
+    second and the time left. A context manager: leaving it (however) ends the bar.
     """
-
-    WIDTH = 30
 
     def __init__(self, stream: TextIO, total: int, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.stream = stream
-        self.total = total
         self.clock = clock
         self.started = clock()
-        self.tty = stream.isatty()
-        self.drawn = False
         self.last_line = -1
+        self.bar = _rich_bar(stream, total, clock) if stream.isatty() else None
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.finish()
 
     def __call__(self, done: int, total: int) -> None:
-        self.total = total
-        elapsed = max(self.clock() - self.started, 1e-9)
-        rate = done / elapsed
+        if self.bar is not None:
+            self.bar.update(self.bar.task_ids[0], completed=done, total=total, refresh=True)
+            return
+        if done == self.last_line:
+            return
+        # A log, not a display: one line per step, rate and time left since the start.
+        rate = done / max(self.clock() - self.started, 1e-9)
         eta = (total - done) / rate if rate > 0 else 0.0
-        if self.tty:
-            filled = self.WIDTH * done // max(total, 1)
-            bar = "#" * filled + "-" * (self.WIDTH - filled)
-            self.stream.write(f"\r[{bar}] {done}/{total}  {rate:.1f} sent/s  ETA {_clock(eta)} ")
-            self.drawn = True
-        elif done != self.last_line:
-            self.stream.write(
-                f"translated {done}/{total} sentences ({rate:.1f}/s, about {_clock(eta)} left)\n"
-            )
-            self.last_line = done
+        self.stream.write(f"translated {done}/{total} sentences ({rate:.1f}/s, about {_clock(eta)} left)\n")
         self.stream.flush()
+        self.last_line = done
 
     def finish(self) -> None:
-        """End the bar's line (terminal only)."""
-        if self.drawn:
-            self.stream.write("\n")
-            self.stream.flush()
-            self.drawn = False
+        """End the bar (terminal only): its last state stays on screen, the cursor comes back."""
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+def _rich_bar(stream: TextIO, total: int, clock: Callable[[], float]) -> RichProgress:
+    """A started ``rich.progress.Progress`` on ``stream`` with one task of ``total`` sentences."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.progress import Progress as RichProgress
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        """Sentences per second (rich's estimate; until it has two samples, the average so far)."""
+
+        def render(self, task: Task) -> Text:
+            speed = task.speed
+            if speed is None:
+                speed = task.completed / task.elapsed if task.elapsed else 0.0
+            return Text(f"{speed:.1f} sent/s", style="progress.data.speed")
+
+    bar = RichProgress(
+        BarColumn(bar_width=30),
+        MofNCompleteColumn(),
+        Rate(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(compact=True),
+        console=Console(file=stream),
+        # Redrawn when a batch is done (``__call__``), not by a timer thread.
+        auto_refresh=False,
+        redirect_stdout=False,
+        redirect_stderr=False,
+        get_time=clock,
+    )
+    bar.add_task("translating", total=total)
+    bar.start()
+    return bar
 
 
 def _clock(seconds: float) -> str:
