@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -227,6 +230,74 @@ def test_an_edited_source_sentence_is_retranslated(
     assert (
         status == 0 and f"{N_SENTENCES - 1} already cached, 1 translated (1 changed since last time)." in out
     )
+
+
+# --------------------------------------------------------------------------- Argos' folders
+
+
+def _run_in(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sourcereader", *argv], env=env, capture_output=True, text=True, check=False
+    )
+
+
+def _env_with_home(home: Path, **extra: str) -> dict[str, str]:
+    """This environment with ``HOME`` moved and nothing else saying where Argos or sourcereader keep files."""
+    mine = ("XDG_", "ARGOS_", "SOURCEREADER_")
+    return {**{k: v for k, v in os.environ.items() if not k.startswith(mine)}, "HOME": str(home), **extra}
+
+
+def test_argos_creates_nothing_under_home_when_sourcereader_home_is_set(
+    tmp_path: Path, built: BuiltPackages
+) -> None:
+    home, sr_home = tmp_path / "home", tmp_path / "sr"
+    home.mkdir()
+    env = _env_with_home(home, SOURCEREADER_HOME=str(sr_home))
+    for argv in (
+        ["models", "install", str(built.ru_en)],
+        ["models", "list"],
+        ["translate", DOC_ID, "--beam", "1", "--write"],
+        ["models", "remove", "ru", "en"],
+    ):
+        done = _run_in(env, *argv)
+        assert done.returncode == 0, done.stderr
+    assert sorted(home.rglob("*")) == []
+    listing = json.loads(_run_in(env, "models", "list", "--json").stdout)
+    assert listing["packages_dir"] == str(sr_home / "data" / "argos-translate" / "packages")
+    assert (sr_home / "config" / "argos-translate").is_dir() and (
+        sr_home / "cache" / "argos-translate"
+    ).is_dir()
+
+
+def test_argos_folders_are_pointed_only_while_it_is_imported(tmp_path: Path) -> None:
+    code = (
+        "import os\n"
+        "from sourcereader.core.translation import argos_packages\n"
+        "print(argos_packages.argos_packages_dir(), os.environ.get('XDG_DATA_HOME'))"
+    )
+    env = _env_with_home(tmp_path / "home", SOURCEREADER_HOME=str(tmp_path / "sr"))
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    # Argos keeps the folder it read; the process' environment is as it was (no XDG_DATA_HOME).
+    assert done.stdout.split() == [str(tmp_path / "sr" / "data" / "argos-translate" / "packages"), "None"]
+
+
+def test_without_sourcereader_home_argos_keeps_its_shared_folders(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    done = _run_in(_env_with_home(home), "models", "list", "--json")
+    assert done.returncode == 0, done.stderr
+    shared = home / ".local" / "share" / "argos-translate" / "packages"
+    assert json.loads(done.stdout)["packages_dir"] == str(shared)
+
+
+def test_argos_packages_dir_still_wins(tmp_path: Path) -> None:
+    packages = tmp_path / "packages"
+    env = _env_with_home(
+        tmp_path / "home", SOURCEREADER_HOME=str(tmp_path / "sr"), ARGOS_PACKAGES_DIR=str(packages)
+    )
+    done = _run_in(env, "models", "list", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["packages_dir"] == str(packages)
 
 
 # --------------------------------------------------------------------------- progress display

@@ -3,13 +3,15 @@
 Where Argos packages live
     Wherever Argos Translate itself looks (``argostranslate.settings``, read when it is first
     imported): ``$ARGOS_PACKAGES_DIR`` if set, else ``"ARGOS_PACKAGES_DIR"`` in
-    ``$XDG_CONFIG_HOME/argos-translate/settings.json`` (default ``~/.config/...``), else
-    ``$XDG_DATA_HOME/argos-translate/packages`` (default ``~/.local/share/argos-translate/packages``).
-    ``sourcereader models install`` installs there too, so ``argospm`` and sourcereader share
-    one set of packages.
+    ``$XDG_CONFIG_HOME/argos-translate/settings.json``, else
+    ``$XDG_DATA_HOME/argos-translate/packages``. With ``SOURCEREADER_HOME`` set, the XDG
+    folders are its ``data/``, ``config/`` and ``cache/`` (``locations.argos_base_dirs``), so
+    Argos creates nothing under ``$HOME``; without it they are Argos' shared defaults
+    (``~/.local/share/argos-translate/packages``, …), and ``argospm`` and sourcereader share
+    one set of packages. ``sourcereader models install`` installs there too.
 
-Argos is imported in one place, :func:`_argos`. Its ``translate`` module (which pulls in torch
-through stanza) is never imported here.
+Argos is imported in one place, :func:`_argos`, so that the folders are set before it is.
+Its ``translate`` module (which pulls in torch through stanza) is never imported here.
 
 Packages are only *managed* here; :mod:`.argos` loads and runs them. It subscribes with
 :func:`on_package_changed` to drop a loaded model when its package is replaced or removed.
@@ -21,10 +23,12 @@ import contextlib
 import functools
 import hashlib
 import json
+import os
 import shutil
 import sys
+import threading
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,12 +67,45 @@ class PackageInfo:
 
 # --------------------------------------------------------------------------- Argos itself
 
+_import_lock = threading.Lock()
+
 
 def _argos() -> tuple[Any, Any]:
-    """Argos' ``package`` and ``settings`` modules — the one place argostranslate is imported."""
+    """Argos' ``package`` and ``settings`` modules — the one place argostranslate is imported.
+
+    ``argostranslate.settings`` reads its folders from the environment once, when it is first
+    imported, and creates them there and then. So the first import runs with the XDG
+    variables of :func:`sourcereader.locations.argos_base_dirs` (none without
+    ``SOURCEREADER_HOME``), which are put back afterwards: Argos keeps what it read, and no
+    other library or child process sees them.
+    """
+    if "argostranslate.settings" not in sys.modules:
+        from sourcereader import locations
+
+        with _import_lock, _environment(locations.argos_base_dirs()):
+            from argostranslate import package, settings
     from argostranslate import package, settings
 
     return package, settings
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, Path]) -> Iterator[None]:
+    """Set environment variables for the duration of the block; restore only those afterwards.
+
+    (``unittest.mock.patch.dict`` would restore the whole environment, and with it undo what
+    Argos sets for itself on import, ``KMP_DUPLICATE_LIB_OK``.)
+    """
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update({name: str(path) for name, path in values.items()})
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def argos_packages_dir() -> Path:
