@@ -69,18 +69,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="sourcereader-bench-translate-"))
-    # Argos reads its settings once, at import: point it at the temporary home first. SPACY chunking
-    # with a blank pipeline in the package lets Argos split sentences offline; the pre-made cache
-    # folder stops it from trying to download its multilingual spaCy model when sbd is imported.
+    # SOURCEREADER_HOME holds Argos' data, config and cache too (argos_packages._argos); the packages
+    # directory is named as well, so that one set in the environment is not used. SPACY chunking with a
+    # blank pipeline in the package lets Argos split sentences offline; the pre-made cache folder stops
+    # it from trying to download its multilingual spaCy model when sbd is imported.
+    home = work / "home"
     os.environ.update(
-        ARGOS_PACKAGES_DIR=str(work / "argos" / "packages"),
-        XDG_DATA_HOME=str(work / "argos" / "data"),
-        XDG_CONFIG_HOME=str(work / "argos" / "config"),
-        XDG_CACHE_HOME=str(work / "argos" / "cache"),
+        SOURCEREADER_HOME=str(home),
+        ARGOS_PACKAGES_DIR=str(home / "argos-packages"),
         ARGOS_CHUNK_TYPE="SPACY",
-        SOURCEREADER_HOME=str(work / "home"),
     )
-    (work / "argos" / "cache" / "argos-translate" / "spacy" / "senter" / "model").mkdir(parents=True)
+    (home / "cache" / "argos-translate" / "spacy" / "senter" / "model").mkdir(parents=True)
     try:
         run(work, args.sentences, args.max_len, args.rounds)
     finally:
