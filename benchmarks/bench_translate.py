@@ -6,7 +6,7 @@ opus-mt-ru-en) with random weights, installs it into a temporary Argos home, and
 same Russian sentences (pySBD sentences of the bundled Russian documents, repeated to ~200) with:
 
 * ``ours``       — ``ArgosTranslator.translate`` (tokenise, length-sorted batches, detokenise, provenance);
-* ``ours+store`` — ``translate_document`` into an in-memory store (what ``sourcereader translate`` runs);
+* ``ours+store`` — ``machine_translate`` into an in-memory store (what ``sourcereader translate`` runs);
 * ``raw``        — ``ctranslate2.Translator.translate_batch`` on pre-tokenised input, one call, with the
   same decoding options (``replace_unknowns``, ``length_penalty=0.2``, as Argos uses);
 * ``argos``      — ``argostranslate.translate.translate()`` once per sentence (its own splitting via a
@@ -69,18 +69,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="sourcereader-bench-translate-"))
-    # Argos reads its settings once, at import: point it at the temporary home first. SPACY chunking
-    # with a blank pipeline in the package lets Argos split sentences offline; the pre-made cache
-    # folder stops it from trying to download its multilingual spaCy model when sbd is imported.
+    # SOURCEREADER_HOME holds Argos' data, config and cache too (argos_packages._argos); the packages
+    # directory is named as well, so that one set in the environment is not used. SPACY chunking with a
+    # blank pipeline in the package lets Argos split sentences offline; the pre-made cache folder stops
+    # it from trying to download its multilingual spaCy model when sbd is imported.
+    home = work / "home"
     os.environ.update(
-        ARGOS_PACKAGES_DIR=str(work / "argos" / "packages"),
-        XDG_DATA_HOME=str(work / "argos" / "data"),
-        XDG_CONFIG_HOME=str(work / "argos" / "config"),
-        XDG_CACHE_HOME=str(work / "argos" / "cache"),
+        SOURCEREADER_HOME=str(home),
+        ARGOS_PACKAGES_DIR=str(home / "argos-packages"),
         ARGOS_CHUNK_TYPE="SPACY",
-        SOURCEREADER_HOME=str(work / "home"),
     )
-    (work / "argos" / "cache" / "argos-translate" / "spacy" / "senter" / "model").mkdir(parents=True)
+    (home / "cache" / "argos-translate" / "spacy" / "senter" / "model").mkdir(parents=True)
     try:
         run(work, args.sentences, args.max_len, args.rounds)
     finally:
@@ -104,11 +103,13 @@ def run(work: Path, count: int, max_len: int, rounds: int) -> None:
     import ctranslate2
     import sentencepiece
 
-    from sourcereader.core import translation as tr
     from sourcereader.core.documents import parse_document
     from sourcereader.core.store import Store
+    from sourcereader.core.translation.argos import ArgosTranslator
+    from sourcereader.core.translation.argos_packages import install_package_file
+    from sourcereader.core.translation.machine import machine_translate
 
-    info = tr.install_package_file(archive)
+    info = install_package_file(archive)
     print(
         f"{len(sentences)} sentences, output capped at {max_len} tokens, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f}, best of {rounds} rounds"
@@ -134,14 +135,14 @@ def run(work: Path, count: int, max_len: int, rounds: int) -> None:
 
     results: list[tuple[str, int, dict[str, float]]] = []
     for beam in (1, 4):
-        ours = tr.ArgosTranslator(beam_size=beam, max_decoding_length=max_len)
+        ours = ArgosTranslator(beam_size=beam, max_decoding_length=max_len)
         ours.translate(sentences[:4], source="ru", target="en")  # load the model outside the timing
         raw_model.translate_batch(tokens[:4], beam_size=beam, max_decoding_length=max_len)
         argos_translate(sentences[0], beam)
 
-        def document_path(o: tr.ArgosTranslator = ours) -> None:
+        def document_path(o: ArgosTranslator = ours) -> None:
             store = Store.memory()
-            tr.translate_document(doc, "en", o, store)
+            machine_translate(doc, "en", o, store)
             store.close()
 
         paths: dict[str, Callable[[], object]] = {

@@ -1,8 +1,9 @@
 """Where sourcereader keeps the user's things, resolved lazily and overridable.
 
 ``SOURCEREADER_HOME`` (if set) holds everything: ``data/``, ``config/`` and ``cache/``
-beneath it. Otherwise the platform's directories (platformdirs) are used. Nothing here
-touches the disk at import time; each function creates its directory when called.
+beneath it — Argos Translate's folders too (:func:`argos_base_dirs`). Otherwise the
+platform's directories (platformdirs) are used, and Argos keeps its own shared ones. Nothing
+here touches the disk at import time; each function creates its directory when called.
 """
 
 from __future__ import annotations
@@ -53,6 +54,21 @@ def cache_dir() -> Path:
     import platformdirs
 
     return _ensure(Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)))
+
+
+def argos_base_dirs() -> dict[str, Path]:
+    """The XDG base directories Argos Translate is to use, as ``{"XDG_DATA_HOME": ..., ...}``.
+
+    With ``SOURCEREADER_HOME`` set, they are its ``data/``, ``config/`` and ``cache/``: Argos
+    then keeps its packages in ``data/argos-translate/packages`` (unless ``ARGOS_PACKAGES_DIR``
+    says otherwise), its ``settings.json`` in ``config/argos-translate`` and its downloads in
+    ``cache/argos-translate``, and creates nothing under ``$HOME``. Without it the mapping is
+    empty: Argos' own shared locations (``~/.local/share/argos-translate``, …), which
+    ``argospm`` uses too.
+    """
+    if _home() is None:
+        return {}
+    return {"XDG_DATA_HOME": data_dir(), "XDG_CONFIG_HOME": config_dir(), "XDG_CACHE_HOME": cache_dir()}
 
 
 def database_path() -> Path:

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,8 +21,10 @@ import pytest
 from sourcereader import locations
 from sourcereader.cli import run
 from sourcereader.cli.translate import Progress
-from sourcereader.core import translation as tr
 from sourcereader.core.documents import Library
+from sourcereader.core.translation import argos_packages
+from sourcereader.core.translation.argos import ArgosTranslator
+from sourcereader.core.translation.machine import SYNTHETIC_LABEL
 from tests.support import REPO
 from tests.support.argos import BuiltPackages, build_test_packages, point_argos_at
 
@@ -73,9 +79,9 @@ def test_models_install_file_and_list(
     argos_home: Path, built: BuiltPackages, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, out, _ = cli(capsys, "models", "install", str(built.ru_en))
-    assert status == 0 and "Installed translate-ru_en 0.1 (ru → en)" in out and tr.SYNTHETIC_LABEL in out
+    assert status == 0 and "Installed translate-ru_en 0.1 (ru → en)" in out and SYNTHETIC_LABEL in out
     status, out, _ = cli(capsys, "models", "list")
-    assert status == 0 and "translate-ru_en" in out and "ru → en" in out and tr.SYNTHETIC_LABEL in out
+    assert status == 0 and "translate-ru_en" in out and "ru → en" in out and SYNTHETIC_LABEL in out
     listing = json.loads(cli(capsys, "models", "list", "--json")[1])
     (package,) = listing["packages"]
     assert package["name"] == "translate-ru_en" and package["synthetic"] is True and package["size_bytes"] > 0
@@ -117,7 +123,7 @@ def test_install_from_index_without_network(
     def offline(url: str, timeout: float) -> bytes:
         raise OSError("[Errno 101] Network is unreachable")
 
-    monkeypatch.setattr(tr, "_fetch_index", offline)
+    monkeypatch.setattr(argos_packages, "_fetch_index", offline)
     status, _, err = cli(capsys, "models", "install", "ru", "en")
     assert status == 2
     assert "Could not reach the Argos package index" in err and "models install FILE.argosmodel" in err
@@ -127,7 +133,7 @@ def test_models_remove(installed: None, capsys: pytest.CaptureFixture[str]) -> N
     status, out, _ = cli(capsys, "models", "remove", "ru", "en")
     assert status == 0 and "Removed translate-ru_en 0.1" in out
     status, out, _ = cli(capsys, "models", "remove", "translate-en_de")
-    assert status == 0 and [p.name for p in tr.installed_packages()] == []
+    assert status == 0 and [p.name for p in argos_packages.installed_packages()] == []
 
 
 # --------------------------------------------------------------------------- translate
@@ -148,7 +154,7 @@ def test_translate_caches_and_marks_synthetic_output(
     status, out, err = translate(capsys)
     assert status == 0
     assert f"{N_SENTENCES} sentences into en: 0 already cached, {N_SENTENCES} translated." in out
-    assert tr.SYNTHETIC_LABEL in out
+    assert SYNTHETIC_LABEL in out
     assert "with translate-ru_en 0.1" in err and f"translated {N_SENTENCES}/{N_SENTENCES} sentences" in err
 
     status, out, err = translate(capsys)
@@ -167,8 +173,8 @@ def test_translate_pivots_and_writes_a_file_the_library_reads(
     assert f"Wrote {path}" in out
     library = Library([(REPO, "bundled"), (locations.user_library_dir(), "user")])
     mt = library.translation(DOC_ID, "mt-argos-de")
-    assert mt.meta.kind == "machine" and tr.SYNTHETIC_LABEL in mt.meta.notes
-    assert all(s.text.startswith(tr.SYNTHETIC_LABEL) for s in mt.sentences[:1])
+    assert mt.meta.kind == "machine" and SYNTHETIC_LABEL in mt.meta.notes
+    assert all(s.text.startswith(SYNTHETIC_LABEL) for s in mt.sentences[:1])
 
 
 def test_cached_translation_needs_no_model_to_be_written(
@@ -186,16 +192,16 @@ def test_cached_translation_needs_no_model_to_be_written(
 def test_ctrl_c_keeps_finished_batches_and_a_rerun_resumes(
     installed: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    real = tr.ArgosTranslator.translate
+    real = ArgosTranslator.translate
     calls: list[int] = []
 
-    def interrupt_second_batch(self: tr.ArgosTranslator, sentences: Sequence[str], **kw: object) -> object:
+    def interrupt_second_batch(self: ArgosTranslator, sentences: Sequence[str], **kw: object) -> object:
         calls.append(len(sentences))
         if len(calls) == 2:
             raise KeyboardInterrupt
         return real(self, sentences, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(tr.ArgosTranslator, "translate", interrupt_second_batch)
+    monkeypatch.setattr(ArgosTranslator, "translate", interrupt_second_batch)
     status, _, err = translate(capsys, "--batch-size", "3")
     assert (
         status == 130
@@ -204,7 +210,7 @@ def test_ctrl_c_keeps_finished_batches_and_a_rerun_resumes(
         and "run the same command" in err
     )
 
-    monkeypatch.setattr(tr.ArgosTranslator, "translate", real)
+    monkeypatch.setattr(ArgosTranslator, "translate", real)
     status, out, _ = translate(capsys, "--batch-size", "3")
     assert status == 0 and "3 already cached, 5 translated." in out
 
@@ -226,6 +232,74 @@ def test_an_edited_source_sentence_is_retranslated(
     )
 
 
+# --------------------------------------------------------------------------- Argos' folders
+
+
+def _run_in(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sourcereader", *argv], env=env, capture_output=True, text=True, check=False
+    )
+
+
+def _env_with_home(home: Path, **extra: str) -> dict[str, str]:
+    """This environment with ``HOME`` moved and nothing else saying where Argos or sourcereader keep files."""
+    mine = ("XDG_", "ARGOS_", "SOURCEREADER_")
+    return {**{k: v for k, v in os.environ.items() if not k.startswith(mine)}, "HOME": str(home), **extra}
+
+
+def test_argos_creates_nothing_under_home_when_sourcereader_home_is_set(
+    tmp_path: Path, built: BuiltPackages
+) -> None:
+    home, sr_home = tmp_path / "home", tmp_path / "sr"
+    home.mkdir()
+    env = _env_with_home(home, SOURCEREADER_HOME=str(sr_home))
+    for argv in (
+        ["models", "install", str(built.ru_en)],
+        ["models", "list"],
+        ["translate", DOC_ID, "--beam", "1", "--write"],
+        ["models", "remove", "ru", "en"],
+    ):
+        done = _run_in(env, *argv)
+        assert done.returncode == 0, done.stderr
+    assert sorted(home.rglob("*")) == []
+    listing = json.loads(_run_in(env, "models", "list", "--json").stdout)
+    assert listing["packages_dir"] == str(sr_home / "data" / "argos-translate" / "packages")
+    assert (sr_home / "config" / "argos-translate").is_dir() and (
+        sr_home / "cache" / "argos-translate"
+    ).is_dir()
+
+
+def test_argos_folders_are_pointed_only_while_it_is_imported(tmp_path: Path) -> None:
+    code = (
+        "import os\n"
+        "from sourcereader.core.translation import argos_packages\n"
+        "print(argos_packages.argos_packages_dir(), os.environ.get('XDG_DATA_HOME'))"
+    )
+    env = _env_with_home(tmp_path / "home", SOURCEREADER_HOME=str(tmp_path / "sr"))
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    # Argos keeps the folder it read; the process' environment is as it was (no XDG_DATA_HOME).
+    assert done.stdout.split() == [str(tmp_path / "sr" / "data" / "argos-translate" / "packages"), "None"]
+
+
+def test_without_sourcereader_home_argos_keeps_its_shared_folders(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    done = _run_in(_env_with_home(home), "models", "list", "--json")
+    assert done.returncode == 0, done.stderr
+    shared = home / ".local" / "share" / "argos-translate" / "packages"
+    assert json.loads(done.stdout)["packages_dir"] == str(shared)
+
+
+def test_argos_packages_dir_still_wins(tmp_path: Path) -> None:
+    packages = tmp_path / "packages"
+    env = _env_with_home(
+        tmp_path / "home", SOURCEREADER_HOME=str(tmp_path / "sr"), ARGOS_PACKAGES_DIR=str(packages)
+    )
+    done = _run_in(env, "models", "list", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["packages_dir"] == str(packages)
+
+
 # --------------------------------------------------------------------------- progress display
 
 
@@ -236,16 +310,41 @@ class FakeTTY(io.StringIO):
         return True
 
 
+def _screen_lines(text: str) -> list[str]:
+    """What a terminal shows of ``text``: escapes dropped, each redraw (``\\r``) replacing the line."""
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+    return [line.rsplit("\r", 1)[-1] for line in plain.split("\n")]
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A terminal rich draws on the same way wherever the tests run."""
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLUMNS", "100")
+
+
+@pytest.mark.usefixtures("terminal")
 def test_progress_bar_on_a_terminal() -> None:
-    ticks = iter([0.0, 2.0, 4.0])
+    now = [0.0]
     stream = FakeTTY()
-    progress = Progress(stream, 10, clock=lambda: next(ticks))
-    progress(5, 10)
-    progress(10, 10)
-    progress.finish()
+    with Progress(stream, 10, clock=lambda: now[0]) as progress:
+        now[0] = 2.0
+        progress(5, 10)
+        assert "5/10 2.5 sent/s ETA" in _screen_lines(stream.getvalue())[-1]
+        now[0] = 4.0
+        progress(10, 10)
     text = stream.getvalue()
-    assert text.startswith("\r[###############---------------] 5/10  2.5 sent/s  ETA 0:02")
-    assert "\r[##############################] 10/10  2.5 sent/s  ETA 0:00" in text and text.endswith("\n")
+    assert _screen_lines(text)[:-1] == [f"{'━' * 30} 10/10 2.5 sent/s ETA 00:00"]
+    assert text.endswith("\n\x1b[?25h")  # the bar's line is ended and the cursor shown again
+
+
+@pytest.mark.usefixtures("terminal")
+def test_progress_bar_ends_when_interrupted() -> None:
+    stream = FakeTTY()
+    with pytest.raises(KeyboardInterrupt), Progress(stream, 10) as progress:
+        progress(3, 10)
+        raise KeyboardInterrupt
+    assert " 3/10 " in _screen_lines(stream.getvalue())[0] and stream.getvalue().endswith("\x1b[?25h")
 
 
 def test_progress_lines_when_not_a_terminal() -> None:

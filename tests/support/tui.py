@@ -9,11 +9,18 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from sourcereader import locations
-from sourcereader.core import translation as tr
 from sourcereader.core.alignment.beads import Bead
 from sourcereader.core.documents import Document, Library, Translation, format_header, text_hash
 from sourcereader.core.reading import one_to_one
 from sourcereader.core.store import Store
+from sourcereader.core.translation.errors import ModelMissing
+from sourcereader.core.translation.machine import (
+    SYNTHETIC_LABEL,
+    MachineSentence,
+    MachineTranslator,
+    ProgressCallback,
+    Provenance,
+)
 from sourcereader.tui.app import SourceReaderApp, make_app
 
 if TYPE_CHECKING:
@@ -46,14 +53,14 @@ class FakeTranslator:
         *,
         source: str,
         target: str,
-        on_progress: tr.ProgressCallback | None = None,
-    ) -> list[tr.MachineSentence]:
+        on_progress: ProgressCallback | None = None,
+    ) -> list[MachineSentence]:
         if (source, target) not in self.pairs:
-            raise tr.ModelMissing(source, target)
+            raise ModelMissing(source, target)
         self.calls += 1
         out = []
         for s in sentences:
-            prov = tr.Provenance(
+            prov = Provenance(
                 engine="argos",
                 packages=(f"translate-{source}_{target}",),
                 package_versions=("1.0",),
@@ -66,8 +73,8 @@ class FakeTranslator:
             )
             text = f"EN({len(s.split())} words)"
             if self.synthetic:
-                text = f"{tr.SYNTHETIC_LABEL} {text}"
-            out.append(tr.MachineSentence(text, prov))
+                text = f"{SYNTHETIC_LABEL} {text}"
+            out.append(MachineSentence(text, prov))
         if on_progress is not None:
             on_progress(len(sentences), len(sentences))
         return out
@@ -107,7 +114,7 @@ def app_for(
     tmp_path: Path,
     *,
     document_id: str | None = None,
-    translator: tr.Translator | None = None,
+    translator: MachineTranslator | None = None,
 ) -> SourceReaderApp:
     """The app over the bundled + user library with a file store."""
     store = open_store(tmp_path)

@@ -17,7 +17,7 @@ import pytest
 from textual.pilot import Pilot
 
 from sourcereader.core.annotations import AnnotationDraft, anchor_for
-from sourcereader.core.translation import Translator
+from sourcereader.core.translation.machine import MachineTranslator
 from sourcereader.tui.app import SourceReaderApp
 from sourcereader.tui.screens.reader import ReaderScreen
 from tests.support.tui import (
@@ -63,7 +63,7 @@ def shot(
     document_id: str | None = None,
     keys: Iterable[str] = (),
     size: tuple[int, int] = (120, 36),
-    translator: Translator | None = None,
+    translator: MachineTranslator | None = None,
     prepare: Callable[[SourceReaderApp], object] | None = None,
 ) -> bool:
     app = app_for(tmp_path, document_id=document_id, translator=translator or FakeTranslator())

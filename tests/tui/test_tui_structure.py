@@ -18,7 +18,7 @@ from sourcereader.core.annotations import Annotation, AnnotationDraft, anchor_fo
 from sourcereader.core.documents import Document, Sentence, Translation
 from sourcereader.core.reading import Rows, annotation_rows, build_rows, one_to_one
 from sourcereader.core.store import Store
-from sourcereader.core.store.translations import StoredMachineSentence
+from sourcereader.core.translation.machine import StoredMachineSentence
 from sourcereader.tui.bindings import TABLE, KeymapResult, load_keymap
 from sourcereader.tui.screens.reader_view import MT_KEY, SOURCE_KEY, reader_view
 from tests.support.texts import make_document, make_translation

@@ -35,9 +35,13 @@ def _loaded_after_import(module: str) -> list[str]:
 def test_core_modules_were_found() -> None:
     assert "sourcereader.core.documents" in CORE_MODULES
     assert "sourcereader.core.store" in CORE_MODULES
+    # Modules inside the core's packages are checked one by one too.
+    assert "sourcereader.core.translation.argos_packages" in CORE_MODULES
 
 
-@pytest.mark.parametrize("module", [*CORE_MODULES, "sourcereader.cli", "sourcereader.cli.library"])
+@pytest.mark.parametrize(
+    "module", [*CORE_MODULES, "sourcereader.cli", "sourcereader.cli.library", "sourcereader.cli.translate"]
+)
 def test_module_imports_nothing_heavy(module: str) -> None:
     assert _loaded_after_import(module) == []
 

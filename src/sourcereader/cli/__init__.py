@@ -117,7 +117,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         print("sourcereader: interrupted", file=sys.stderr)
         return 130
     except ModuleNotFoundError as exc:
-        from sourcereader.core.translation import EXTRA_MODULES, missing_extra_message
+        from sourcereader.core.translation.errors import EXTRA_MODULES, missing_extra_message
 
         if (exc.name or "").split(".")[0] not in EXTRA_MODULES:
             return _internal_error(exc)

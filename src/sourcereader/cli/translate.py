@@ -1,8 +1,10 @@
 """``sourcereader translate`` and ``sourcereader models``: machine translation from the command line.
 
 Thin: parsing, progress display and messages live here; the work is in
-``sourcereader.core.translation``. Argos Translate, CTranslate2 and SentencePiece are imported
-only when a command needs them (and ``argostranslate.translate``, which pulls in torch, never).
+``sourcereader.core.translation`` (``machine``, ``argos``, ``argos_packages``). Argos Translate,
+CTranslate2 and SentencePiece are imported only when a command needs them (and
+``argostranslate.translate``, which pulls in torch, never); rich only to draw a progress bar
+on a terminal.
 """
 
 from __future__ import annotations
@@ -13,16 +15,20 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, TextIO
 
-from sourcereader.cli.common import UserError
+from sourcereader.cli.common import UserError, check_language
 from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
+
     from sourcereader.cli.common import SubParsers
     from sourcereader.core.documents import Document, Library
     from sourcereader.core.store import Store
-    from sourcereader.core.translation import PackageInfo, TranslationPlan
+    from sourcereader.core.translation.argos_packages import PackageInfo
+    from sourcereader.core.translation.machine import MachineTranslationPlan
 
 #: Exit status when nothing could be done because no model is installed (same as a user error).
 NO_MODEL_STATUS = 2
@@ -90,20 +96,11 @@ def register(sub: SubParsers) -> None:
 # --------------------------------------------------------------------------- translate
 
 
-def _check_language(code: str) -> str:
-    from sourcereader.core import segmenting
-
-    if code not in segmenting.SUPPORTED_LANGUAGES:
-        known = ", ".join(sorted(segmenting.SUPPORTED_LANGUAGES))
-        raise UserError(f"unknown language {code!r} (known: {known})")
-    return code
-
-
 def run_translate(args: argparse.Namespace) -> int:
     """``sourcereader translate ID``."""
     from sourcereader.cli.common import open_library, open_store
 
-    target = _check_language(args.target)
+    target = check_language(args.target)
     if args.beam < 1 or args.batch_size < 1:
         raise UserError("--beam and --batch-size must be 1 or more")
     store = open_store()
@@ -116,50 +113,55 @@ def run_translate(args: argparse.Namespace) -> int:
 def _translate(args: argparse.Namespace, target: str, cache: Store, library: Library) -> int:
     from sourcereader import locations
     from sourcereader.cli.common import get_document
-    from sourcereader.core import translation as tr
+    from sourcereader.core.translation.argos import ArgosTranslator
+    from sourcereader.core.translation.errors import MachineTranslationError, missing_model_message
+    from sourcereader.core.translation.machine import (
+        SYNTHETIC_LABEL,
+        machine_translate,
+        plan_machine_translation,
+        write_machine_translation,
+    )
 
     document = get_document(library, args.document)
     if document.language == target:
         raise UserError(f"{document.id} is already in {target}; choose another language with --to")
-    plan, _ = tr.plan_document(document, target, cache, force=args.force)
+    plan, _ = plan_machine_translation(document, target, cache, force=args.force)
     translated = 0
     synthetic = False
     # Everything cached and current: no model needed (it may have been removed since), only --write.
     if plan.pending:
-        translator = tr.ArgosTranslator(beam_size=args.beam)
+        translator = ArgosTranslator(beam_size=args.beam)
         if (document.language, target) not in translator.language_pairs():
-            print(tr.missing_model_message(document.language, target), file=sys.stderr)
+            print(missing_model_message(document.language, target), file=sys.stderr)
             return NO_MODEL_STATUS
         route = translator.route(document.language, target)
         synthetic = any(p.synthetic for p in route)
         _describe(document, target, route)
-        progress = Progress(sys.stderr, plan.pending)
         try:
-            run = tr.translate_document(
-                document,
-                target,
-                translator,
-                cache,
-                force=args.force,
-                batch_size=args.batch_size,
-                on_progress=progress,
-            )
+            with Progress(sys.stderr, plan.pending) as progress:
+                run = machine_translate(
+                    document,
+                    target,
+                    translator,
+                    cache,
+                    force=args.force,
+                    batch_size=args.batch_size,
+                    on_progress=progress,
+                )
         except KeyboardInterrupt:
-            progress.finish()
             _interrupted(document, target, cache, plan, forced=args.force)
             return 130
-        except tr.TranslationError as exc:
+        except MachineTranslationError as exc:
             raise UserError(str(exc)) from None
-        progress.finish()
         translated = run.translated
     print(
         f"{document.id}: {counted(plan.total, 'sentence')} into {target}: {plan.cached} already cached, "
         f"{translated} translated" + (f" ({plan.stale} changed since last time)" if plan.stale else "") + "."
     )
     if synthetic:
-        print(f"{tr.SYNTHETIC_LABEL} The model is a synthetic test package; its output is noise.")
+        print(f"{SYNTHETIC_LABEL} The model is a synthetic test package; its output is noise.")
     if args.write:
-        path = tr.write_machine_translation(
+        path = write_machine_translation(
             document, target, cache, locations.user_library_dir() / "translations"
         )
         print(f"Wrote {path}")
@@ -167,9 +169,9 @@ def _translate(args: argparse.Namespace, target: str, cache: Store, library: Lib
 
 
 def _interrupted(
-    document: Document, target: str, cache: Store, plan: TranslationPlan, *, forced: bool
+    document: Document, target: str, cache: Store, plan: MachineTranslationPlan, *, forced: bool
 ) -> None:
-    from sourcereader.core import translation as tr
+    from sourcereader.core.translation.machine import plan_machine_translation
 
     if forced:
         print(
@@ -178,7 +180,7 @@ def _interrupted(
             file=sys.stderr,
         )
         return
-    left, _ = tr.plan_document(document, target, cache)
+    left, _ = plan_machine_translation(document, target, cache)
     print(
         f"Interrupted. Finished batches are kept ({plan.pending - left.pending} of {plan.pending} "
         "sentences); run the same command again to resume.",
@@ -193,46 +195,86 @@ def _describe(document: Document, target: str, route: list[PackageInfo]) -> None
 
 
 class Progress:
-    """Progress of a translation run on ``stream``: a redrawn bar on a terminal, plain lines otherwise.
+    """Progress of a machine-translation run on ``stream``: a rich bar on a terminal, plain lines otherwise.
 
-    Called as ``progress(done, total)`` after each batch. Shows done/total, sentences per second
-    and the estimated time left.
+    Called as ``progress(done, total)`` after each batch; shows done/total, sentences per
+    second and the time left. A context manager: leaving it (however) ends the bar.
     """
-
-    WIDTH = 30
 
     def __init__(self, stream: TextIO, total: int, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.stream = stream
-        self.total = total
         self.clock = clock
         self.started = clock()
-        self.tty = stream.isatty()
-        self.drawn = False
         self.last_line = -1
+        self.bar = _rich_bar(stream, total, clock) if stream.isatty() else None
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.finish()
 
     def __call__(self, done: int, total: int) -> None:
-        self.total = total
-        elapsed = max(self.clock() - self.started, 1e-9)
-        rate = done / elapsed
+        if self.bar is not None:
+            self.bar.update(self.bar.task_ids[0], completed=done, total=total, refresh=True)
+            return
+        if done == self.last_line:
+            return
+        # A log, not a display: one line per step, rate and time left since the start.
+        rate = done / max(self.clock() - self.started, 1e-9)
         eta = (total - done) / rate if rate > 0 else 0.0
-        if self.tty:
-            filled = self.WIDTH * done // max(total, 1)
-            bar = "#" * filled + "-" * (self.WIDTH - filled)
-            self.stream.write(f"\r[{bar}] {done}/{total}  {rate:.1f} sent/s  ETA {_clock(eta)} ")
-            self.drawn = True
-        elif done != self.last_line:
-            self.stream.write(
-                f"translated {done}/{total} sentences ({rate:.1f}/s, about {_clock(eta)} left)\n"
-            )
-            self.last_line = done
+        self.stream.write(f"translated {done}/{total} sentences ({rate:.1f}/s, about {_clock(eta)} left)\n")
         self.stream.flush()
+        self.last_line = done
 
     def finish(self) -> None:
-        """End the bar's line (terminal only)."""
-        if self.drawn:
-            self.stream.write("\n")
-            self.stream.flush()
-            self.drawn = False
+        """End the bar (terminal only): its last state stays on screen, the cursor comes back."""
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+def _rich_bar(stream: TextIO, total: int, clock: Callable[[], float]) -> RichProgress:
+    """A started ``rich.progress.Progress`` on ``stream`` with one task of ``total`` sentences."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.progress import Progress as RichProgress
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        """Sentences per second (rich's estimate; until it has two samples, the average so far)."""
+
+        def render(self, task: Task) -> Text:
+            speed = task.speed
+            if speed is None:
+                speed = task.completed / task.elapsed if task.elapsed else 0.0
+            return Text(f"{speed:.1f} sent/s", style="progress.data.speed")
+
+    bar = RichProgress(
+        BarColumn(bar_width=30),
+        MofNCompleteColumn(),
+        Rate(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(compact=True),
+        console=Console(file=stream),
+        # Redrawn when a batch is done (``__call__``), not by a timer thread.
+        auto_refresh=False,
+        redirect_stdout=False,
+        redirect_stderr=False,
+        get_time=clock,
+    )
+    bar.add_task("translating", total=total)
+    bar.start()
+    return bar
 
 
 def _clock(seconds: float) -> str:
@@ -245,10 +287,10 @@ def _clock(seconds: float) -> str:
 
 def run_models_list(args: argparse.Namespace) -> int:
     """``sourcereader models list``."""
-    from sourcereader.core import translation as tr
+    from sourcereader.core.translation import argos_packages
 
-    packages = tr.installed_packages()
-    folder = tr.argos_packages_dir()
+    packages = argos_packages.installed_packages()
+    folder = argos_packages.argos_packages_dir()
     if args.json:
         print(
             json.dumps(
@@ -291,14 +333,16 @@ def run_models_list(args: argparse.Namespace) -> int:
 
 
 def _mark(p: PackageInfo) -> str:
-    from sourcereader.core.translation import SYNTHETIC_LABEL
+    from sourcereader.core.translation.machine import SYNTHETIC_LABEL
 
     return SYNTHETIC_LABEL if p.synthetic else ""
 
 
 def run_models_install(args: argparse.Namespace) -> int:
     """``sourcereader models install FILE`` or ``... FROM TO``."""
-    from sourcereader.core import translation as tr
+    from sourcereader.core.translation import argos_packages
+    from sourcereader.core.translation.errors import PackageError, package_name
+    from sourcereader.core.translation.machine import SYNTHETIC_LABEL
 
     what: list[str] = args.what
     try:
@@ -306,33 +350,32 @@ def run_models_install(args: argparse.Namespace) -> int:
             path = Path(what[0])
             if not path.exists() and len(what[0]) <= 3 and what[0].isalpha():
                 raise UserError(f"give two languages (`models install {what[0]} en`) or a .argosmodel file")
-            info = tr.install_package_file(path)
+            info = argos_packages.install_package_file(path)
         elif len(what) == 2:
-            source, target = (_check_language(code) for code in what)
-            print(
-                f"Fetching {tr.package_name(source, target)} from the Argos package index…", file=sys.stderr
-            )
-            info = tr.install_from_index(source, target)
+            source, target = (check_language(code) for code in what)
+            print(f"Fetching {package_name(source, target)} from the Argos package index…", file=sys.stderr)
+            info = argos_packages.install_from_index(source, target)
         else:
             raise UserError("give a .argosmodel file or two language codes (FROM TO)")
-    except tr.PackageError as exc:
+    except PackageError as exc:
         raise UserError(str(exc)) from None
     print(f"Installed {info.label} ({info.source} → {info.target}) in {info.path}")
     if info.synthetic:
-        print(f"{tr.SYNTHETIC_LABEL} This package is a synthetic test model: its output is noise.")
+        print(f"{SYNTHETIC_LABEL} This package is a synthetic test model: its output is noise.")
     return 0
 
 
 def run_models_remove(args: argparse.Namespace) -> int:
     """``sourcereader models remove FROM TO`` or ``... NAME``."""
-    from sourcereader.core import translation as tr
+    from sourcereader.core.translation import argos_packages
+    from sourcereader.core.translation.errors import PackageError
 
     what: list[str] = args.what
     if len(what) > 2:
         raise UserError("give a language pair (FROM TO) or a package name")
     try:
-        removed = tr.remove_package(*what)
-    except tr.PackageError as exc:
+        removed = argos_packages.remove_package(*what)
+    except PackageError as exc:
         raise UserError(str(exc)) from None
     for info in removed:
         print(f"Removed {info.label} ({info.path})")

@@ -27,7 +27,7 @@ from sourcereader.tui.messages import (
 
 if TYPE_CHECKING:
     from sourcereader.core.store.search import SearchHit
-    from sourcereader.core.translation import Translator
+    from sourcereader.core.translation.machine import MachineTranslator
 
 
 class SourceReaderApp(App[None]):
@@ -47,7 +47,7 @@ class SourceReaderApp(App[None]):
         self,
         library: Library,
         store: Store,
-        translator: Translator | None = None,
+        translator: MachineTranslator | None = None,
         *,
         document_id: str | None = None,
         keymap: KeymapResult | None = None,
@@ -78,10 +78,10 @@ class SourceReaderApp(App[None]):
             self.notify(problem, title="sourcereader", severity="warning", markup=False, timeout=8)
         self.refresh_search_index()
 
-    def get_translator(self) -> Translator:
+    def get_translator(self) -> MachineTranslator:
         """The machine translator (the Argos one unless one was injected). Called from workers."""
         if self.translator is None:
-            from sourcereader.core.translation import ArgosTranslator
+            from sourcereader.core.translation.argos import ArgosTranslator
 
             self.translator = ArgosTranslator()
         return self.translator
@@ -169,7 +169,11 @@ class SourceReaderApp(App[None]):
 
 
 def make_app(
-    library: Library, store: Store, translator: Translator | None = None, *, document_id: str | None = None
+    library: Library,
+    store: Store,
+    translator: MachineTranslator | None = None,
+    *,
+    document_id: str | None = None,
 ) -> SourceReaderApp:
     """The app over ``library`` and ``store``, with the user's key remapping from the config directory."""
     from sourcereader import locations

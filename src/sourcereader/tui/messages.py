@@ -18,7 +18,7 @@ from sourcereader.core.alignment.beads import Bead
 if TYPE_CHECKING:
     from sourcereader.core.annotations import Annotation
     from sourcereader.core.store import Store
-    from sourcereader.core.store.translations import StoredMachineSentence
+    from sourcereader.core.translation.machine import StoredMachineSentence
 
 
 @dataclass

@@ -11,7 +11,7 @@ caches and corrections, machine translations, annotations and witness links. Ope
   with changes still in the write-ahead log, a database moved away while the app runs) gets a
   message of its own — only a damaged file is ever called damaged.
 
-Domain modules (``library``, ``alignments``, ``translations``, ``annotations``, ``search``,
+Domain modules (``library``, ``alignments``, ``machine_translations``, ``annotations``, ``search``,
 ``links``) each hold their tables' migration steps and a mixin with their queries;
 :class:`Store` combines the mixins. Every domain module must be imported here: a migration
 that is registered only when some other module happens to be imported would make a database
@@ -31,8 +31,8 @@ from sourcereader.core.store import links, search  # the reader's search index a
 from sourcereader.core.store.alignments import AlignmentMixin
 from sourcereader.core.store.annotations import AnnotationMixin
 from sourcereader.core.store.library import SegmentationMixin
+from sourcereader.core.store.machine_translations import MachineTranslationMixin
 from sourcereader.core.store.migrations import MIGRATIONS
-from sourcereader.core.store.translations import MachineTranslationMixin
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

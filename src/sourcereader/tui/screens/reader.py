@@ -65,8 +65,7 @@ from sourcereader.tui.widgets.provenance import ProvenancePanel
 
 if TYPE_CHECKING:
     from sourcereader.core.store import Store
-    from sourcereader.core.store.translations import StoredMachineSentence
-    from sourcereader.core.translation import Translator
+    from sourcereader.core.translation.machine import MachineTranslator, StoredMachineSentence
 
 __all__ = ["MT_KEY", "SOURCE_KEY", "ReaderScreen"]
 
@@ -120,7 +119,7 @@ class ReaderScreen(Screen[None]):
         *,
         store: Store,
         library: Library,
-        get_translator: Callable[[], Translator],
+        get_translator: Callable[[], MachineTranslator],
         start_at: tuple[str, str] | None = None,
     ) -> None:
         """``entry``: the document and its translations; ``store`` and ``library``: what the workers
@@ -345,7 +344,8 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="translate", description="Translating")
     def translate_document(self) -> None:
         """Machine-translate the sentences without an up-to-date translation, batch by batch."""
-        from sourcereader.core import translation as tr
+        from sourcereader.core.translation.errors import MachineTranslationError, ModelMissing
+        from sourcereader.core.translation.machine import machine_translate
 
         worker = get_current_worker()
         document, target = self.document, self.mt_target
@@ -365,17 +365,17 @@ class ReaderScreen(Screen[None]):
                         self.post_message(MachineTranslationLoaded(document.id, target, rows))
                     self.post_message(TranslationProgressed(done, total))
 
-                run = tr.translate_document(document, target, translator, store, on_progress=progress)
+                run = machine_translate(document, target, translator, store, on_progress=progress)
                 rows = store.machine_translations(document.id, target)
                 self.post_message(MachineTranslationLoaded(document.id, target, rows))
             self.post_message(TranslationFinished(document.id, run.translated))
         except _Cancelled:
             self.post_message(TranslationFinished(document.id, translated, cancelled=True))
-        except tr.ModelMissing as exc:
+        except ModelMissing as exc:
             self.post_message(TranslationFinished(document.id, 0, missing_model=str(exc)))
         except ImportError as exc:
             self.post_message(TranslationFinished(document.id, 0, missing_model=_no_extra_message(exc)))
-        except tr.TranslationError as exc:
+        except MachineTranslationError as exc:
             self.post_message(TranslationFinished(document.id, translated, error=str(exc)))
 
     @on(TranslationProgressed)
@@ -738,6 +738,6 @@ class ReaderScreen(Screen[None]):
 
 
 def _no_extra_message(exc: ImportError) -> str:
-    from sourcereader.core.translation import missing_extra_message
+    from sourcereader.core.translation.errors import missing_extra_message
 
     return missing_extra_message(exc.name or str(exc))

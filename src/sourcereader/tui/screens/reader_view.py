@@ -18,7 +18,7 @@ from sourcereader.tui.view import EMPTY, Cell, CellState, ColumnSpec, ParallelVi
 if TYPE_CHECKING:
     from sourcereader.core.alignment.beads import Bead
     from sourcereader.core.annotations import Annotation
-    from sourcereader.core.store.translations import StoredMachineSentence
+    from sourcereader.core.translation.machine import StoredMachineSentence
 
 SOURCE_KEY = "source"
 """The key of the source column."""
@@ -166,7 +166,7 @@ def mt_cell(
     row: Row, sentences: Sequence[Sentence], machine: Mapping[str, StoredMachineSentence], translating: bool
 ) -> Cell:
     """The machine translation of a row's source sentences (pending while a run may still fill it)."""
-    from sourcereader.core.translation import machine_cell
+    from sourcereader.core.translation.machine import machine_cell
 
     if not row.src:
         return EMPTY

@@ -17,7 +17,7 @@ from sourcereader.core.reading import Row
 from sourcereader.tui.widgets.parallel_text import display_text
 
 if TYPE_CHECKING:
-    from sourcereader.core.store.translations import StoredMachineSentence
+    from sourcereader.core.translation.machine import StoredMachineSentence
 
 
 def _field(text: Text, name: str, value: str) -> None:

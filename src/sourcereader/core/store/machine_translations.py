@@ -1,23 +1,27 @@
-"""Machine translations, one row per sentence, with their provenance.
+"""Machine-translated sentences, one row per sentence, with their provenance.
 
 Keyed by (document id, target language, sentence id). Each row keeps the hash of the source
 sentence it was made from: when the document's sentence changes, the row is *stale* — kept
-and reported as such, re-translated only on request. Rows are written one batch per
-transaction, so an interrupted run keeps every finished batch and a re-run resumes.
+and reported as such, machine-translated again only on request. Rows are written one batch
+per transaction, so an interrupted run keeps every finished batch and a re-run resumes.
+
+The row types (``MachineSentence``, ``StoredMachineSentence``, ``Provenance``) belong to
+machine translation (``core/translation/machine.py``), which reaches this mixin only through
+its ``MachineTranslationCache`` protocol: the store imports machine translation, never the
+other way round.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sourcereader.core.store.migrations import MIGRATIONS
+from sourcereader.core.translation.machine import MachineSentence, Provenance, StoredMachineSentence
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-from sourcereader.core.translation import MachineSentence, Provenance
 
 
 @MIGRATIONS(name="0003_machine_translations")
@@ -37,29 +41,13 @@ def _machine_translations(db: Database) -> None:
     )
 
 
-@dataclass(frozen=True)
-class StoredMachineSentence:
-    """A cached machine translation of one sentence."""
-
-    sentence_id: str
-    text: str
-    """As stored: starts with the synthetic label when ``provenance.synthetic``."""
-    source_hash: str
-    """The hash of the source sentence it was made from (``documents.text_hash``)."""
-    provenance: Provenance
-
-    def is_stale(self, current_hash: str) -> bool:
-        """True when the source sentence has changed since this translation was made."""
-        return self.source_hash != current_hash
-
-
 class MachineTranslationMixin:
-    """Queries over ``machine_translations``."""
+    """Queries over ``machine_translations``: the store as a ``machine.MachineTranslationCache``."""
 
     conn: sqlite3.Connection
 
     def machine_translations(self, document_id: str, target: str) -> dict[str, StoredMachineSentence]:
-        """Every cached machine translation of a document into ``target``, by sentence id."""
+        """Every stored machine-translated sentence of a document in ``target``, by sentence id."""
         rows = self.conn.execute(
             "SELECT sentence_id, text, source_hash, provenance FROM machine_translations "
             "WHERE document_id = ? AND target = ?",
@@ -84,7 +72,7 @@ class MachineTranslationMixin:
         target: str,
         rows: Sequence[tuple[str, str, MachineSentence]],
     ) -> None:
-        """Store ``(sentence_id, source_hash, translation)`` rows in one transaction (one batch)."""
+        """Store ``(sentence_id, source_hash, machine sentence)`` rows in one transaction (one batch)."""
         with self.conn:
             self.conn.executemany(
                 "INSERT OR REPLACE INTO machine_translations"
