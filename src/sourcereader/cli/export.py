@@ -52,6 +52,13 @@ def register(sub: SubParsers) -> None:
     p.add_argument("--format", choices=EXPORT_FORMATS, default="markdown", help="output format")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.add_argument(
+        "--claims",
+        nargs="*",
+        metavar="CLAIM",
+        help="export claims instead: an evidence brief (or, with --format w3c, claims and evidence links) "
+        "of these claims, or of every claim when none is named",
+    )
     p.set_defaults(func=run_export)
 
     p = sub.add_parser(
@@ -133,7 +140,18 @@ def run_export(args: argparse.Namespace) -> int:
             raise UserError(f"{target} exists; use --force to overwrite it")
         if not target.parent.is_dir():
             raise UserError(f"{target.parent} does not exist")
-    text, count = build_export(where, options, args.format)
+    noun = "annotation"
+    if args.claims is not None:
+        from sourcereader.cli.claims import export_claims
+
+        if args.doc or args.tag or args.kind or args.since or args.context or args.tags_as != "list":
+            raise UserError(
+                "--claims exports claims: --doc, --tag, --kind, --since, --context, --tags-as do not apply"
+            )
+        text, count = export_claims(args.claims, args.format, options.generated, options.translations)
+        noun = "claim"
+    else:
+        text, count = build_export(where, options, args.format)
     if target is None:
         sys.stdout.write(text)
         return 0
@@ -143,7 +161,7 @@ def run_export(args: argparse.Namespace) -> int:
         raise UserError(f"{target} exists; use --force to overwrite it") from None
     except OSError as exc:
         raise UserError(f"cannot write {target}: {exc.strerror}") from None
-    print(f"wrote {counted(count, 'annotation')} to {target}", file=sys.stderr)
+    print(f"wrote {counted(count, noun)} to {target}", file=sys.stderr)
     return 0
 
 
@@ -161,8 +179,13 @@ def run_import_annotations(args: argparse.Namespace) -> int:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"{args.file}: not JSON ({exc.msg}, line {exc.lineno})") from None
+    from sourcereader.cli.claims import read_claim_items, save_claim_items
+    from sourcereader.core.claims_export import split_w3c
+
+    data, claim_items = split_w3c(data)  # claims and evidence links: checked here, saved after
+    claims = read_claim_items(claim_items, args.file) if claim_items else None
     try:
-        drafts = from_w3c(data)
+        drafts = from_w3c(data) if data or not claim_items else []
     except AnnotationError as exc:
         raise UserError(f"{args.file}: {exc}") from None
     store = open_store()
@@ -182,7 +205,11 @@ def run_import_annotations(args: argparse.Namespace) -> int:
     for document_id in sorted({d.anchor.document_id for d in new} - set(unknown)):
         ensure_anchored(store, library, document_id)
     skipped = len(drafts) - len(new)
-    print(
-        f"imported {counted(len(new), 'annotation')}" + (f" ({skipped} already present)" if skipped else "")
-    )
+    if drafts or not claim_items:
+        print(
+            f"imported {counted(len(new), 'annotation')}"
+            + (f" ({skipped} already present)" if skipped else "")
+        )
+    if claims is not None:
+        print(save_claim_items(claims, args.file))
     return 0
