@@ -5,10 +5,10 @@ were kept, rewritten, split, merged, added or dropped. :func:`diff_versions`
 
 1. pairs the sentences that are identical in both versions (whitespace aside), as the longest
    common runs (``difflib`` over whole sentences);
-2. aligns what lies between those pairs with the library's own aligner
-   (:func:`sourcereader.core.alignment.align`, model-free, here with both sides in one language),
-   the pairs held fixed: rewritten sentences find their counterparts, splits and merges become
-   1:2 and 2:1 rows, new and dropped sentences rows with one empty side;
+2. aligns each stretch between those pairs on its own: one sentence against one is a rewritten
+   sentence, sentences against none were added or dropped, and anything else goes to the library's
+   own aligner (:func:`sourcereader.core.alignment.align`, model-free, here with both sides in one
+   language), which tells splits and merges from rewritten sentences among new ones;
 3. compares the words of each row (``difflib`` over words, punctuation and spaces), runs of
    changes joined into one deletion and one insertion so that a rewritten phrase reads as such.
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 Op = Literal["equal", "delete", "insert"]
 Change = Literal["same", "changed", "removed", "added"]
 #: Bumped whenever :func:`diff_versions` may align differently: part of the cache key.
-VERSIONS_VERSION = "1"
+VERSIONS_VERSION = "2"
 #: Prefix of the cache's "translation id" for a version alignment (translation ids cannot hold ``:``).
 CACHE_PREFIX = "version:"
 
@@ -197,31 +197,41 @@ def _row(a_ids: tuple[str, ...], b_ids: tuple[str, ...], a_text: str, b_text: st
 
 def align_versions(a: Text, b: Text) -> list[Bead]:
     """Beads joining the sentences of ``a`` to those of ``b`` (see the module docstring)."""
-    from sourcereader.core.alignment import Bead, align
+    from sourcereader.core.alignment import Bead
 
     sa = [_squash(s.text) for s in a.sentences]
     sb = [_squash(s.text) for s in b.sentences]
     matcher = difflib.SequenceMatcher(None, sa, sb, autojunk=False)
-    fixed = [
-        Bead((block.a + k,), (block.b + k,), 1.0, True)
-        for block in matcher.get_matching_blocks()
-        for k in range(block.size)
-    ]
-    if len(fixed) == len(sa) == len(sb):
-        return fixed  # the same sentences: nothing for the aligner to do
-    if not fixed and (not sa or not sb):
-        return [Bead((i,), (), 1.0) for i in range(len(sa))] + [Bead((), (j,), 1.0) for j in range(len(sb))]
-    beads = align(
-        [s.text for s in a.sentences],
-        [s.text for s in b.sentences],
+    beads: list[Bead] = []
+    i = j = 0
+    for block in matcher.get_matching_blocks():  # the last block is (len(sa), len(sb), 0)
+        beads += _stretch(a, b, i, block.a, j, block.b)
+        beads += [Bead((block.a + k,), (block.b + k,), 1.0, True) for k in range(block.size)]
+        i, j = block.a + block.size, block.b + block.size
+    return beads
+
+
+def _stretch(a: Text, b: Text, i0: int, i1: int, j0: int, j1: int) -> list[Bead]:
+    """Beads for sentences ``i0:i1`` of ``a`` and ``j0:j1`` of ``b``, which lie between two identical
+    ones: trivial stretches directly, longer ones by the aligner (on the stretch alone: setting it up
+    on the whole text for every stretch would cost more than aligning)."""
+    from sourcereader.core.alignment import Bead, align
+
+    n, m = i1 - i0, j1 - j0
+    if n == 0 or m == 0:
+        return [Bead((i,), (), 1.0) for i in range(i0, i1)] + [Bead((), (j,), 1.0) for j in range(j0, j1)]
+    if n == m == 1:  # one sentence rewritten: one row
+        return [Bead((i0,), (j0,), 1.0)]
+    found = align(
+        [s.text for s in a.sentences[i0:i1]],
+        [s.text for s in b.sentences[j0:j1]],
         src_lang=a.language,
         tgt_lang=b.language,
-        src_breaks=a.paragraph_breaks(),
-        tgt_breaks=b.paragraph_breaks(),
-        fixed=fixed,
+        src_breaks=frozenset(k - i0 for k in a.paragraph_breaks() if i0 < k < i1),
+        tgt_breaks=frozenset(k - j0 for k in b.paragraph_breaks() if j0 < k < j1),
         confidence=False,
     )
-    return beads
+    return [Bead(tuple(i0 + x for x in bead.src), tuple(j0 + y for y in bead.tgt), 1.0) for bead in found]
 
 
 def _cache_key(a: Document, b: Document) -> str:
