@@ -108,6 +108,19 @@ def test_add_link_list_show(capsys: pytest.CaptureFixture[str]) -> None:
     assert "hse-answer-en" not in ok(capsys, "claims", "show", "1", "--translations", "none")
 
 
+def test_a_claim_by_its_words(capsys: pytest.CaptureFixture[str]) -> None:
+    claim = ok(
+        capsys, "claims", "add", ARTICLE, "s2", "--quote", "fourth Axis power", "--label", "x", "--json"
+    )
+    assert json.loads(claim)["span"] == [145, 162]
+    assert "cannot be combined" in fails(
+        capsys, "claims", "add", ARTICLE, "s2", "--quote", "x", "--span", "1:2", "--label", "x"
+    )
+    assert "does not contain 'fifth'" in fails(
+        capsys, "claims", "add", ARTICLE, "s2", "--quote", "fifth", "--label", "x"
+    )
+
+
 def test_edit_unlink_delete_restore_purge(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,6 +20,7 @@ from sourcereader.core.claims import (
     ensure_claims_anchored,
     evidence_anchor,
     reanchor_claims,
+    span_of,
     status_of,
     view_to_json,
 )
@@ -101,6 +102,17 @@ def test_claims_are_made_in_secondary_sources_evidence_in_primary_ones(library: 
         claim_anchor(article, "s2", span=(0, 999))
     with pytest.raises(ClaimError, match="give --span or --to, not both"):
         claim_anchor(article, "s2", "s3", (0, 3))
+
+
+def test_span_of_a_quote(library: Library) -> None:
+    article = library.document(ARTICLE)
+    assert span_of(article, "s2", "fourth  Axis\npower") == (50, 67)
+    with pytest.raises(ClaimError, match="does not contain 'fifth Axis power'"):
+        span_of(article, "s2", "fifth Axis power")
+    with pytest.raises(ClaimError, match="the quote is empty"):
+        span_of(article, "s2", "  ")
+    with pytest.raises(ClaimError, match="no sentence 's9'"):
+        span_of(article, "s9", "x")
 
 
 # --------------------------------------------------------------------------- the store

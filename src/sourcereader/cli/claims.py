@@ -51,6 +51,7 @@ def register(sub: SubParsers) -> None:
     q.add_argument("sentence", metavar="SID", help="first sentence, e.g. s2 (see `sourcereader show DOC`)")
     q.add_argument("--to", metavar="SID", help="last sentence of a run (inclusive)")
     q.add_argument("--span", metavar="A:B", help="only characters A to B (0-based) of the sentence")
+    q.add_argument("--quote", metavar="TEXT", help="only these words of the sentence (instead of --span)")
     q.add_argument("--label", metavar="TEXT", help="a short label saying what is claimed (required)")
     q.add_argument("--note", metavar="TEXT", help="a note (Markdown); - reads it from standard input")
     q.add_argument("--json", action="store_true", help="print the new claim as JSON")
@@ -267,7 +268,7 @@ def _kinds(value: str) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- add, link
 def run_add(args: argparse.Namespace) -> int:
     """``sourcereader claims add``."""
-    from sourcereader.core.claims import ClaimDraft, check_label, claim_anchor, claim_to_json
+    from sourcereader.core.claims import ClaimDraft, check_label, claim_anchor, claim_to_json, span_of
 
     if args.label is None:
         raise UserError("give the claim a label with --label (a few words saying what it claims)")
@@ -275,9 +276,13 @@ def run_add(args: argparse.Namespace) -> int:
     span = _span(args.span)
     with claim_errors():
         label = check_label(args.label)
+    if args.quote is not None and (span is not None or args.to is not None):
+        raise UserError("--quote picks words inside one sentence: it cannot be combined with --span or --to")
     store, library = _open()
     document = get_document(library, args.document)
     with claim_errors():
+        if args.quote is not None:
+            span = span_of(document, args.sentence, args.quote)
         anchor = claim_anchor(document, args.sentence, args.to, span)
         claim = store.add_claim(ClaimDraft(anchor, label, note))
     if args.json:

@@ -23,6 +23,7 @@ export) and the machine translations cached for its sentences.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -297,6 +298,23 @@ def claim_anchor(
         return anchor_for(document, sentence_run(document, first, last), span)
     except AnnotationError as exc:
         raise ClaimError(f"{document.id}: {exc}") from None
+
+
+def span_of(document: Document, sentence_id: str, quote: str) -> tuple[int, int]:
+    """The span of ``quote`` (its first occurrence, whitespace-insensitive) inside a sentence, for
+    ``claims add --quote``; ClaimError when the sentence does not hold it."""
+    try:
+        sentence_run(document, sentence_id)  # the annotations' message for an unknown id
+    except AnnotationError as exc:
+        raise ClaimError(f"{document.id}: {exc}") from None
+    text = document.sentence(sentence_id).text
+    words = quote.split()
+    if not words:
+        raise ClaimError("the quote is empty")
+    found = re.search(r"\s+".join(re.escape(w) for w in words), text)
+    if found is None:
+        raise ClaimError(f"{document.id} {sentence_id} does not contain {' '.join(words)!r}")
+    return found.start(), found.end()
 
 
 def evidence_anchor(document: Document, first: str, last: str | None = None) -> Anchor:
