@@ -230,3 +230,28 @@ def test_every_claims_action_and_option_has_help() -> None:
         assert parser.description, name
         for action in parser._actions:
             assert action.help, (name, action.dest)
+
+
+def test_a_new_version_is_imported_and_compared(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    demo(capsys)
+    text = tmp_path / "mine.txt"
+    text.write_text(
+        "Talks between Nazi Germany and the Soviet Union occurred in 1940, concerning a fourth Axis power.\n",
+        encoding="utf-8",
+    )
+    fields = ["--kind", "secondary", "--title", "German–Soviet Axis talks", "--lang", "en", "--id", "mine"]
+    assert "missing the required field 'author'" in fails(capsys, "import", str(text), *fields)
+    work = "wikipedia:German–Soviet Axis talks"
+    ok(capsys, "import", str(text), *fields, "--author", "me", "--revision", "7", "--work", work)
+    listed = {row["id"]: row for row in json.loads(ok(capsys, "list", "--json"))}
+    assert listed["mine"]["versions"] == [LEAD, ARTICLE]
+    assert listed[ARTICLE]["versions"] == ["mine", LEAD]
+    shown = ok(capsys, "claims", "show", "1")
+    assert (
+        "mine s1: Talks between Nazi Germany and the Soviet Union occurred in [-October and November-] 1940"
+        in shown
+    )
+    assert (
+        ok(capsys, "diff", "mine", ARTICLE).splitlines()[0]
+        == f"mine (1 sentence) → {ARTICLE} (239 sentences)"
+    )
