@@ -74,3 +74,24 @@ def test_the_crash_log_never_follows_a_planted_link(
     assert status == 1 and f"details in {log}" in err
     assert "RuntimeError: unexpected" in log.read_text(encoding="utf-8")
     assert log.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_file_name_that_is_not_utf8_imports_with_the_name_escaped(tmp_path: Path) -> None:
+    env = dict(os.environ, SOURCEREADER_HOME=str(tmp_path / "home"))
+    name = os.fsdecode(b"caf\xe9.txt")
+    (tmp_path / name).write_text("Привет мир. Второе предложение.\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "sourcereader", "import", name, "--lang", "ru", "--title", "Café"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+    )
+    assert done.returncode == 0, done.stderr
+    shown = subprocess.run(
+        [sys.executable, "-m", "sourcereader", "show", "cafe", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "imported from caf\\\\xe9.txt on " in shown.stdout

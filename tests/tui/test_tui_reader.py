@@ -439,11 +439,11 @@ async def test_library_filter_and_open(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
-        assert len([e for e in screen.shown if e is not None]) == 8
+        assert len([e for e in screen.shown if e is not None]) == 11
         await pilot.press(*"telegram")
         assert {e.document.meta.kind for e in screen.shown if e is not None} == {"telegram"}
         await pilot.press("escape")  # clears the filter, back to the list
-        assert len([e for e in screen.shown if e is not None]) == 8
+        assert len([e for e in screen.shown if e is not None]) == 11
         await pilot.press("slash")
         assert app.focused is screen.query_one("#filter")
         await pilot.press(*"xyzzy")

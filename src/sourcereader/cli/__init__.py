@@ -34,6 +34,8 @@ COMMANDS = {
     "annotate": "sourcereader.cli.annotations",
     "notes": "sourcereader.cli.annotations",
     "reanchor": "sourcereader.cli.annotations",
+    "claims": "sourcereader.cli.claims",
+    "diff": "sourcereader.cli.diff",
     "export": "sourcereader.cli.export",
     "import-annotations": "sourcereader.cli.export",
     "read": "sourcereader.cli.reader",

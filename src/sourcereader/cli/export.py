@@ -59,6 +59,13 @@ def register(sub: SubParsers) -> None:
         "written into as it is)",
     )
     p.add_argument("--force", action="store_true", help="replace FILE if it is an existing file")
+    p.add_argument(
+        "--claims",
+        nargs="*",
+        metavar="CLAIM",
+        help="export claims instead: an evidence brief (or, with --format w3c, claims and evidence links) "
+        "of these claims, or of every claim when none is named",
+    )
     p.set_defaults(func=run_export)
 
     p = sub.add_parser(
@@ -120,17 +127,29 @@ def run_export(args: argparse.Namespace) -> int:
     if target is not None:
         with _output_errors(target):
             check_output(target, overwrite=args.force)
-    store = open_store()
-    library = open_library(store)
-    for document_id in where.documents:
-        get_document(library, document_id)
-    exported = export_annotations(store, library, where, options, args.format)
+    noun = "annotation"
+    if args.claims is not None:
+        from sourcereader.cli.claims import export_claims
+
+        if args.doc or args.tag or args.kind or args.since or args.context or args.tags_as != "list":
+            raise UserError(
+                "--claims exports claims: --doc, --tag, --kind, --since, --context, --tags-as do not apply"
+            )
+        text, count = export_claims(args.claims, args.format, options.generated, options.translations)
+        noun = "claim"
+    else:
+        store = open_store()
+        library = open_library(store)
+        for document_id in where.documents:
+            get_document(library, document_id)
+        exported = export_annotations(store, library, where, options, args.format)
+        text, count = exported.text, exported.count
     if target is None:
-        sys.stdout.write(exported.text)
+        sys.stdout.write(text)
         return 0
     with _output_errors(target):
-        write_output(target, exported.text, overwrite=args.force)
-    print(f"wrote {counted(exported.count, 'annotation')} to {target}", file=sys.stderr)
+        write_output(target, text, overwrite=args.force)
+    print(f"wrote {counted(count, noun)} to {target}", file=sys.stderr)
     return 0
 
 
@@ -167,8 +186,13 @@ def run_import_annotations(args: argparse.Namespace) -> int:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"{args.file}: not JSON ({exc.msg}, line {exc.lineno})") from None
+    from sourcereader.cli.claims import read_claim_items, save_claim_items
+    from sourcereader.core.claims_export import split_w3c
+
+    data, claim_items = split_w3c(data)  # claims and evidence links: checked here, saved after
+    claims = read_claim_items(claim_items, args.file) if claim_items else None
     try:
-        drafts = from_w3c(data)
+        drafts = from_w3c(data) if data or not claim_items else []
     except AnnotationError as exc:
         raise UserError(f"{args.file}: {exc}") from None
     store = open_store()
@@ -187,7 +211,11 @@ def run_import_annotations(args: argparse.Namespace) -> int:
         raise UserError(f"{args.file}: {exc}") from None
     reanchor_annotated(store, library, sorted({d.anchor.document_id for d in new} - set(unknown)))
     skipped = len(drafts) - len(new)
-    print(
-        f"imported {counted(len(new), 'annotation')}" + (f" ({skipped} already present)" if skipped else "")
-    )
+    if drafts or not claim_items:
+        print(
+            f"imported {counted(len(new), 'annotation')}"
+            + (f" ({skipped} already present)" if skipped else "")
+        )
+    if claims is not None:
+        print(save_claim_items(claims, args.file))
     return 0

@@ -87,6 +87,11 @@ def register(sub: SubParsers) -> None:
     p.add_argument("--notes", help="free notes")
     p.add_argument("--event", help="event this document records (documents sharing it are witnesses)")
     p.add_argument("--participant", action="append", default=[], help="a participant (repeatable)")
+    p.add_argument("--author", help="for a secondary source (--kind secondary): its author(s)")
+    p.add_argument("--url", help="for a secondary source: its address")
+    p.add_argument("--revision", help="for a secondary source: the version or revision id")
+    p.add_argument("--retrieved", help="for a secondary source: when this copy was retrieved")
+    p.add_argument("--work", help="for a secondary source: a key shared by versions of the same source")
     p.add_argument("--translation-of", metavar="DOC_ID", help="import as a translation of this document")
     p.add_argument("--translator", help="for a translation: who translated it (human)")
     p.add_argument("--engine", help="for a translation: which engine made it (machine)")
@@ -116,6 +121,7 @@ def _entry_json(library: Library, entry: LibraryEntry) -> dict[str, object]:
         ],
         "event": meta.event,
         "witnesses": [w.id for w in library.witnesses(meta.id)],
+        "versions": [v.id for v in library.versions(meta.id)],
     }
 
 
@@ -151,6 +157,10 @@ def run_list(args: argparse.Namespace) -> int:
         assert isinstance(witnesses, list)
         if witnesses:
             print(f"    witnesses of the same event: {', '.join(witnesses)}")
+        versions = row["versions"]
+        assert isinstance(versions, list)
+        if versions:
+            print(f"    other versions of this source: {', '.join(versions)}")
     return 0
 
 
@@ -310,6 +320,11 @@ def run_import(args: argparse.Namespace) -> int:
         translator=args.translator,
         engine=args.engine,
         covers=args.covers,
+        author=args.author,
+        url=args.url,
+        revision=args.revision,
+        retrieved=args.retrieved,
+        work=args.work,
         replace=args.replace,
     )
     store = open_store()

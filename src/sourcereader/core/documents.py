@@ -66,6 +66,16 @@ MAY_BE_EMPTY: frozenset[str] = frozenset({"archival_reference", "notes", "origin
 #: Optional document fields.
 DOCUMENT_OPTIONAL: tuple[str, ...] = ("event", "participants")
 
+#: The ``kind`` of a secondary source (an article, an answer, a book excerpt: what is said *about*
+#: the primary record). Its header has the fields below as well.
+SECONDARY_KIND = "secondary"
+#: Header fields every secondary source must have (``url``, ``revision`` and ``retrieved`` may be
+#: empty: a stored copy often does not record them, and nothing is invented in their place).
+SECONDARY_FIELDS: tuple[str, ...] = ("author", "url", "revision", "retrieved")
+#: Optional secondary-source fields: ``work`` groups versions of one source (default: the id),
+#: ``form`` says what it is (article, answer, book excerpt), ``site`` where it was published.
+SECONDARY_OPTIONAL: tuple[str, ...] = ("work", "form", "site")
+
 #: Header fields every translation must have. ``translator`` (human) or ``engine`` (machine)
 #: must also be present.
 TRANSLATION_FIELDS: tuple[str, ...] = ("id", "language", "kind", "source", "license", "covers")
@@ -135,6 +145,25 @@ def id_range(ids: Sequence[str]) -> str:
 
 # --------------------------------------------------------------------------- metadata
 @dataclass(frozen=True)
+class SecondaryMeta:
+    """What a secondary source's header adds: who wrote it, where, which version, when retrieved."""
+
+    author: str
+    url: str
+    """May be empty (not recorded)."""
+    revision: str
+    """The version or revision id (may be empty, or say that it was not recorded)."""
+    retrieved: str
+    """When the copy was retrieved (may be empty, or say that it was not recorded)."""
+    work: str = ""
+    """Versions of one source share this key; empty: the document is its own work."""
+    form: str = ""
+    """article, answer, book excerpt, …"""
+    site: str = ""
+    """Where it was published (Wikipedia, History Stack Exchange, a publisher…)."""
+
+
+@dataclass(frozen=True)
 class DocumentMeta:
     """A document's header."""
 
@@ -154,6 +183,14 @@ class DocumentMeta:
     participants: tuple[str, ...] = ()
     extra: Mapping[str, object] = field(default_factory=dict)
     """Header fields we do not interpret, kept so that writing the header back loses nothing."""
+    secondary: SecondaryMeta | None = None
+    """For a secondary source (``kind = "secondary"``): its fields, read from the header (they stay
+    in ``extra`` too, so the header is written back as it was)."""
+
+    @property
+    def work(self) -> str:
+        """The key grouping versions of one secondary source (the id for any other document)."""
+        return (self.secondary.work if self.secondary is not None else "") or self.id
 
     def to_header(self) -> dict[str, object]:
         """The header as a mapping, in a stable field order."""
@@ -595,7 +632,22 @@ def document_meta(header: Mapping[str, object], where: str) -> DocumentMeta:
         raise DocumentError(f"{where}: 'participants' must be a list of names")
     event = _string(header, "event", where, required=False).strip()
     extra = {k: v for k, v in header.items() if k not in DOCUMENT_FIELDS and k not in DOCUMENT_OPTIONAL}
-    return DocumentMeta(**values, event=event, participants=tuple(participants), extra=extra)
+    secondary = secondary_meta(header, where) if values["kind"] == SECONDARY_KIND else None
+    return DocumentMeta(
+        **values, event=event, participants=tuple(participants), extra=extra, secondary=secondary
+    )
+
+
+def secondary_meta(header: Mapping[str, object], where: str) -> SecondaryMeta:
+    """Validate the fields of a secondary source's header (see :data:`SECONDARY_FIELDS`)."""
+    values = {name: _string(header, name, where, required=True).strip() for name in SECONDARY_FIELDS}
+    optional = {name: _string(header, name, where, required=False).strip() for name in SECONDARY_OPTIONAL}
+    if not values["author"]:
+        raise DocumentError(f"{where}: header field 'author' is empty (a secondary source names its author)")
+    url = values["url"]
+    if url and not re.match(r"^https?://\S+$", url):
+        raise DocumentError(f"{where}: url {url!r} is not an http(s) address (leave it empty if unknown)")
+    return SecondaryMeta(**values, **optional)
 
 
 def translation_meta(header: Mapping[str, object], document_id: str, where: str) -> TranslationMeta:
@@ -802,6 +854,20 @@ class Library:
             return ()
         return tuple(
             e.document for e in self if e.document.meta.event == event and e.document.id != document_id
+        )
+
+    def versions(self, document_id: str) -> tuple[Document, ...]:
+        """Other versions of the same secondary source (documents sharing its ``work``), in library order."""
+        document = self.document(document_id)
+        if document.meta.secondary is None:
+            return ()
+        work = document.meta.work
+        return tuple(
+            e.document
+            for e in self
+            if e.document.meta.secondary is not None
+            and e.document.meta.work == work
+            and e.document.id != document_id
         )
 
     def unknown_message(self, document_id: str) -> str:

@@ -79,6 +79,13 @@ class ImportRequest:
     translator: str | None = None
     engine: str | None = None
     covers: str | None = None
+    author: str | None = None
+    """A secondary source's author(s); with ``url``, ``revision``, ``retrieved`` and ``work`` below."""
+    url: str | None = None
+    revision: str | None = None
+    retrieved: str | None = None
+    work: str | None = None
+    """The work a secondary source is a version of: versions of one work are grouped."""
     replace: bool = False
     """Replace a document or translation with the same id (a bundled document is replaced for this user)."""
 
@@ -96,6 +103,12 @@ class Imported:
     """The file written in the user library."""
     sentences: int
     gaps: int = 0
+
+
+def file_name(path: Path) -> str:
+    """``path``'s name as text that can be stored and printed: bytes that are not UTF-8 (which the
+    file system allows and Python keeps as lone surrogates) become visible ``\\xNN`` escapes."""
+    return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def slugify(title: str) -> str:
@@ -143,6 +156,13 @@ def import_text(
     put("copy_source", request.copy_source)
     put("event", request.event)
     put("participants", request.participants)
+    for name in ("author", "url", "revision", "retrieved", "work"):
+        put(name, getattr(request, name))
+    if fields.get("kind") == "secondary":
+        # A secondary source's header names these; what the user does not know is left empty,
+        # which the library shows as "not recorded".
+        for name in ("url", "revision", "retrieved"):
+            fields.setdefault(name, "")
     for name in ("language", "title"):
         if name not in fields:
             raise MissingField(name)
@@ -152,7 +172,7 @@ def import_text(
     fields.setdefault("status", "complete")
     fields.setdefault("original_publication", "")
     fields.setdefault("archival_reference", "")
-    fields.setdefault("copy_source", f"imported from {path.name} on {today}")
+    fields.setdefault("copy_source", f"imported from {file_name(path)} on {today}")
     fields.setdefault("license", UNKNOWN_LICENCE)
     fields.setdefault("notes", "")
     meta = document_meta(fields, str(path))
@@ -188,7 +208,7 @@ def _import_translation(
     fields.setdefault("kind", "machine" if request.engine and not request.translator else "human")
     who = str(fields.get("translator") or fields.get("engine") or "translation")
     fields.setdefault("id", f"{fields.get('language', 'xx')}-{slugify(who)}")
-    fields.setdefault("source", request.copy_source or f"imported from {path.name} on {today}")
+    fields.setdefault("source", request.copy_source or f"imported from {file_name(path)} on {today}")
     fields.setdefault("license", UNKNOWN_LICENCE)
     fields.setdefault("covers", "the whole document")
     if "language" not in fields:
