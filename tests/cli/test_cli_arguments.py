@@ -95,3 +95,29 @@ def test_a_file_name_that_is_not_utf8_imports_with_the_name_escaped(tmp_path: Pa
     )
     assert shown.returncode == 0, shown.stderr
     assert "imported from caf\\\\xe9.txt on " in shown.stdout
+
+
+HUGE = "9" * 25
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["notes", "delete", HUGE], f"argument ANN_ID: '{HUGE}' is not a whole number"),
+        (
+            ["notes", "edit", "99999999999999999999", "--note", "x"],
+            "argument ANN_ID: 99999999999999999999 is outside",
+        ),
+        (["notes", "reattach", HUGE, "s3"], "is not a whole number"),
+        (["notes", "restore", "0"], "argument ANN_ID: 0 is outside 1–"),
+        (["annotate", SOVIET, "s3", "--span", f"1:{HUGE}"], "--span must be START:END with two numbers"),
+        (["export", "--context", HUGE], "is not a whole number"),
+        (["show", SOVIET, "--bogus"], "unrecognized arguments: --bogus (see `sourcereader --help`)"),
+    ],
+)
+def test_numbers_beyond_reason_and_usage_errors_are_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    status, out, err = _cli(capsys, *argv)
+    assert status == 2 and out == ""
+    assert message in err and err.count("\n") == 1 and err.startswith("sourcereader: ")

@@ -98,7 +98,9 @@ def test_models_install_file_and_list(
         (["translate", DOC_ID, "--to", "zz"], "unknown language 'zz'"),
         (["translate", "no-such-document"], "no document with id 'no-such-document'"),
         (["translate", DOC_ID, "--to", "ru"], "already in ru"),
-        (["translate", DOC_ID, "--beam", "0"], "must be 1 or more"),
+        (["translate", DOC_ID, "--beam", "0"], "argument --beam: 0 is outside 1–64"),
+        (["translate", DOC_ID, "--beam", "1000"], "argument --beam: 1000 is outside 1–64"),
+        (["translate", DOC_ID, "--batch-size", "0"], "argument --batch-size: 0 is outside 1–10000"),
     ],
 )
 def test_user_errors_are_one_line(

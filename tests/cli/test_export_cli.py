@@ -106,7 +106,8 @@ def test_the_exported_file_gets_the_users_umask(
     [
         (["export", "--since", "yesterday"], "--since must be a date"),
         (["export", "--translations", "robots"], "--translations takes"),
-        (["export", "--context", "-1"], "--context must be 0 or more"),
+        (["export", "--context", "-1"], "argument --context: -1 is outside 0–1000"),
+        (["export", "--context", "9" * 25], "argument --context: '" + "9" * 25 + "' is not a whole number"),
         (["export", "--doc", "nope"], "no document with id 'nope'"),
         (["export", "-o", "/no/such/dir/x.md"], "does not exist"),
         (["import-annotations", "/no/such/file.json"], "no such file"),

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sourcereader import __version__
-from sourcereader.cli.common import UserError
+from sourcereader.cli.common import Parser, UserError
 
 if TYPE_CHECKING:
     import sqlite3
@@ -50,7 +50,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     Arguments after a command name go to that command's own parser, so a parser that knows only that
     command parses them exactly as the full one does (and prints the same usage and errors).
     """
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sourcereader",
         description=(
             "Read primary historical documents sentence-aligned with their translations, "
@@ -82,9 +82,12 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(argv[0] if argv else None)
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["read"] if "read" in _commands(parser) else ["list"])
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            args = parser.parse_args(["read"] if "read" in _commands(parser) else ["list"])
+    except SystemExit as exc:  # --help, --version, or a usage error already printed in one line
+        return exc.code if isinstance(exc.code, int) else 2
     undecodable = _undecodable_text_argument(args)
     if undecodable is not None:
         print(f"sourcereader: {undecodable} is not valid UTF-8 text; nothing was done", file=sys.stderr)

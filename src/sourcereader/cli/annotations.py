@@ -14,7 +14,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from sourcereader.cli.common import UserError, get_document, open_library, open_store, read_input_text
+from sourcereader.cli.common import (
+    ANNOTATION_ID,
+    UserError,
+    get_document,
+    open_library,
+    open_store,
+    read_input_text,
+)
+from sourcereader.core.sanitize import one_line
 
 if TYPE_CHECKING:
     from sourcereader.cli.common import SubParsers
@@ -80,7 +88,7 @@ def register(sub: SubParsers) -> None:
     )
 
     q = nsub.add_parser("edit", help="change a note or highlight", description="Change an annotation's note.")
-    q.add_argument("ann", metavar="ANN_ID", type=int, help="annotation id")
+    q.add_argument("ann", metavar="ANN_ID", type=ANNOTATION_ID, help="annotation id")
     q.add_argument(
         "--note", metavar="TEXT", help="the new note; - reads it from standard input; '' clears it"
     )
@@ -88,15 +96,15 @@ def register(sub: SubParsers) -> None:
     q.set_defaults(func=run_edit)
 
     q = nsub.add_parser("delete", help="put an annotation in the bin", description="Delete (undo: restore).")
-    q.add_argument("ann", metavar="ANN_ID", type=int, help="annotation id")
+    q.add_argument("ann", metavar="ANN_ID", type=ANNOTATION_ID, help="annotation id")
     q.set_defaults(func=run_delete)
 
     q = nsub.add_parser("restore", help="take an annotation out of the bin", description="Undo a delete.")
-    q.add_argument("ann", metavar="ANN_ID", type=int, help="annotation id")
+    q.add_argument("ann", metavar="ANN_ID", type=ANNOTATION_ID, help="annotation id")
     q.set_defaults(func=run_restore)
 
     q = nsub.add_parser("retag", help="replace an annotation's tags", description="Replace all tags.")
-    q.add_argument("ann", metavar="ANN_ID", type=int, help="annotation id")
+    q.add_argument("ann", metavar="ANN_ID", type=ANNOTATION_ID, help="annotation id")
     q.add_argument("--tag", action="append", default=[], metavar="T", help="a tag (repeatable)")
     q.add_argument("--clear", action="store_true", help="remove every tag")
     q.set_defaults(func=run_retag)
@@ -106,7 +114,7 @@ def register(sub: SubParsers) -> None:
         help="put an annotation (an orphan) on other sentences",
         description="Re-attach an annotation to sentences of the same document (or translation).",
     )
-    q.add_argument("ann", metavar="ANN_ID", type=int, help="annotation id")
+    q.add_argument("ann", metavar="ANN_ID", type=ANNOTATION_ID, help="annotation id")
     q.add_argument("sentence", metavar="SENTENCE_ID", help="first sentence")
     q.add_argument("--to", metavar="SENTENCE_ID", help="last sentence of a run (inclusive)")
     q.add_argument("--span", metavar="START:END", help="characters START to END inside the sentence")
@@ -152,7 +160,7 @@ def parse_span(value: str | None) -> tuple[int, int] | None:
     if value is None:
         return None
     m = _SPAN_RE.match(value)
-    if m is None:
+    if m is None or len(m.group(1)) > 9 or len(m.group(2)) > 9:
         raise UserError(f"--span must be START:END with two numbers, e.g. 4:17 (got {value!r})")
     return int(m.group(1)), int(m.group(2))
 
@@ -201,8 +209,6 @@ def _print_json(value: object) -> None:
 
 
 def _line(annotation: Annotation) -> str:
-    from sourcereader.core.sanitize import one_line
-
     flag = " ORPHAN" if annotation.is_orphan else ""
     flag += " DELETED" if annotation.is_deleted else ""
     tags = " ".join(f"#{t.replace(' ', '-')}" for t in annotation.tags)
@@ -212,8 +218,13 @@ def _line(annotation: Annotation) -> str:
     note = note if len(note) <= 80 else note[:79] + "…"
     extra = f" vs {','.join(annotation.compared)}" if annotation.compared else ""
     colour = f" [{annotation.highlight}]" if annotation.highlight else ""
-    head = f"{annotation.id:>5}  {annotation.document_id}  {annotation.anchor.describe()}  {annotation.kind}"
-    lines = [f"{head}{extra}{colour}{flag}", f"       «{quote}»"]
+    # Ids and kinds are checked when annotations come in, but a database is a file anyone could
+    # have written: everything printed goes through one_line.
+    head = one_line(
+        f"{annotation.id:>5}  {annotation.document_id}  {annotation.anchor.describe()}  {annotation.kind}"
+        f"{extra}{colour}{flag}"
+    )
+    lines = [head, f"       «{quote}»"]
     if note:
         lines.append(f"       {note}")
     if tags:
@@ -331,7 +342,7 @@ def run_retag(args: argparse.Namespace) -> int:
     store = open_store()
     with annotation_errors():
         saved = store.update_annotation(args.ann, tags=[] if args.clear else args.tag)
-    print(f"tags of {saved.id}: {', '.join(saved.tags) or 'none'}")
+    print(f"tags of {saved.id}: {one_line(', '.join(saved.tags)) or 'none'}")
     return 0
 
 
@@ -345,7 +356,7 @@ def run_reattach(args: argparse.Namespace) -> int:
     anchor = _anchor(library, document, current.translation_id, args.sentence, args.to, args.span)
     with annotation_errors():
         saved = store.reattach_annotation(args.ann, anchor)
-    print(f"re-attached {saved.id} to {saved.anchor.describe()}")
+    print(f"re-attached {saved.id} to {one_line(saved.anchor.describe())}")
     return 0
 
 
@@ -370,7 +381,7 @@ def run_reanchor(args: argparse.Namespace) -> int:
     run = reanchor_annotated(store, library, None if args.id is None else [args.id], force=args.force)
     for document_id in run.not_in_library:
         print(
-            f"sourcereader: warning: {document_id} is not in the library; "
+            f"sourcereader: warning: {one_line(document_id)} is not in the library; "
             "its annotations were left as they are",
             file=sys.stderr,
         )
@@ -391,7 +402,7 @@ def run_reanchor(args: argparse.Namespace) -> int:
     if not reports:
         print("No annotations to re-anchor.")
     for report in reports:
-        print(report.summary())
+        print(one_line(report.summary()))
         if report.missing_texts:
-            print(f"  translations no longer in the library: {', '.join(report.missing_texts)}")
+            print(f"  translations no longer in the library: {one_line(', '.join(report.missing_texts))}")
     return 0

@@ -9,7 +9,8 @@ message as one line on stderr and exits with status 2. No traceback reaches a us
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from sourcereader.core.documents import Document, Library
@@ -20,6 +21,40 @@ if TYPE_CHECKING:
 
 class UserError(Exception):
     """A problem with the user's input: printed as one line, exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr (exit status 2), like every other
+    refusal of the command line: the usage is one ``--help`` away, and it names the command."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``message`` as one line and exit with status 2."""
+        import sys
+
+        from sourcereader.core.sanitize import one_line
+
+        print(f"sourcereader: {one_line(message)} (see `{self.prog} --help`)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (ids, beam sizes, counts), so a
+    number of twenty digits is refused here instead of overflowing SQLite or the engine."""
+
+    def parse(text: str) -> int:
+        if not text.strip().lstrip("+-").isdigit() or len(text.strip()) > 20:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+        value = int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is outside {low}–{high}")
+        return value
+
+    parse.__name__ = "number"  # what argparse calls the type in its message
+    return parse
+
+
+ANNOTATION_ID = bounded_int(1, 2**63 - 1)
+"""An annotation (or claim) id: a positive SQLite integer."""
 
 
 def open_store() -> Store:

@@ -10,11 +10,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sourcereader.cli.common import UserError, get_document, open_library, open_store
+from sourcereader.cli.common import UserError, bounded_int, get_document, open_library, open_store
 from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
     from sourcereader.cli.common import SubParsers
+
+MAX_CONTEXT = 1000
+"""Sentences of context either side of an excerpt: more is a whole document, not an excerpt."""
 
 
 def register(sub: SubParsers) -> None:
@@ -42,7 +45,13 @@ def register(sub: SubParsers) -> None:
     p.add_argument(
         "--since", metavar="DATE", help="only annotations created or changed since DATE (YYYY-MM-DD)"
     )
-    p.add_argument("--context", type=int, default=0, metavar="N", help="N sentences of context around each")
+    p.add_argument(
+        "--context",
+        type=bounded_int(0, MAX_CONTEXT),
+        default=0,
+        metavar="N",
+        help=f"N sentences of context around each (0 to {MAX_CONTEXT})",
+    )
     p.add_argument(
         "--translations",
         default="human,machine",
@@ -111,8 +120,6 @@ def run_export(args: argparse.Namespace) -> int:
     from sourcereader.core.export import ExportFilter, ExportOptions, export_annotations
     from sourcereader.core.files import check_output, write_output
 
-    if args.context < 0:
-        raise UserError("--context must be 0 or more")
     where = ExportFilter(
         documents=tuple(args.doc), tags=tuple(args.tag), kind=args.kind, since=parse_since(args.since)
     )
@@ -186,6 +193,10 @@ def run_import_annotations(args: argparse.Namespace) -> int:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"{args.file}: not JSON ({exc.msg}, line {exc.lineno})") from None
+    except RecursionError:
+        raise UserError(f"{args.file}: not a W3C annotation file (values nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise UserError(f"{args.file}: not a W3C annotation file ({exc})") from None
     from sourcereader.cli.claims import read_claim_items, save_claim_items
     from sourcereader.core.claims_export import split_w3c
 

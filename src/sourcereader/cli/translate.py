@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, TextIO
 
-from sourcereader.cli.common import UserError, check_language
+from sourcereader.cli.common import UserError, bounded_int, check_language
 from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
@@ -29,6 +29,11 @@ if TYPE_CHECKING:
     from sourcereader.core.store import Store
     from sourcereader.core.translation.argos_packages import PackageInfo
     from sourcereader.core.translation.machine import MachineTranslationPlan
+
+MAX_BEAM = 64
+"""Wider beams cost time and memory in proportion and no longer change a sentence's translation."""
+MAX_BATCH = 10_000
+"""Sentences per stored batch: more would only make an interruption lose more."""
 
 #: Exit status when nothing could be done because no model is installed (same as a user error).
 NO_MODEL_STATUS = 2
@@ -49,10 +54,16 @@ def register(sub: SubParsers) -> None:
     p.add_argument("--to", dest="target", default="en", metavar="LANG", help="target language (default: en)")
     p.add_argument("--write", action="store_true", help="also write the translation file to the user library")
     p.add_argument("--force", action="store_true", help="re-translate sentences that are already cached")
-    p.add_argument("--beam", type=int, default=4, metavar="N", help="beam size; 1 is fastest (default: 4)")
+    p.add_argument(
+        "--beam",
+        type=bounded_int(1, MAX_BEAM),
+        default=4,
+        metavar="N",
+        help=f"beam size from 1 (fastest) to {MAX_BEAM} (default: 4)",
+    )
     p.add_argument(
         "--batch-size",
-        type=int,
+        type=bounded_int(1, MAX_BATCH),
         default=64,
         metavar="N",
         help="sentences stored per batch: what an interruption can lose at most (default: 64)",
@@ -101,8 +112,6 @@ def run_translate(args: argparse.Namespace) -> int:
     from sourcereader.cli.common import open_library, open_store
 
     target = check_language(args.target)
-    if args.beam < 1 or args.batch_size < 1:
-        raise UserError("--beam and --batch-size must be 1 or more")
     store = open_store()
     try:
         return _translate(args, target, store, open_library(store))

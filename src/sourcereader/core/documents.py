@@ -583,9 +583,18 @@ def _day(parts: list[str]) -> date:
     return date(numbers[0], numbers[1], numbers[2])
 
 
+SENTENCE_ID_RE = re.compile(r"s[1-9][0-9]{0,9}")
+"""A sentence id: ``s`` and its number in the text (``s1``, ``s2``, …)."""
+
+
+def is_valid_id(value: str) -> bool:
+    """Whether ``value`` is a valid document or translation id (see :func:`validate_id`)."""
+    return bool(_ID_RE.match(value)) and ".." not in value and "\n" not in value
+
+
 def validate_id(value: str, where: str, what: str = "id") -> str:
     """Ids are short, lowercase, and safe as file names (no ``/``, no ``..``)."""
-    if not _ID_RE.match(value) or ".." in value:
+    if not is_valid_id(value):
         raise DocumentError(
             f"{where}: invalid {what} {value!r}: use lowercase letters, digits, '-', '_' or '.', "
             "starting with a letter or digit (at most 100 characters)"

@@ -610,7 +610,46 @@ def _parse_source(iri: str) -> tuple[str, str | None]:
     document_id, sep, translation_id = rest.partition(":translation:")
     if not document_id:
         raise AnnotationError(f"target source {iri!r} names no document")
+    _check_id(document_id, "document id")
+    if sep:
+        _check_id(translation_id, "translation id")
     return document_id, (translation_id if sep else None)
+
+
+MAX_OFFSET = 2**31 - 1
+"""The largest text position an imported annotation may name (far beyond any text: SQLite integers
+and Python's own limits are never reached through an import)."""
+
+_PRINTABLE_MAX = 200
+
+
+def _check_id(value: str, what: str) -> str:
+    """A document or translation id as the library would accept it (ids are printed, stored, and
+    become file names: anything else is refused, never stored)."""
+    from sourcereader.core.documents import is_valid_id
+
+    if not is_valid_id(value):
+        raise AnnotationError(f"{what} {value!r} is not a valid sourcereader id")
+    return value
+
+
+def _sentence_id(value: Any, what: str = "sentence id") -> str:
+    from sourcereader.core.documents import SENTENCE_ID_RE
+
+    text = _str(value, what)
+    if not SENTENCE_ID_RE.fullmatch(text):
+        raise AnnotationError(f"{what} {text!r} is not a sentence id (s1, s2, …)")
+    return text
+
+
+def _label(value: Any, what: str) -> str:
+    """A short machine-readable string (a uuid, a timestamp, a text version): printable, bounded."""
+    from sourcereader.core.sanitize import CONTROL_RE
+
+    text = _str(value, what)
+    if len(text) > _PRINTABLE_MAX or CONTROL_RE.search(text):
+        raise AnnotationError(f"{what} {text[:40]!r} is not a short printable string")
+    return text
 
 
 def to_w3c(annotation: Annotation) -> dict[str, Any]:
@@ -722,9 +761,20 @@ def _str(value: Any, what: str) -> str:
 
 
 def _int(value: Any, what: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise AnnotationError(f"{what} must be a non-negative integer")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_OFFSET:
+        raise AnnotationError(f"{what} must be an integer from 0 to {MAX_OFFSET}")
     return value
+
+
+def _span(value: Any) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != 2:
+        raise AnnotationError("sr:span must be a list of two integers [start, end]")
+    start, end = _int(value[0], "sr:span start"), _int(value[1], "sr:span end")
+    if start > end:
+        raise AnnotationError(f"sr:span [{start}, {end}] ends before it starts")
+    return start, end
 
 
 def from_w3c(data: Any) -> list[AnnotationDraft]:
@@ -745,7 +795,7 @@ def from_w3c(data: Any) -> list[AnnotationDraft]:
 def _draft_from_w3c(item: Any) -> AnnotationDraft:
     if not isinstance(item, dict) or item.get("type") != "Annotation":
         raise AnnotationError("not an Annotation object")
-    ident = _str(item.get("id", ""), "id")
+    ident = _label(item.get("id", ""), "id")
     uuid = ident.removeprefix("urn:uuid:") if ident else None
     target = item.get("target")
     if isinstance(target, list):
@@ -764,11 +814,14 @@ def _draft_from_w3c(item: Any) -> AnnotationDraft:
     exact = _str(quote.get("exact"), "exact")
     start = _int(position.get("start"), "start") if position else 0
     end = _int(position.get("end"), "end") if position else start + len(exact)
+    if end < start:
+        raise AnnotationError(f"the position ends ({end}) before it starts ({start})")
     raw_ids = target.get("sr:sentenceIds", [])
     if not isinstance(raw_ids, list) or not all(isinstance(i, str) for i in raw_ids):
         raise AnnotationError("sr:sentenceIds must be a list of strings")
-    span_raw = target.get("sr:span")
-    span = (_int(span_raw[0], "span"), _int(span_raw[1], "span")) if isinstance(span_raw, list) else None
+    for sentence_id in raw_ids:
+        _sentence_id(sentence_id)
+    span = _span(target.get("sr:span"))
     anchor = Anchor(
         document_id=document_id,
         translation_id=translation_id,
@@ -779,7 +832,7 @@ def _draft_from_w3c(item: Any) -> AnnotationDraft:
         start=start,
         end=end,
         # Unknown version: the next re-anchoring checks the anchor against the local text.
-        version=_str(target.get("sr:textVersion", ""), "sr:textVersion"),
+        version=_label(target.get("sr:textVersion", ""), "sr:textVersion"),
         span=span,
     )
     bodies = item.get("body", [])
@@ -800,10 +853,13 @@ def _draft_from_w3c(item: Any) -> AnnotationDraft:
     for entry in item.get("sr:compared", []) or []:
         if not isinstance(entry, dict):
             raise AnnotationError("sr:compared entries must be objects")
-        tid = _str(entry.get("translation"), "compared translation")
+        tid = _check_id(_str(entry.get("translation"), "compared translation"), "compared translation")
         compared.append(tid)
         if "sentenceIds" in entry:
-            compared_sentences[tid] = tuple(_str(i, "sentence id") for i in entry["sentenceIds"])
+            ids = entry["sentenceIds"]
+            if not isinstance(ids, list):
+                raise AnnotationError("sr:compared sentenceIds must be a list")
+            compared_sentences[tid] = tuple(_sentence_id(i) for i in ids)
     motivations = {
         "commenting": "note",
         "highlighting": "highlight",
@@ -820,8 +876,8 @@ def _draft_from_w3c(item: Any) -> AnnotationDraft:
         compared=tuple(compared),
         compared_sentences=compared_sentences,
         uuid=uuid,
-        created=_str(item["created"], "created") if "created" in item else None,
-        updated=_str(item["modified"], "modified") if "modified" in item else None,
+        created=_label(item["created"], "created") if "created" in item else None,
+        updated=_label(item["modified"], "modified") if "modified" in item else None,
     )
 
 

@@ -308,6 +308,10 @@ def load_keymap(path: Path) -> KeymapResult:
         return KeymapResult({})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return KeymapResult({}, (f"{path}: cannot read key bindings ({exc}); using the defaults",))
+    except RecursionError:
+        return KeymapResult(
+            {}, (f"{path}: cannot read key bindings (nested too deeply); using the defaults",)
+        )
     keys = data.get("keys", {})
     if not isinstance(keys, Mapping):
         return KeymapResult({}, (f'{path}: [keys] must be a table of binding id = "key"',))
