@@ -32,9 +32,10 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
+from functools import cached_property
 from pathlib import Path
 from typing import Literal, Protocol, TypeVar
 
@@ -260,38 +261,29 @@ class Text:
     origin: Literal["bundled", "user", "memory"]
     cache: SegmentationCache | None = field(default=None, kw_only=True, compare=False, repr=False)
 
-    def _memo(self, name: str, make: Callable[[], _T]) -> _T:
-        # A frozen dataclass cannot assign attributes normally; memoised values live in __dict__.
-        try:
-            value: _T = self.__dict__[name]
-        except KeyError:
-            value = make()
-            object.__setattr__(self, name, value)
-        return value
-
-    @property
+    # Derived views are functools.cached_property: it stores into the instance's __dict__ without
+    # __setattr__, so it works on this frozen dataclass (which has no __slots__).
+    @cached_property
     def elements(self) -> tuple[Element, ...]:
         """Sentences and gaps, in text order."""
         if self.preset_elements is not None:
             return self.preset_elements
-        return self._memo(
-            "_elements", lambda: segment_body(self.body, self.language, self.cache, digest=self.digest)
-        )
+        return segment_body(self.body, self.language, self.cache, digest=self.digest)
 
-    @property
+    @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
         """The sentences, in order."""
-        return self._memo("_sentences", lambda: tuple(e for e in self.elements if isinstance(e, Sentence)))
+        return tuple(e for e in self.elements if isinstance(e, Sentence))
 
-    @property
+    @cached_property
     def gaps(self) -> tuple[Gap, ...]:
         """The gap elements, in order."""
-        return self._memo("_gaps", lambda: tuple(e for e in self.elements if isinstance(e, Gap)))
+        return tuple(e for e in self.elements if isinstance(e, Gap))
 
     @property
     def counts(self) -> tuple[int, int]:
         """(sentences, gaps), from the segmentation cache when the text has not been segmented yet."""
-        if "_elements" not in self.__dict__ and self.preset_elements is None and self.cache is not None:
+        if "elements" not in self.__dict__ and self.preset_elements is None and self.cache is not None:
             counts = self.cache.get_segmentation_counts(
                 segmentation_key(self.body, self.language, self.digest)
             )
@@ -304,15 +296,16 @@ class Text:
         """A hash of the body: changes whenever the text changes."""
         return self.digest[:16]
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """SHA-256 of the body, computed once (the version and the segmentation cache key use it)."""
-        return self._memo("_digest", lambda: body_digest(self.body))
+        return body_digest(self.body)
 
     def paragraph_breaks(self) -> frozenset[int]:
         """Sentence indices ``i > 0`` that begin a new paragraph (or follow a gap)."""
-        return self._memo("_breaks", self._paragraph_breaks)
+        return self._paragraph_breaks
 
+    @cached_property
     def _paragraph_breaks(self) -> frozenset[int]:
         breaks: set[int] = set()
         previous: Sentence | None = None
@@ -327,22 +320,18 @@ class Text:
             gap_since = False
         return frozenset(breaks)
 
-    @property
+    @cached_property
     def sentences_by_id(self) -> Mapping[str, Sentence]:
         """The sentences by id (built once)."""
-        return self._memo("_by_id", lambda: {s.id: s for s in self.sentences})
+        return {s.id: s for s in self.sentences}
 
-    @property
+    @cached_property
     def gaps_before(self) -> Mapping[int, tuple[Gap, ...]]:
         """Gaps by the index of the sentence they precede (built once)."""
-
-        def build() -> dict[int, tuple[Gap, ...]]:
-            found: dict[int, list[Gap]] = {}
-            for gap in self.gaps:
-                found.setdefault(gap.after_sentence, []).append(gap)
-            return {k: tuple(v) for k, v in found.items()}
-
-        return self._memo("_gaps_before", build)
+        found: dict[int, list[Gap]] = {}
+        for gap in self.gaps:
+            found.setdefault(gap.after_sentence, []).append(gap)
+        return {k: tuple(v) for k, v in found.items()}
 
     def sentence(self, sentence_id: str) -> Sentence:
         """The sentence with this id, or KeyError."""
