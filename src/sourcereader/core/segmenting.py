@@ -31,12 +31,12 @@ How it works. Boundaries are kept as a sorted list of sentence start offsets.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable
 
-import pysbd
-
+from sourcereader.core import pysbd_linear
 from sourcereader.core.vocabulary import SUPPORTED_LANGUAGES as SUPPORTED_LANGUAGES  # re-exported
 
 SEGMENTER_VERSION = "3"
@@ -93,18 +93,26 @@ _CANDIDATE = re.compile(r"(?<![.!?…])[.!?…]++[\"'»”’)\]]*+(?=\s)")
 # left."), and for ru/de the correction pass joins such starts again.
 _SURE = re.compile(r"(?<![\w.\-])([^\W\d_]{2,})([.!?])\s+(?=[«\"“„]?[^\W\d_])")
 _QUOTE_END = re.compile(r"(?<![.!?…])[.!?…]++([\"”»])\s+(?=[«\"“„]?[^\W\d_])")
+# The sentence-final rules of _glued, read on the last token before a boundary.
+_LAST_WORD = re.compile(r"([^\W\d_]+)([.!])$")
+_WORD_BEFORE_PERIOD = re.compile(r"(?:^|[\s(«\"„])((?:[^\W\d_]+\.)*[^\W\d_]+)\.$")
+_INITIALS = re.compile(r"(?:^|[\s(])((?:[А-ЯЁA-Z]\.\s?)*[А-ЯЁA-Z])\.$")
+_ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
 _MULTI_BANG = re.compile(r"(?<![!?.…])(?:[!?]{2,}+|[!?]\.\.++|\.\.\.++|…)[\"'»”’)]*+\s+(?=[«\"“„]?[^\W\d_])")
 
 
-@functools.lru_cache(maxsize=32)
-def _segmenter(lang: str) -> pysbd.Segmenter:
-    return pysbd.Segmenter(language=lang, clean=False)
+#: The longest piece of text pySBD sees at once, in characters.  pySBD re-scans from every
+#: unclosed quote or bracket (and worse, see pysbd_linear.py), so a paragraph longer than this
+#: is fed to it in windows: see :func:`_pysbd_starts`.
+WINDOW = 2000
+#: Context a window keeps on each side of the boundaries taken from it.
+CONTEXT = 200
 
 
 @functools.lru_cache(maxsize=32)
 def _abbreviations(lang: str) -> frozenset[str]:
     """pySBD's abbreviations for ``lang`` plus ours: words that must not end a pre-split sentence."""
-    module = _segmenter(lang).language_module
+    module = pysbd_linear.language_module(lang)
     words = {a.strip().lower() for a in module.Abbreviation.ABBREVIATIONS}
     return frozenset(words | _NO_END.get(lang, frozenset()))
 
@@ -116,17 +124,36 @@ def split(text: str, lang: str) -> list[tuple[int, int]]:
     if not text.strip():
         return []
     masked = _mask(text)
+    quotes = _Quotes(text)
     starts: set[int] = set()
     if lang in _CASED:
         for lo, hi, needs_pysbd in _pre_split(masked, lang):
             starts.add(lo)
             if needs_pysbd:
                 starts.update(_pysbd_starts(masked, lo, hi, lang))
-        starts.update(_extra_starts(text, lang))
+        starts.update(_extra_starts(text, lang, quotes))
     else:
         starts.update(_pysbd_starts(masked, 0, len(text), lang))
-    bounds = _correct(text, sorted(b for b in starts if 0 < b < len(text)), lang)
+    bounds = _correct(text, sorted(b for b in starts if 0 < b < len(text)), lang, quotes)
     return _spans(text, bounds)
+
+
+class _Quotes:
+    """Where the ASCII double quotes of a text are, to count them in any range in log time.
+
+    Whether a ``"`` opens or closes a quotation is decided by counting the quotes before it;
+    counting with ``str.count`` from the start of the sentence or text each time made texts
+    with many quotes (or long sentences) quadratic.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.positions = [m.start() for m in re.finditer('"', text)] if '"' in text else []
+
+    def count(self, lo: int, hi: int) -> int:
+        """How many ``"`` lie in ``text[lo:hi]``."""
+        if not self.positions:
+            return 0
+        return bisect.bisect_left(self.positions, hi) - bisect.bisect_left(self.positions, lo)
 
 
 def _mask(text: str) -> str:
@@ -168,15 +195,78 @@ def _has_inner_candidate(masked: str, lo: int, hi: int) -> bool:
 
 
 def _pysbd_starts(masked: str, lo: int, hi: int, lang: str) -> list[int]:
-    """Sentence starts pySBD finds in ``masked[lo:hi]``, as offsets into the whole text."""
+    """Sentence starts pySBD finds in ``masked[lo:hi]``, as offsets into the whole text.
+
+    pySBD never sees more than :data:`WINDOW` characters at once.  A longer stretch is taken in
+    windows, each starting where pySBD found a sentence start in the previous window at least
+    :data:`CONTEXT` characters before that window's end, so every boundary is decided with the
+    context it would have in one call.  pySBD splits each piece independently in any case (that
+    is what the pre-split does), and its rules look a few characters around a boundary; what
+    reaches further is a quotation or bracket pair, so a window is cut where those are closed
+    when it can be.  A window with no usable start (one sentence longer than the window, such
+    as a run of initials) gives what it found up to its last :data:`CONTEXT` characters, and the
+    next window starts :data:`CONTEXT` characters before that point, its own first "start"
+    being the cut, not a boundary.
+    """
+    out: list[int] = []
+    pos = keep = lo
+    while True:
+        end = _window_end(masked, pos, hi)
+        found = _starts_in(masked, pos, end, lang)
+        if end >= hi:
+            out.extend(s for s in found if s >= keep)
+            return out
+        limit = end - CONTEXT
+        cut = _cut_point(masked, pos, [s for s in found if pos + WINDOW // 4 < s <= limit])
+        if cut is not None:
+            out.extend(s for s in found if keep <= s < cut)
+            pos = keep = cut
+        else:
+            out.extend(s for s in found if keep <= s < limit)
+            keep = limit
+            pos = _space_before(masked, pos + WINDOW // 4, limit - CONTEXT)
+
+
+def _window_end(masked: str, pos: int, hi: int) -> int:
+    """Where a window starting at ``pos`` ends: ``hi``, or a space before ``pos + WINDOW``."""
+    if hi - pos <= WINDOW:
+        return hi
+    return _space_before(masked, pos + WINDOW // 2, pos + WINDOW)
+
+
+def _space_before(masked: str, lo: int, hi: int) -> int:
+    """The last space in ``masked[lo:hi]``, or ``hi`` when there is none (one very long token)."""
+    space = masked.rfind(" ", lo, hi)
+    return space if space > lo else hi
+
+
+def _cut_point(masked: str, pos: int, starts: list[int]) -> int | None:
+    """The last of ``starts`` with every quotation and bracket opened after ``pos`` closed before it
+    (of the last few), else the last of ``starts``, else None."""
+    for s in reversed(starts[-8:]):
+        if _balanced(masked, pos, s):
+            return s
+    return starts[-1] if starts else None
+
+
+def _balanced(masked: str, lo: int, hi: int) -> bool:
+    """Whether ``masked[lo:hi]`` closes every quotation mark and bracket it opens (by counting)."""
+    pairs = (("«", "»"), ("(", ")"), ("[", "]"))
+    if any(masked.count(a, lo, hi) != masked.count(b, lo, hi) for a, b in pairs):
+        return False
+    # "…" and „…“ / “…” pair up whichever way round a language writes them: an even count will do.
+    curly = masked.count("“", lo, hi) + masked.count("”", lo, hi) + masked.count("„", lo, hi)
+    return masked.count('"', lo, hi) % 2 == 0 and curly % 2 == 0
+
+
+def _starts_in(masked: str, lo: int, hi: int, lang: str) -> list[int]:
+    """Sentence starts pySBD finds in ``masked[lo:hi]`` in one call, as offsets into the whole text."""
     piece = masked[lo:hi]
     # Processor.process() is what Segmenter.segment() runs; segment() then spends a third of
     # its time compiling one regex per sentence just to find offsets, which we do with find().
-    segmenter = _segmenter(lang)
-    sentences = segmenter.processor(piece).process() or []
     out: list[int] = []
     pos = 0
-    for sentence in sentences:
+    for sentence in pysbd_linear.sentences(piece, lang):
         sentence = sentence.strip()
         if not sentence:
             continue
@@ -188,7 +278,7 @@ def _pysbd_starts(masked: str, lo: int, hi: int, lang: str) -> list[int]:
     return out
 
 
-def _extra_starts(text: str, lang: str) -> Iterable[int]:
+def _extra_starts(text: str, lang: str, quotes: _Quotes) -> Iterable[int]:
     """Boundaries pySBD misses: ``?!``/``!!``/``!..``/``...`` and Russian ``1940 г.`` before a capital."""
     for m in _MULTI_BANG.finditer(text):
         mark = m.group(0).strip()
@@ -203,14 +293,14 @@ def _extra_starts(text: str, lang: str) -> Iterable[int]:
     for m in _QUOTE_END.finditer(text):
         # A quotation that ends with its own full stop before a capital ends the sentence; a
         # pre-split inside the quotes can hide this from pySBD, which pairs the quotes itself.
-        if _capital_at(text, m.end()) and (m.group(1) != '"' or text.count('"', 0, m.start(1)) % 2 == 1):
+        if _capital_at(text, m.end()) and (m.group(1) != '"' or quotes.count(0, m.start(1)) % 2 == 1):
             yield m.end()
     if lang == "ru":
         for m in re.finditer(r"(?:гг?|вв?|т\.\s*[дп]|др|пр)\.\s+(?=[«\"„]?[А-ЯЁA-Z])", text):
-            head = text[max(0, m.start() - 12) : m.start() + len(m.group(0).rstrip())]
+            end = m.start() + len(m.group(0).rstrip())
+            head = text[max(0, m.start() - 12) : end]
             if _RU_ETC_END.search(head) or (
-                _RU_YEAR_END.search(head)
-                and _ru_year_ends_sentence(text[: m.start() + len(m.group(0).rstrip())])
+                _RU_YEAR_END.search(head) and _ru_year_ends_sentence(text, 0, end)
             ):
                 yield m.end()
 
@@ -221,28 +311,30 @@ def _capital_at(text: str, i: int) -> bool:
     return m is not None and m.group(0)[-1].isupper()
 
 
-def _ru_year_ends_sentence(before: str) -> bool:
-    """Whether ``... 1940 г.`` at the end of ``before`` closes a sentence when a capital follows.
+def _ru_year_ends_sentence(text: str, lo: int, end: int) -> bool:
+    """Whether ``... 1940 г.`` ending ``text[lo:end]`` closes a sentence when a capital follows.
 
     Not when the date is all there is ("В 2010-2012 гг. Виктор посещал ...") or when it
     is an appended date after a comma ("Дом, где родился Л.Н.Толстой, 1898 г. В 1854 ...").
+    Only the text since the last ``.``/``!``/``?`` is read, so the cost is that sentence's length.
     """
-    last = before.rfind(".", 0, len(before) - 1)
+    last = text.rfind(".", lo, end - 1)
     for stop in ("!", "?"):
-        last = max(last, before.rfind(stop, 0, len(before) - 1))
-    sentence = before[last + 1 :]
-    if len(sentence.split()) < 4:
+        last = max(last, text.rfind(stop, max(lo, last), end - 1))
+    sentence = text[max(lo, last + 1) : end]
+    if len(sentence.split(None, 4)) < 4:
         return False
-    m = re.search(r"(,\s*)?(?:\d[\d\s–—-]*|[IVXLC]+\s*)(?:гг?|вв?)\.$", sentence)
+    # The date is at the end: its last 64 characters hold it (a longer run of digits is no date).
+    m = re.search(r"(,\s*)?(?:\d[\d\s–—-]*|[IVXLC]+\s*)(?:гг?|вв?)\.$", sentence[-64:])
     return m is not None and m.group(1) is None
 
 
-def _correct(text: str, bounds: list[int], lang: str) -> list[int]:
+def _correct(text: str, bounds: list[int], lang: str, quotes: _Quotes) -> list[int]:
     """Move or drop boundaries that split a sentence in the wrong place."""
     out: list[int] = []
     prev = 0
     for bound in bounds:
-        b = _past_closers(text, prev, bound)
+        b = _past_closers(text, prev, bound, quotes)
         if b is None or b <= prev or _glued(text, prev, b, lang):
             continue
         out.append(b)
@@ -250,7 +342,7 @@ def _correct(text: str, bounds: list[int], lang: str) -> list[int]:
     return out
 
 
-def _past_closers(text: str, prev: int, b: int) -> int | None:
+def _past_closers(text: str, prev: int, b: int, quotes: _Quotes) -> int | None:
     """Move a boundary past punctuation that closes the previous sentence (``!`` + ``..``, ``»``).
 
     Returns ``None`` when nothing but closing punctuation follows.
@@ -260,7 +352,7 @@ def _past_closers(text: str, prev: int, b: int) -> int | None:
     if text.startswith(". .", b):
         # A spaced ellipsis ". . . The practice" opens the sentence it stands before.
         return b
-    while i < n and (text[i] in _CLOSERS or (text[i] == '"' and text.count('"', prev, i) % 2 == 1)):
+    while i < n and (text[i] in _CLOSERS or (text[i] == '"' and quotes.count(prev, i) % 2 == 1)):
         i += 1
     if i == b:
         return b
@@ -270,39 +362,52 @@ def _past_closers(text: str, prev: int, b: int) -> int | None:
 
 
 def _glued(text: str, prev: int, b: int, lang: str) -> bool:
-    """Whether the sentence starting at ``b`` must be joined to the one before it."""
+    """Whether the sentence starting at ``b`` must be joined to the one before it.
+
+    The sentence before is ``text[prev:e]`` (``e`` drops the whitespace before ``b``).  Every
+    rule reads only its end: its last character, its last 12 or 16 characters, or its last
+    token, so the cost does not grow with the length of the sentence.
+    """
     if lang in _CASED and not text[b - 1].isspace():
         # No space before: "burn it..thats", "asp?ArticleID" are not sentence starts.
         return True
-    before = text[prev:b].rstrip()
+    e = b
+    while e > prev and text[e - 1].isspace():
+        e -= 1
+    t = e
+    while t > prev and not text[t - 1].isspace():
+        t -= 1
+    # The last token; a regex anchored with "^" on it sees the token start where the sentence's
+    # own regex would see whitespace (or the sentence start).
+    token = text[t:e]
     m = _LOWER_START.match(text, b)
-    list_item = not before.endswith((".", "!", "?")) and _LIST_ITEM.match(text, b - 1)
+    list_item = not text.endswith((".", "!", "?"), prev, e) and _LIST_ITEM.match(text, b - 1)
     if m and m.group(0)[-1].islower() and not list_item:
-        if lang != "en" or m.group(0).lstrip()[:1] in "—–-" or before.endswith(".."):
+        if lang != "en" or m.group(0).lstrip()[:1] in "—–-" or text.endswith("..", prev, e):
             return True
         # Informal English starts sentences in lowercase ("i was too tired."); join only after
         # an abbreviation ("on Sat. you said", "10 a. m.").
-        last = re.search(r"([^\W\d_]+)([.!])$", before)
+        last = _LAST_WORD.search(token)
         if last and last.group(2) == "!":
             # A name with an exclamation mark: "She works at Yahoo! in the accounting department."
             return last.group(1)[0].isupper() and last.group(1)[1:].islower()
         if last and (len(last.group(1)) == 1 or last.group(1).lower() in _abbreviations(lang)):
             return True
-    if not before.endswith("."):
+    if not text.endswith(".", prev, e):
         return False
-    word_m = re.search(r"(?:^|[\s(«\"„])((?:[^\W\d_]+\.)*[^\W\d_]+)\.$", before)
+    word_m = _WORD_BEFORE_PERIOD.search(token)
     if word_m is None:
         return lang == "de" and text[b] == ")"
     word = word_m.group(1)
     low = word.lower()
     nxt = text[b]
     if lang == "ru":
-        if _RU_ETC_END.search(before[-16:]):
+        if _RU_ETC_END.search(text[max(prev, e - 16) : e]):
             return False
-        if _RU_YEAR_END.search(before[-12:]):
-            return not _ru_year_ends_sentence(before)
+        if _RU_YEAR_END.search(text[max(prev, e - 12) : e]):
+            return not _ru_year_ends_sentence(text, prev, e)
         # Initials: "В.М. Молотов", "И. В. Сталин", "А. Гитлер" -- but not "классу S. В ...".
-        initials = re.search(r"(?:^|[\s(])((?:[А-ЯЁA-Z]\.\s?)*[А-ЯЁA-Z])\.$", before)
+        initials = _INITIALS.search(token)
         if initials and nxt.isupper() and _script(initials.group(1)[-1]) == _script(nxt):
             return True
     if lang == "de" and len(word) == 1 and word.isupper() and nxt.isupper():
@@ -328,7 +433,7 @@ def _spans(text: str, bounds: list[int]) -> list[tuple[int, int]]:
         start, end = _trim(text, lo, hi)
         if start >= end:
             continue
-        if not any(c.isalnum() for c in text[start:end]):
+        if _ALNUM.search(text, start, end) is None:
             if pending is None:
                 pending = start
             continue
