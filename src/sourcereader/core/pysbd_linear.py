@@ -95,6 +95,16 @@ _CASE_EXOTIC = ("ſ", "ı", "İ", "\u212a")
 _WORD_BEFORE_PERIOD = re.compile(r"(?:^|(?<=\s))([^\s.]+)(?=\.)")
 
 
+@functools.lru_cache(maxsize=8)
+def _abbreviation_list(module: Any) -> tuple[tuple[str, str, bool], ...]:
+    """A language's abbreviations in pySBD's order: stripped, lowercased, and whether a literal."""
+    out = []
+    for abbr in module.Abbreviation.ABBREVIATIONS:
+        stripped = abbr.strip()
+        out.append((stripped, stripped.lower(), not any(c in _REGEX_SYNTAX for c in stripped)))
+    return tuple(out)
+
+
 def _search_for_abbreviations(self: Any, text: str) -> str:
     """``AbbreviationReplacer.search_for_abbreviations_in_string``, one substitution per spelling.
 
@@ -109,15 +119,13 @@ def _search_for_abbreviations(self: Any, text: str) -> str:
     # The substitutions only turn "." into "∯", so ``lowered`` keeps every other character's place.
     quick = len(lowered) == len(text) and not any(c in text for c in _CASE_EXOTIC)
     before_period = set(_WORD_BEFORE_PERIOD.findall(lowered)) if quick else set()
-    for abbr in self.lang.Abbreviation.ABBREVIATIONS:
-        stripped = abbr.strip()
+    for stripped, low, literal in _abbreviation_list(self.lang):
         if stripped not in lowered:
             continue
-        literal = not any(c in _REGEX_SYNTAX for c in stripped)
-        if quick and literal and stripped.lower() not in before_period:
+        if quick and literal and low not in before_period:
             continue
         if quick and literal:
-            abbrev_match = _word_starts(text, lowered, stripped.lower())
+            abbrev_match = _word_starts(text, lowered, low)
         else:
             # pySBD's own pattern, unescaped as in pySBD (a "." in "y.e" matches any character).
             abbrev_match = re.findall(r"(?:^|\s|\r|\n){}".format(stripped), text, flags=re.IGNORECASE)  # noqa: UP032
@@ -218,16 +226,20 @@ class _LinearListItemReplacer(ListItemReplacer):  # type: ignore[misc]
         return super().iterate_alphabet_array(regex, parens=parens, roman_numeral=roman_numeral)
 
     def scan_lists(self, regex1: str, regex2: str, replacement: str, strip: bool = False) -> Any:
-        marker = _NUMBER_PAREN_MARKER if regex1 == self.NUMBERED_LIST_PARENS_REGEX else _NUMBER_PERIOD_MARKER
-        if marker.search(self.text) is None:
+        # pySBD changes the text only for two neighbouring list numbers n, n + 1 (or 9 and 0).
+        # Every number its regex finds is also found, with the same value, by the looser
+        # pattern below; without two such values among those, nothing would change.
+        looser = _NUMBER_PAREN_MARKER if regex1 == self.NUMBERED_LIST_PARENS_REGEX else _NUMBER_PERIOD_MARKER
+        values = {int(m.group()) for m in looser.finditer(self.text)}
+        if not any(v + 1 in values for v in values) and not {0, 9} <= values:
             return None
         return super().scan_lists(regex1, regex2, replacement, strip=strip)
 
 
 _ALPHA_PERIOD_MARKER = re.compile(r"[a-z]\.")
 _ALPHA_PAREN_MARKER = re.compile(r"[a-z]\)")
-_NUMBER_PERIOD_MARKER = re.compile(r"\d\.")
-_NUMBER_PAREN_MARKER = re.compile(r"\d\)")
+_NUMBER_PERIOD_MARKER = re.compile(r"\d{1,2}(?=\.[\s)])")
+_NUMBER_PAREN_MARKER = re.compile(r"\d{1,2}(?=\)\s)")
 
 
 def _process(self: Any) -> Any:

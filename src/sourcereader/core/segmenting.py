@@ -98,6 +98,9 @@ _LAST_WORD = re.compile(r"([^\W\d_]+)([.!])$")
 _WORD_BEFORE_PERIOD = re.compile(r"(?:^|[\s(«\"„])((?:[^\W\d_]+\.)*[^\W\d_]+)\.$")
 _INITIALS = re.compile(r"(?:^|[\s(])((?:[А-ЯЁA-Z]\.\s?)*[А-ЯЁA-Z])\.$")
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
+# Where pySBD may start a sentence other than after [.!?…] and whitespace: after full-width
+# punctuation, and after a closing quotation mark or bracket before a capital.
+_OTHER_PYSBD_SPLIT = re.compile(r"[。．！？]|[\"'”“)）」]\s*[A-Z]")
 _MULTI_BANG = re.compile(r"(?<![!?.…])(?:[!?]{2,}+|[!?]\.\.++|\.\.\.++|…)[\"'»”’)]*+\s+(?=[«\"“„]?[^\W\d_])")
 
 
@@ -127,7 +130,7 @@ def split(text: str, lang: str) -> list[tuple[int, int]]:
     quotes = _Quotes(text)
     starts: set[int] = set()
     if lang in _CASED:
-        for lo, hi, needs_pysbd in _pre_split(masked, lang):
+        for lo, hi, needs_pysbd in _pre_split(text, masked, lang):
             starts.add(lo)
             if needs_pysbd:
                 starts.update(_pysbd_starts(masked, lo, hi, lang))
@@ -170,7 +173,7 @@ def _mask(text: str) -> str:
     return out
 
 
-def _pre_split(masked: str, lang: str) -> Iterable[tuple[int, int, bool]]:
+def _pre_split(text: str, masked: str, lang: str) -> Iterable[tuple[int, int, bool]]:
     """Yield ``(start, end, ambiguous)`` stretches between certain sentence boundaries."""
     abbreviations = _abbreviations(lang)
     lo = 0
@@ -181,17 +184,59 @@ def _pre_split(masked: str, lang: str) -> Iterable[tuple[int, int, bool]]:
         if m.group(2) == "." and (not word.islower() or word.lower() in abbreviations):
             continue
         hi = m.end()
-        yield lo, hi, _has_inner_candidate(masked, lo, m.start(2))
+        yield lo, hi, _needs_pysbd(text, masked, lo, m.start(2), lang)
         lo = hi
-    yield lo, len(masked), _has_inner_candidate(masked, lo, len(masked))
+    yield lo, len(masked), _needs_pysbd(text, masked, lo, len(masked), lang)
 
 
-def _has_inner_candidate(masked: str, lo: int, hi: int) -> bool:
-    """Whether ``masked[lo:hi]`` holds sentence punctuation followed by more text."""
+def _needs_pysbd(text: str, masked: str, lo: int, hi: int, lang: str) -> bool:
+    """Whether pySBD's opinion can change a boundary in ``masked[lo:hi]``.
+
+    Not when the stretch has no sentence punctuation followed by more text, nor when every
+    such place is one the corrections join whatever pySBD says (``т. Молотова``, ``А. Б.
+    Иванов``, a lowercase word after it) and pySBD has nowhere else to split: a run of initials
+    or abbreviations then costs no pySBD call at all.
+    """
     piece = masked[lo:hi].rstrip()
     if _LIST_ITEM.search(piece, 1):
         return True
-    return any(m.end() < len(piece) for m in _CANDIDATE.finditer(piece))
+    candidates = [m for m in _CANDIDATE.finditer(piece) if m.end() < len(piece)]
+    if not candidates:
+        return False
+    if _OTHER_PYSBD_SPLIT.search(piece):
+        return True
+    for m in candidates:
+        b = lo + m.end()
+        while text[b].isspace():
+            b += 1
+        # A '"' may open the next sentence rather than close this one: that depends on counting.
+        if '"' in m.group(0) or not _always_glued(text, b, lang):
+            return True
+    return False
+
+
+def _always_glued(text: str, b: int, lang: str) -> bool:
+    """Whether :func:`_glued` joins the sentence starting at ``b`` whatever sentence precedes it.
+
+    :func:`_glued` reads the sentence before only through its last token, last character and
+    last 12 or 16 characters; a shorter sentence (a later ``prev``, always at a token start)
+    changes nothing there except through the Russian year and "и т. д." rules, which are left to
+    pySBD and the full check.
+    """
+    if lang == "ru":
+        e = b
+        while e > 0 and text[e - 1].isspace():
+            e -= 1
+        if _ru_date_or_etc(text, 0, e) and (
+            _RU_ETC_END.search(text[max(0, e - 16) : e]) or _RU_YEAR_END.search(text[max(0, e - 12) : e])
+        ):
+            return False
+    return _glued(text, 0, b, lang)
+
+
+def _ru_date_or_etc(text: str, prev: int, e: int) -> bool:
+    """Whether ``text[prev:e]`` may end with ``1940 г.`` or ``и т. д.`` (both end in г/в/д/п/р + ".")."""
+    return e - 2 >= prev and text[e - 1] == "." and text[e - 2] in "гвдпр"
 
 
 def _pysbd_starts(masked: str, lo: int, hi: int, lang: str) -> list[int]:
@@ -381,8 +426,11 @@ def _glued(text: str, prev: int, b: int, lang: str) -> bool:
     # own regex would see whitespace (or the sentence start).
     token = text[t:e]
     m = _LOWER_START.match(text, b)
-    list_item = not text.endswith((".", "!", "?"), prev, e) and _LIST_ITEM.match(text, b - 1)
-    if m and m.group(0)[-1].islower() and not list_item:
+    if (
+        m
+        and m.group(0)[-1].islower()
+        and (text.endswith((".", "!", "?"), prev, e) or not _LIST_ITEM.match(text, b - 1))
+    ):
         if lang != "en" or m.group(0).lstrip()[:1] in "—–-" or text.endswith("..", prev, e):
             return True
         # Informal English starts sentences in lowercase ("i was too tired."); join only after
@@ -395,19 +443,21 @@ def _glued(text: str, prev: int, b: int, lang: str) -> bool:
             return True
     if not text.endswith(".", prev, e):
         return False
-    word_m = _WORD_BEFORE_PERIOD.search(token)
+    # (The character tests before each regex are what it needs at the end; they save the call.)
+    word_m = _WORD_BEFORE_PERIOD.search(token) if len(token) > 1 and token[-2].isalnum() else None
     if word_m is None:
         return lang == "de" and text[b] == ")"
     word = word_m.group(1)
     low = word.lower()
     nxt = text[b]
     if lang == "ru":
-        if _RU_ETC_END.search(text[max(prev, e - 16) : e]):
-            return False
-        if _RU_YEAR_END.search(text[max(prev, e - 12) : e]):
-            return not _ru_year_ends_sentence(text, prev, e)
+        if _ru_date_or_etc(text, prev, e):
+            if _RU_ETC_END.search(text[max(prev, e - 16) : e]):
+                return False
+            if _RU_YEAR_END.search(text[max(prev, e - 12) : e]):
+                return not _ru_year_ends_sentence(text, prev, e)
         # Initials: "В.М. Молотов", "И. В. Сталин", "А. Гитлер" -- but not "классу S. В ...".
-        initials = _INITIALS.search(token)
+        initials = _INITIALS.search(token) if token[-2].isupper() else None
         if initials and nxt.isupper() and _script(initials.group(1)[-1]) == _script(nxt):
             return True
     if lang == "de" and len(word) == 1 and word.isupper() and nxt.isupper():
