@@ -145,12 +145,12 @@ def _search_for_abbreviations(self: Any, text: str) -> str:
 
 
 def _period_after(txt: str, before: str, after: str = "", pad: bool = False) -> str:
-    """``re.sub("(?<=" + before + r")\\." + after, "∯", txt)`` with the period matched first.
+    r"""``re.sub("(?<=" + before + r")\." + after, "∯", txt)`` with the period matched first.
 
     pySBD writes these substitutions with the look-behind first, which makes the regex engine
     test it at every position; matching the ``.`` first and looking behind it (the same
     condition, one character later) lets the engine jump from period to period.  ``pad`` is
-    pySBD's trick of prefixing a space so that ``\\s`` also matches at the start.
+    pySBD's trick of prefixing a space so that ``\s`` also matches at the start.
     """
     if pad:
         txt = " " + txt
@@ -188,7 +188,7 @@ def _deutsch_scan_for_replacements(self: Any, txt: str, am: str, ind: int, char_
 
 
 def _word_starts(text: str, lowered: str, word: str) -> list[str]:
-    """``re.findall(r"(?:^|\s)" + word, text, flags=re.IGNORECASE)`` for a literal lowercase ``word``
+    r"""``re.findall(r"(?:^|\s)" + word, text, flags=re.IGNORECASE)`` for a literal lowercase ``word``
     without whitespace, given ``lowered = text.lower()`` of the same length as ``text``.
 
     Each occurrence of ``word`` in ``lowered`` at the start or after whitespace is a match (two
