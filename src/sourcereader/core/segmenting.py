@@ -88,15 +88,22 @@ _LIST_ITEM = re.compile(r"(?:^|\s)\(?(?:\d{1,2}|[a-z])[.)]\s")
 _DOUBLE_DASH = re.compile(r"(?<!-)--(?!-)")
 # Candidate sentence ends: terminal punctuation, closing quotes/brackets, then whitespace.
 _CANDIDATE = re.compile(r"(?<![.!?…])[.!?…]++[\"'»”’)\]]*+(?=\s)")
+# What may open a sentence before its first letter: a dialogue dash, an opening quote.
+_OPENING = r"(?:[—–-]\s*)?[«\"“„]?"
 # A certain boundary: a word of 2+ letters, one terminal mark, whitespace, a letter.  A lowercase
 # letter after it is allowed on purpose: informal English starts sentences so ("i was tired. i
 # left."), and for ru/de the correction pass joins such starts again.
 _SURE = re.compile(r"(?<![\w.\-])([^\W\d_]{2,})([.!?])\s+(?=[«\"“„]?[^\W\d_])")
-_QUOTE_END = re.compile(r"(?<![.!?…])[.!?…]++([\"”»])\s+(?=[«\"“„]?[^\W\d_])")
+_QUOTE_END = re.compile(r"(?<![.!?…])[.!?…]++([\"”»])\s+(?=" + _OPENING + r"[^\W\d_])")
 # The sentence-final rules of _glued, read on the last token before a boundary.
 _LAST_WORD = re.compile(r"([^\W\d_]+)([.!])$")
 _WORD_BEFORE_PERIOD = re.compile(r"(?:^|[\s(«\"„])((?:[^\W\d_]+\.)*[^\W\d_]+)\.$")
-_INITIALS = re.compile(r"(?:^|[\s(])((?:[А-ЯЁA-Z]\.\s?)*[А-ЯЁA-Z])\.$")
+# An initial is a capital, or a capital and one or two consonants ("Дж.", "Вл.": no Russian word
+# is written without a vowel).
+_INITIALS = re.compile(r"(?:^|[\s(])((?:[А-ЯЁA-Z]\.\s?)*[А-ЯЁA-Z](?:[бвгджзйклмнпрстфхцчшщ]{1,2})?)\.$")
+_RU_VOWEL = re.compile(r"[аеёиоуыэюяАЕЁИОУЫЭЮЯ]")
+_HEADING_LABEL = re.compile(r"(?:[IVXLC]+|§\s?\d+(?:\.\d+)*|\d+(?:\.\d+)+)\.")
+_LETTER_ABBREVIATIONS = re.compile(r"(?:^|\s)[а-яё]\.\s?[а-яё]\.$")
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
 # Archival references: "Ф. 3. Оп. 64. Д. 675. Л. 31–41." (fond, inventory, file, sheets; also
 # folder, volume, bundle), "Ф. Р-5446", "Л. 3 об.".  Every unit is in _NO_END, so "Оп. 64" is
@@ -108,7 +115,13 @@ _ARCHIVAL_ITEM_END = re.compile(
 # Where pySBD may start a sentence other than after [.!?…] and whitespace: after full-width
 # punctuation, and after a closing quotation mark or bracket before a capital.
 _OTHER_PYSBD_SPLIT = re.compile(r"[。．！？]|[\"'”“)）」]\s*[A-Z]")
-_MULTI_BANG = re.compile(r"(?<![!?.…])(?:[!?]{2,}+|[!?]\.\.++|\.\.\.++|…)[\"'»”’)]*+\s+(?=[«\"“„]?[^\W\d_])")
+_MULTI_BANG = re.compile(
+    r"(?<![!?.…])(?:[!?]{2,}+|[!?]\.\.++|\.\.\.++|…)[\"'»”’)]*+\s+(?=" + _OPENING + r"[^\W\d_])"
+)
+# A smiley or a bracket that closes nothing ends a sentence in informal text: "под заказ) И",
+# "тоже ;) Я", "болеете)))) А".  (A bracket that closes an opened one does not.)
+_WORD_BEFORE_BRACKET = re.compile(r"[^\W\d_]{3}$|\s$")
+_SMILEY_END = re.compile(r"((?<=\s)[:;]-?[()]+|(?<=\S)\)+)\s+(?=" + _OPENING + r"[^\W\d_])")
 
 
 #: The longest piece of text pySBD sees at once, in characters.  pySBD re-scans from every
@@ -187,13 +200,28 @@ def _pre_split(text: str, masked: str, lang: str) -> Iterable[tuple[int, int, bo
     for m in _SURE.finditer(masked):
         word = m.group(1)
         # "!" and "?" end a sentence after any word ("Marvelous! And"); "." only after a lowercase
-        # non-abbreviation, since "Smith. He" and "Mr. Smith" look alike.
-        if m.group(2) == "." and (not word.islower() or word.lower() in abbreviations):
+        # non-abbreviation (in Russian also a capitalised one), since "Smith. He" and "Mr. Smith"
+        # look alike.
+        if m.group(2) == "." and (
+            not _ends_sentence_before_period(word, lang) or word.lower() in abbreviations
+        ):
             continue
         hi = m.end()
         yield lo, hi, _needs_pysbd(text, masked, lo, m.start(2), lang)
         lo = hi
     yield lo, len(masked), _needs_pysbd(text, masked, lo, len(masked), lang)
+
+
+def _ends_sentence_before_period(word: str, lang: str) -> bool:
+    """Whether ``word.`` before a letter surely ends a sentence (abbreviations aside).
+
+    A lowercase word does.  In Russian a capitalised word or an acronym does too ("Лимонов. Но",
+    "РФ. Ф. 3"), unless it has no vowel (an abbreviated name: "Дж. Филлипс"); in English and
+    German a capitalised word is as often an abbreviation ("Gen.", "Vgl.") and pySBD decides.
+    """
+    if word.islower():
+        return True
+    return lang == "ru" and _RU_VOWEL.search(word) is not None
 
 
 def _needs_pysbd(text: str, masked: str, lo: int, hi: int, lang: str) -> bool:
@@ -279,11 +307,25 @@ def _resume_point(masked: str, pos: int, limit: int) -> int:
     included.  Otherwise at a space.
     """
     lo, hi = pos + WINDOW // 4, limit - CONTEXT
-    ends = [m.end() for m in _CANDIDATE.finditer(masked, lo, hi)]
-    for end in reversed(ends[-8:]):
-        if _balanced(masked, pos, end):
-            return end
-    return _space_before(masked, lo, hi)
+    marks = [(m.start(), m.group()) for m in _PAIRED.finditer(masked, pos, hi)]
+    depth = {"«": 0, "(": 0, "[": 0, '"': 0, "“": 0}
+    best = None
+    k = 0
+    for m in _CANDIDATE.finditer(masked, lo, hi):
+        while k < len(marks) and marks[k][0] < m.end():
+            opener, step = _PAIRS[marks[k][1]]
+            depth[opener] += step
+            k += 1
+        if not any(depth[c] for c in "«([") and depth['"'] % 2 == 0 and depth["“"] % 2 == 0:
+            best = m.end()
+    return best if best is not None else _space_before(masked, lo, hi)
+
+
+# Quotation marks and brackets: what each counts for.  "…" and „…“ / “…” pair up whichever way
+# round a language writes them, so they are counted and an even count is taken as closed.
+_PAIRS = {"«": ("«", 1), "»": ("«", -1), "(": ("(", 1), ")": ("(", -1), "[": ("[", 1), "]": ("[", -1),
+          '"': ('"', 1), "“": ("“", 1), "”": ("“", 1), "„": ("“", 1)}  # fmt: skip
+_PAIRED = re.compile(r'[«»()\[\]"“”„]')
 
 
 def _window_end(masked: str, pos: int, hi: int) -> int:
@@ -297,16 +339,6 @@ def _space_before(masked: str, lo: int, hi: int) -> int:
     """The last space in ``masked[lo:hi]``, or ``hi`` when there is none (one very long token)."""
     space = masked.rfind(" ", lo, hi)
     return space if space > lo else hi
-
-
-def _balanced(masked: str, lo: int, hi: int) -> bool:
-    """Whether ``masked[lo:hi]`` closes every quotation mark and bracket it opens (by counting)."""
-    pairs = (("«", "»"), ("(", ")"), ("[", "]"))
-    if any(masked.count(a, lo, hi) != masked.count(b, lo, hi) for a, b in pairs):
-        return False
-    # "…" and „…“ / “…” pair up whichever way round a language writes them: an even count will do.
-    curly = masked.count("“", lo, hi) + masked.count("”", lo, hi) + masked.count("„", lo, hi)
-    return masked.count('"', lo, hi) % 2 == 0 and curly % 2 == 0
 
 
 def _starts_in(masked: str, lo: int, hi: int, lang: str) -> list[int]:
@@ -340,6 +372,13 @@ def _extra_starts(text: str, lang: str, quotes: _Quotes) -> Iterable[int]:
         if lang == "en" and mark.rstrip("\"'»”’)").endswith(("...", "…")):
             continue
         yield m.end()
+    for m in _SMILEY_END.finditer(text):
+        mark = m.group(1)
+        smiley = mark[0] in ":;" or len(mark) > 1
+        # After a word, not a list label ("1)", "a)", "2.)").
+        word = _WORD_BEFORE_BRACKET.search(text, max(0, m.start() - 3), m.start()) is not None
+        if word and _capital_at(text, m.end()) and (smiley or _closes_nothing(text, m.start())):
+            yield m.end()
     for m in _QUOTE_END.finditer(text):
         # A quotation that ends with its own full stop before a capital ends the sentence; a
         # pre-split inside the quotes can hide this from pySBD, which pairs the quotes itself.
@@ -353,6 +392,12 @@ def _extra_starts(text: str, lang: str, quotes: _Quotes) -> Iterable[int]:
                 _RU_YEAR_END.search(head) and _ru_year_ends_sentence(text, 0, end)
             ):
                 yield m.end()
+
+
+def _closes_nothing(text: str, i: int) -> bool:
+    """Whether the ")" at ``i`` closes no "(" since the last sentence punctuation (or line) before it."""
+    lo = max(text.rfind(c, 0, i) for c in ".!?…\n")
+    return text.count("(", lo + 1, i) <= text.count(")", lo + 1, i)
 
 
 def _capital_at(text: str, i: int) -> bool:
@@ -456,6 +501,9 @@ def _glued(text: str, prev: int, b: int, lang: str) -> bool:
     ):
         # "Ф. 3. Оп. 64. Д. 675. Л. 31–41." is one reference, as with commas ("Ф. 3, Оп. 64, ...").
         return True
+    if lang == "ru" and e - prev < 16 and _HEADING_LABEL.fullmatch(text, prev, e):
+        # "IV. Гестационный ...", "§2. Нахождение ...", "8.1. Зачем ...": a label, not a sentence.
+        return True
     # (The character tests before each regex are what it needs at the end; they save the call.)
     word_m = _WORD_BEFORE_PERIOD.search(token) if len(token) > 1 and token[-2].isalnum() else None
     if word_m is None:
@@ -469,8 +517,12 @@ def _glued(text: str, prev: int, b: int, lang: str) -> bool:
                 return False
             if _RU_YEAR_END.search(text[max(prev, e - 12) : e]):
                 return not _ru_year_ends_sentence(text, prev, e)
-        # Initials: "В.М. Молотов", "И. В. Сталин", "А. Гитлер" -- but not "классу S. В ...".
-        initials = _INITIALS.search(token) if token[-2].isupper() else None
+        if nxt.isdigit() and _LETTER_ABBREVIATIONS.search(text[max(prev, e - 8) : e]):
+            # "т. е. 55 %": single-letter abbreviations in a row go on before a number (but "6,188
+            # а. е. В октябре" ends; "и т. д." is above).
+            return True
+        # Initials: "В.М. Молотов", "И. В. Сталин", "А. Гитлер", "Дж. Филлипс" -- but not "классу S. В ...".
+        initials = _INITIALS.search(token) if token[-2].isalpha() else None
         if initials and nxt.isupper() and _script(initials.group(1)[-1]) == _script(nxt):
             return True
     if lang == "de" and len(word) == 1 and word.isupper() and nxt.isupper():
