@@ -14,9 +14,11 @@ How it works. Boundaries are kept as a sorted list of sentence start offsets.
 1. *Pre-split* (ru/en/de): a boundary is certain after ``word. Next`` when ``word`` is a
    lowercase word that is not an abbreviation and ``Next`` starts with a capital.  The
    stretches between certain boundaries that still contain sentence punctuation are the
-   ambiguous ones; only those go to pySBD.  pySBD's cost grows faster than linearly with
-   input length (its abbreviation pass re-scans the text once per match), so this is both
-   faster and no less accurate.  Other languages send the whole paragraph to pySBD.
+   ambiguous ones; only those go to pySBD, and not even those when the corrections would join
+   every break in them anyway.  Other languages send the whole paragraph to pySBD.  pySBD runs
+   through ``pysbd_linear`` (its exact output without its quadratic abbreviation pass) and never
+   sees more than :data:`WINDOW` characters at once (see :func:`_pysbd_starts`), so the cost of
+   a paragraph is linear in its length.
 2. pySBD sees a *masked* copy of the text of the same length, so its sentences map back to
    offsets directly: newlines become spaces (the input is one paragraph; pySBD would treat
    a newline as a sentence break), ASCII ``--`` becomes two en dashes (pySBD glues
