@@ -3,6 +3,13 @@
 Run on purpose, not in the test suite::
 
     .venv/bin/python benchmarks/bench_segment.py [--eval-dir ../shared/eval] [--mb 1.0]
+        [--patterns 0.1,1,10 | --patterns none] [--only-patterns]
+
+Dense patterns (issue 13): archival references, English abbreviations, initials, dash dialogue
+and unclosed ``[[GAP`` markers, each repeated into one paragraph of 0.1, 1 and 10 MB and split
+once, next to plain prose of the same size through the same path (``split`` for the first four,
+``segment_body`` for the markers) measured in the same run.  A cost that grows faster than the
+text shows as s/MB rising with the size.
 
 The text is built from the shared gold sets (UD Russian-GSD, English-EWT, the golden rules,
 and the paragraphs of the aligned literary, NTREX and Text+Berg documents), taken in turns
@@ -166,12 +173,97 @@ def _short_paragraphs(items: list[tuple[str, str]], count: int = 10_000) -> tupl
     return t1 - t0, t2 - t1, len(ours)
 
 
+#: (name, language, repeated unit, path): the dense patterns of issue 13.
+PATTERNS = (
+    ("archival refs", "ru", "АП РФ. Ф. 3. Оп. 64. Д. 675. Л. 31–41. ", "split"),
+    ("en abbreviations", "en", "Mr. Smith met Dr. Jones and Prof. Brown at St. Paul's on Jan. 5. ", "split"),
+    ("initials", "ru", "А. Б. В. Г. ", "split"),
+    ("dash dialogue", "ru", "— Да. — Нет! — ", "split"),
+    ("unclosed [[GAP", "ru", "[[GAP ", "body"),
+)
+
+
+def _prose(lang: str) -> str:
+    """Plain prose of ``lang`` from the bundled documents, as one paragraph."""
+    texts = []
+    folders = (ROOT / "sources", ROOT / "translations")
+    for path in sorted(p for folder in folders for p in folder.rglob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        if f'language = "{lang}"' in text:
+            body = text.split("+++", 2)[-1]
+            texts.append(" ".join(line for line in body.split() if "[[" not in line and "]]" not in line))
+    return " ".join(texts) + " "
+
+
+def _repeat(unit: str, size: int) -> str:
+    """``unit`` repeated to about ``size`` bytes of UTF-8."""
+    return unit * max(1, size // len(unit.encode()))
+
+
+def _time_one(text: str, lang: str, path: str) -> tuple[float, float]:
+    """Seconds (wall, CPU) to segment ``text`` once through ``path``."""
+    import time
+
+    from sourcereader.core.documents import segment_body
+    from sourcereader.core.segmenting import split
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    if path == "split":
+        split(text, lang)
+    else:
+        segment_body(text, lang)
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def bench_patterns(sizes: list[float]) -> None:
+    """Each dense pattern at each size, once, with prose of the same size as the baseline."""
+    print("dense patterns (one paragraph each, segmented once; s/MB wall, CPU in brackets):")
+    header = "  ".join(f"{mb:>8g} MB {'':>18}" for mb in sizes)
+    print(f"{'pattern':18s}  {header}")
+    prose = {lang: _prose(lang) for lang in ("ru", "en")}
+    baselines: dict[tuple[str, str, float], tuple[float, float]] = {}
+    for name, lang, unit, path in PATTERNS:
+        cells = []
+        for mb in sizes:
+            size = int(mb * 1_000_000)
+            text = _repeat(unit, size)
+            real_mb = len(text.encode()) / 1_000_000
+            wall, cpu = _time_one(text, lang, path)
+            key = (lang, path, mb)
+            if key not in baselines:
+                base_text = _repeat(prose[lang], size)
+                base_wall, base_cpu = _time_one(base_text, lang, path)
+                base_mb = len(base_text.encode()) / 1_000_000
+                baselines[key] = (base_wall / base_mb, base_cpu / base_mb)
+            cells.append(
+                f"{wall / real_mb:6.2f} ({cpu / real_mb:5.2f}) x{wall / real_mb / baselines[key][0]:5.1f}"
+            )
+        print(f"{name:18s}  " + "  ".join(f"{c:>29s}" for c in cells))
+    for lang in ("ru", "en"):
+        for path in ("split", "body"):
+            figures = [baselines.get((lang, path, mb)) for mb in sizes]
+            if all(figures):
+                cells = [f"{w:6.2f} ({c:5.2f})" for w, c in (f for f in figures if f)]
+                print(f"{'prose ' + lang + ' (' + path + ')':18s}  " + "  ".join(f"{c:>29s}" for c in cells))
+    print("(x: the pattern's s/MB over prose of the same language, size and path)")
+
+
 def main() -> None:
     """Build the corpus, time both contenders in fresh processes and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
     parser.add_argument("--mb", type=float, default=1.0, help="size of the text in MB (10^6 bytes)")
+    parser.add_argument(
+        "--patterns",
+        default="0.1,1,10",
+        help="sizes in MB for the dense patterns, comma-separated, or 'none'",
+    )
+    parser.add_argument("--only-patterns", action="store_true", help="time only the dense patterns")
     args = parser.parse_args()
+    if args.patterns != "none":
+        bench_patterns([float(x) for x in args.patterns.split(",")])
+        if args.only_patterns:
+            return
     items = build_corpus(args.eval_dir, int(args.mb * 1_000_000))
     size = sum(len(text.encode()) for _, text in items)
     mb = size / 1_000_000

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from functools import cached_property
 from pathlib import Path
-from typing import Literal, Protocol, TypeVar
+from typing import Literal, NamedTuple, Protocol, TypeVar
 
 from sourcereader.core import files, segmenting
 from sourcereader.core.errors import DocumentError as DocumentError  # re-exported: raised here
@@ -88,7 +88,10 @@ GAP_KINDS = ("gap", "truncated", "omitted", "fragment")
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 _DATE_RE = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?(/[0-9-]{1,10})?|undated)$")
+# What a gap marker is (found by _markers() and _inside_marker(): this regex, searched from every
+# "[[" of a marker that never closes, scans to the end of the text each time: quadratic).
 _MARKER_RE = re.compile(r"\[\[\s*(GAP|TRUNCATED|OMITTED|FRAGMENT)\b(.*?)\]\]", re.DOTALL)
+_MARKER_HEAD_RE = re.compile(r"\[\[\s*(GAP|TRUNCATED|OMITTED|FRAGMENT)\b")
 _PARAGRAPH_RE = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
@@ -411,27 +414,20 @@ def _segment_rows(body: str, language: str) -> list[list[object]]:
         chunk = body[p_start:p_end]
         pos = 0
         in_paragraph = False
-        for marker in _MARKER_RE.finditer(chunk):
-            if chunk[pos : marker.start()].strip():
-                for s, e in segmenting.split(chunk[pos : marker.start()], language):
+        for marker in _markers(chunk):
+            if chunk[pos : marker.start].strip():
+                for s, e in segmenting.split(chunk[pos : marker.start], language):
                     rows.append(["s", p_start + pos + s, p_start + pos + e, paragraph])
                 in_paragraph = True
             if in_paragraph:
                 paragraph += 1
-            explanation = marker.group(2).strip().lstrip("—–-:").strip()
+            explanation = marker.inner.strip().lstrip("—–-:").strip()
             rows.append(
-                [
-                    "g",
-                    p_start + marker.start(),
-                    p_start + marker.end(),
-                    paragraph,
-                    marker.group(1),
-                    explanation,
-                ]
+                ["g", p_start + marker.start, p_start + marker.end, paragraph, marker.kind, explanation]
             )
             paragraph += 1
             in_paragraph = False
-            pos = marker.end()
+            pos = marker.end
         if chunk[pos:].strip():
             for s, e in segmenting.split(chunk[pos:], language):
                 rows.append(["s", p_start + pos + s, p_start + pos + e, paragraph])
@@ -441,14 +437,42 @@ def _segment_rows(body: str, language: str) -> list[list[object]]:
     return rows
 
 
+class _Marker(NamedTuple):
+    """A gap marker found in a text: what ``_MARKER_RE`` matches, and its two groups."""
+
+    start: int
+    end: int
+    kind: str
+    inner: str
+
+
+def _markers(text: str) -> Iterator[_Marker]:
+    """The gap markers of ``text``, as ``_MARKER_RE.finditer`` finds them, in linear time.
+
+    A marker is a head ("[[GAP") and everything up to the first "]]" after it.  When no "]]"
+    follows a head, none follows any later head either: the rest of the text has no marker, and
+    an unclosed "[[GAP" stays text.
+    """
+    pos = 0
+    while (head := _MARKER_HEAD_RE.search(text, pos)) is not None:
+        close = text.find("]]", head.end())
+        if close < 0:
+            return
+        yield _Marker(head.start(), close + 2, head.group(1), text[head.end() : close])
+        pos = close + 2
+
+
 def _paragraph_spans(body: str) -> Iterator[tuple[int, int]]:
     pos = 0
     # Where "[[" and "]]" occur, found once: looking back from every blank line made a document
     # of 10,000 one-line paragraphs take a second (quadratic) before a sentence was split.
     openings, closings = _occurrences(body, "[["), _occurrences(body, "]]")
+    # Whether a marker starts at an opening, remembered: a marker holding many blank lines
+    # would otherwise be matched again from its opening for each of them.
+    is_marker: dict[int, bool] = {}
     for m in _PARAGRAPH_RE.finditer(body):
         # A marker may itself contain blank lines: never cut inside one.
-        if openings and _inside_marker(body, m.start(), openings, closings):
+        if openings and _inside_marker(body, m.start(), openings, closings, is_marker):
             continue
         if body[pos : m.start()].strip():
             yield pos, m.start()
@@ -467,9 +491,14 @@ def _occurrences(text: str, needle: str) -> list[int]:
     return found
 
 
-def _inside_marker(body: str, offset: int, openings: list[int], closings: list[int]) -> bool:
+def _inside_marker(
+    body: str, offset: int, openings: list[int], closings: list[int], is_marker: dict[int, bool]
+) -> bool:
     """Whether ``offset`` lies inside a gap marker: the last "[[" wholly before it opens a
-    marker whose first "]]" comes after it."""
+    marker whose first "]]" comes after it.
+
+    ``is_marker`` remembers, for each opening looked at, whether a marker starts there.
+    """
     n = bisect.bisect_right(openings, offset - 2)
     if n == 0:
         return False
@@ -477,7 +506,11 @@ def _inside_marker(body: str, offset: int, openings: list[int], closings: list[i
     k = bisect.bisect_left(closings, opening)
     if k == len(closings) or closings[k] <= offset:
         return False
-    return _MARKER_RE.match(body, opening) is not None
+    if opening not in is_marker:
+        # A head, and a "]]" after it (where _MARKER_RE's lazy ".*?" would stop).
+        head = _MARKER_HEAD_RE.match(body, opening)
+        is_marker[opening] = head is not None and bisect.bisect_left(closings, head.end()) < len(closings)
+    return is_marker[opening]
 
 
 def _elements_from_rows(body: str, rows: Sequence[Sequence[object]]) -> tuple[Element, ...]:
