@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from sourcereader.core import pysbd_linear
 from sourcereader.core.vocabulary import SUPPORTED_LANGUAGES as SUPPORTED_LANGUAGES  # re-exported
 
-SEGMENTER_VERSION = "4"
+SEGMENTER_VERSION = "5"
 
 
 def _words(words: str) -> frozenset[str]:
@@ -122,8 +122,27 @@ _MULTI_BANG = re.compile(
 )
 # A smiley or a bracket that closes nothing ends a sentence in informal text: "под заказ) И",
 # "тоже ;) Я", "болеете)))) А".  (A bracket that closes an opened one does not.)
+_EMOTICON = r"[:;=]-?(?:[()]++|[DPp](?!\w))"
 _WORD_BEFORE_BRACKET = re.compile(r"[^\W\d_]{3}$|\s$")
-_SMILEY_END = re.compile(r"((?<=\s)[:;]-?[()]+|(?<=\S)\)+)\s+(?=" + _OPENING + r"[^\W\d_])")
+_SMILEY_END = re.compile(r"((?<=\s)" + _EMOTICON + r"|(?<=\S)\)+)\s+(?=" + _OPENING + r"[^\W\d_])")
+# Emoji (pictographs, dingbats and the joiners and modifiers that build them).  In social media an
+# emoji closes the sentence it follows ("Ставь ❤️ Мы ...", "красиво! 😍😍😍 Зато ..."); one glued to
+# the next word opens that word's sentence ("☝🏻Не забывайте").  U+2800, the blank braille cell,
+# is the filler Instagram users put on empty lines.  ASCII emoticons ("=)", ":D") go with emoji.
+_EMOJI_CHARS = "\U0001f000-\U0001faff\u2300-\u23ff\u2600-\u27bf\u2800\u2b00-\u2bff\ufe0f\u200d\u20e3"
+_EMOJI_RUN = re.compile(f"[{_EMOJI_CHARS}]++")
+_EMOTICON_TOKEN = re.compile(_EMOTICON + r"(?=\s|$)")
+_EMOJI = re.compile(f"[{_EMOJI_CHARS}]")
+# "@name" opens a reply; a hashtag closes a post.  Not after a comma or an opening mark, nor after a
+# preposition or conjunction, where the name is part of the sentence ("Фото с @anna", "thanks to @bob").
+_MENTION = re.compile(r"(?<=\s)@\w[\w.-]*+")
+_HASHTAG_END = re.compile(r"(?<!\S)#[\w#-]*+\s++")
+_MENTION_GLUE = _words(
+    "в во на с со к ко у о об от до из за по под над при про для через без и или а но да "
+    "to with for by at from of in on and or cc via an mit für von und oder bei"
+)
+# A bracketed sentence that ends inside its brackets: "(Она всегда была готова услужить.) — Ну".
+_BRACKETED_END = re.compile(r"[.!?…]\)\s+(?=" + _OPENING + r"[^\W\d_])")
 
 
 #: The longest piece of text pySBD sees at once, in characters.  pySBD re-scans from every
@@ -376,11 +395,18 @@ def _extra_starts(text: str, lang: str, quotes: _Quotes) -> Iterable[int]:
         yield m.end()
     for m in _SMILEY_END.finditer(text):
         mark = m.group(1)
-        smiley = mark[0] in ":;" or len(mark) > 1
+        smiley = mark[0] in ":;=" or len(mark) > 1
         # After a word, not a list label ("1)", "a)", "2.)").
         word = _WORD_BEFORE_BRACKET.search(text, max(0, m.start() - 3), m.start()) is not None
         if word and _capital_at(text, m.end()) and (smiley or _closes_nothing(text, m.start())):
             yield m.end()
+    yield from _social_starts(text)
+    if ")" in text:
+        opens = [m.start() for m in re.finditer(r"\(", text)]
+        closes = [m.start() for m in re.finditer(r"\)", text)]
+        for m in _BRACKETED_END.finditer(text):
+            if _opens_sentence(text, opens, closes, m.start() + 1) and _capital_at(text, m.end()):
+                yield m.end()
     for m in _QUOTE_END.finditer(text):
         # A quotation that ends with its own full stop before a capital ends the sentence; a
         # pre-split inside the quotes can hide this from pySBD, which pairs the quotes itself.
@@ -394,6 +420,106 @@ def _extra_starts(text: str, lang: str, quotes: _Quotes) -> Iterable[int]:
                 _RU_YEAR_END.search(head) and _ru_year_ends_sentence(text, 0, end)
             ):
                 yield m.end()
+
+
+def _social_starts(text: str) -> Iterable[int]:
+    """Sentence starts that emoji, ``@name`` replies and hashtags mark in social-media text.
+
+    Each scan moves forward over emoji and whitespace only, and each stretch of those is read by
+    at most two of them, so the cost is linear.
+    """
+    n = len(text)
+    if not _ASCII_ONLY.match(text):
+        first = _skip_space(text, 0)
+        for m in _EMOJI_RUN.finditer(text):
+            k = _skip_space(text, m.end())
+            if k == m.end() or k >= n or m.start() <= first:
+                continue
+            if _EMOJI.match(text, k):
+                # Another emoji follows: it decides, unless it is glued to a word that opens a sentence.
+                r = _EMOJI_RUN.match(text, k)
+                assert r is not None
+                if r.end() < n and not text[r.end()].isspace() and _capital_at(text, r.end()):
+                    yield k
+                continue
+            if _capital_at(text, k):
+                yield k
+    if "@" in text:
+        for m in _MENTION.finditer(text):
+            if _mention_opens(text, m.start(), m.end()):
+                yield m.start()
+    if "#" in text:
+        for m in _HASHTAG_END.finditer(text):
+            tag = m.group(0)
+            has_letter = any(c.isalpha() for c in tag)
+            if m.end() < n and has_letter and _capital_at(text, _skip_emoji(text, m.end())):
+                yield m.end()
+
+
+_ASCII_ONLY = re.compile(r"[\x00-\x7f]*+\Z")
+
+
+def _skip_space(text: str, i: int) -> int:
+    """The first non-whitespace offset at or after ``i``."""
+    n = len(text)
+    while i < n and text[i].isspace():
+        i += 1
+    return i
+
+
+def _skip_emoji(text: str, i: int) -> int:
+    """The offset after the emoji glued to the front of the word at ``i``, or after an ASCII emoticon
+    standing alone there (``i`` if there are none)."""
+    m = _EMOJI_RUN.match(text, i) or _EMOTICON_TOKEN.match(text, i)
+    return m.end() if m else i
+
+
+def _mention_opens(text: str, start: int, end: int) -> bool:
+    """Whether the ``@name`` at ``text[start:end]`` opens a sentence: a reply that says something.
+
+    Not after a comma or an opening mark, nor after a preposition or conjunction; and a letter
+    must follow it (after emoji), or it is a signature or a tag.
+    """
+    before = start - 1
+    while before >= 0 and text[before].isspace():
+        before -= 1
+    if before < 0 or text[before] in ",;:(«\"'„“‘/&+—–-":
+        return False
+    k = _skip_space(text, end)
+    if k == end:
+        return False
+    while True:
+        e = _skip_emoji(text, k)
+        if e == k:
+            break
+        k = _skip_space(text, e)
+    if k >= len(text) or not text[k].isalpha():
+        return False
+    if not text[before].isalnum():
+        # After sentence punctuation, a bracket or an emoji.
+        return True
+    # After a word the name may be an object ("написать абоненту @MerPolCC в Твиттере"): only a
+    # capital after it shows a new sentence, and never after a preposition or conjunction.
+    t = before
+    while t > 0 and not text[t - 1].isspace():
+        t -= 1
+    return text[k].isupper() and text[t : before + 1].lower() not in _MENTION_GLUE
+
+
+def _opens_sentence(text: str, opens: list[int], closes: list[int], close: int) -> bool:
+    """Whether the ``)`` at ``close`` closes a ``(`` that opens a whole sentence (a capital after it).
+
+    ``opens`` and ``closes`` are the offsets of all brackets, so finding the pair costs log time.
+    """
+    i = bisect.bisect_left(opens, close) - 1
+    if i < 0:
+        return False
+    o = opens[i]
+    j = bisect.bisect_left(closes, close) - 1
+    if (j >= 0 and closes[j] > o) or o + 1 >= close:
+        return False
+    m = _LOWER_START.match(text, o + 1)
+    return m is not None and m.group(0)[-1].isupper() and m.end() <= close
 
 
 def _closes_nothing(text: str, i: int) -> bool:
@@ -432,6 +558,8 @@ def _correct(text: str, bounds: list[int], lang: str, quotes: _Quotes) -> list[i
     prev = 0
     for bound in bounds:
         b = _past_closers(text, prev, bound, quotes)
+        if b is not None and lang in _CASED:
+            b = _past_emoji(text, b)
         if b is None or b <= prev or _glued(text, prev, b, lang):
             continue
         out.append(b)
@@ -456,6 +584,31 @@ def _past_closers(text: str, prev: int, b: int, quotes: _Quotes) -> int | None:
     while i < n and text[i].isspace():
         i += 1
     return i if i < n else None
+
+
+def _past_emoji(text: str, b: int) -> int | None:
+    """Move a boundary past emoji that close the previous sentence ("красиво! 😍😍 | Зато").
+
+    Emoji followed by a space belong to the sentence before them; the first one glued to a word
+    opens that word's sentence.  Before a lowercase word the boundary stays where it was (the
+    word alone would be joined to the sentence before); with nothing but emoji after it, there is
+    no boundary (``None``).
+    """
+    k = b
+    while True:
+        e = _skip_emoji(text, k)
+        if e == k:
+            break
+        s = _skip_space(text, e)
+        if s == e:
+            return k
+        k = s
+    if k == b:
+        return b
+    if k >= len(text):
+        return None
+    m = _LOWER_START.match(text, k)
+    return b if m is not None and m.group(0)[-1].islower() else k
 
 
 def _glued(text: str, prev: int, b: int, lang: str) -> bool:
