@@ -65,7 +65,7 @@ _NO_END: dict[str, frozenset[str]] = {
     "ru": _words(
         "т тов тт ст см стр л лл д оп ф им ул пл пер просп проф акад ген полк адм кн св нач зам пред тел "
         "т.е т.к т.н с.г н.ст ст.ст с п пп оз пос дер обл напр ср вып изд ред кв корп гр гос "
-        "мин ин англ нем фр амер герм сов ж.д"
+        "мин ин англ нем фр амер герм сов ж.д гл рис табл прим разд илл"
     ),
     "en": _words(
         "no nos dept mr mrs ms messrs dr prof gen col capt lt sgt gov sen rep rev hon st mt ft vol pp p art "
@@ -81,6 +81,11 @@ _NO_END: dict[str, frozenset[str]] = {
 # sentence when a capital follows, but "г. Москва" does not.
 _RU_YEAR_END = re.compile(r"(?:\d|\b[IVXLC]+)\s*(?:гг?|вв?)\.$")
 _RU_ETC_END = re.compile(r"\bи\s+(?:т\.\s*[дп]|др|пр)\.$")
+# A unit or a currency after a number ends a sentence before a capital as a year does: "Стоит
+# 100 руб. Дорого.", "Ехали 20 км. Потом".  Not "т." (тонн or том) nor "л." (литр or лист).
+_RU_UNITS = r"(?:руб|коп|долл|тыс|млн|млрд|мин|сек|ч|час|км|см|мм|м|кг|шт|экз|чел|га)\."
+_RU_UNIT_END = re.compile(r"(?<=\d)\s?" + _RU_UNITS + r"\s+(?=[«\"„]?[А-ЯЁA-Z])")
+_RU_UNIT_TAIL = re.compile(r"\d\s?" + _RU_UNITS + r"$")
 
 _LOWER_START = re.compile(r"[\s\"'«“„‘(\[—–-]*[^\W\d_]")
 _CLOSERS = ",;:.!?…)]}»”’"
@@ -413,6 +418,8 @@ def _extra_starts(text: str, lang: str, quotes: _Quotes) -> Iterable[int]:
         if _capital_at(text, m.end()) and (m.group(1) != '"' or quotes.count(0, m.start(1)) % 2 == 1):
             yield m.end()
     if lang == "ru":
+        for m in _RU_UNIT_END.finditer(text):
+            yield m.end()
         for m in re.finditer(r"(?:гг?|вв?|т\.\s*[дп]|др|пр)\.\s+(?=[«\"„]?[А-ЯЁA-Z])", text):
             end = m.start() + len(m.group(0).rstrip())
             head = text[max(0, m.start() - 12) : end]
@@ -676,6 +683,9 @@ def _glued(text: str, prev: int, b: int, lang: str) -> bool:
             # "т. е. 55 %": single-letter abbreviations in a row go on before a number (but "6,188
             # а. е. В октябре" ends; "и т. д." is above).
             return True
+        if nxt.isupper() and _RU_UNIT_TAIL.search(text, max(prev, e - 8), e):
+            # "5 мин. Потом": minutes, not "мин. Иванов" (a minister).
+            return False
         # Initials: "В.М. Молотов", "И. В. Сталин", "А. Гитлер", "Дж. Филлипс" -- but not "классу S. В ...".
         initials = _INITIALS.search(token) if token[-2].isalpha() else None
         if initials and nxt.isupper() and _script(initials.group(1)[-1]) == _script(nxt):
