@@ -130,6 +130,10 @@ _MULTI_BANG = re.compile(
 _EMOTICON = r"[:;=]-?(?:[()]++|[DPp](?!\w))"
 _WORD_BEFORE_BRACKET = re.compile(r"[^\W\d_]{3}$|\s$")
 _SMILEY_END = re.compile(r"((?<=\s)" + _EMOTICON + r"|(?<=\S)\)+)\s+(?=" + _OPENING + r"[^\W\d_])")
+# A sad smiley: brackets that open nothing after a word ("Не знаю(( Может"), see _opens_nothing.
+_SAD_SMILEY_END = re.compile(r"(?<=[^\W\d_])\(+\s+(?=" + _OPENING + r"[^\W\d_])")
+# Russian "!", "?", "..." with no space before the next sentence ("Супер!Всем", "Ну...Грустно").
+_RU_GLUED_END = re.compile(r"(?<=[^\W\d_])(?:[!?]++|\.\.\.|…)(?=[А-ЯЁ][а-яё])")
 # Emoji (pictographs, dingbats and the joiners and modifiers that build them).  In social media an
 # emoji closes the sentence it follows ("Ставь ❤️ Мы ...", "красиво! 😍😍😍 Зато ..."); one glued to
 # the next word opens that word's sentence ("☝🏻Не забывайте").  U+2800, the blank braille cell,
@@ -406,6 +410,15 @@ def _extra_starts(text: str, lang: str, quotes: _Quotes) -> Iterable[int]:
         if word and _capital_at(text, m.end()) and (smiley or _closes_nothing(text, m.start())):
             yield m.end()
     yield from _social_starts(text)
+    if lang == "ru":
+        yield from (m.end() for m in _RU_GLUED_END.finditer(text))
+    if "(" in text:
+        opens = [m.start() for m in re.finditer(r"\(", text)]
+        closes = [m.start() for m in re.finditer(r"\)", text)]
+        stops = [m.start() for m in re.finditer(r"[.!?…\n]", text)]
+        for m in _SAD_SMILEY_END.finditer(text):
+            if _opens_nothing(closes, stops, m.start()) and _capital_at(text, m.end()):
+                yield m.end()
     if ")" in text:
         opens = [m.start() for m in re.finditer(r"\(", text)]
         closes = [m.start() for m in re.finditer(r"\)", text)]
@@ -511,6 +524,13 @@ def _mention_opens(text: str, start: int, end: int) -> bool:
     while t > 0 and not text[t - 1].isspace():
         t -= 1
     return text[k].isupper() and text[t : before + 1].lower() not in _MENTION_GLUE
+
+
+def _opens_nothing(closes: list[int], stops: list[int], i: int) -> bool:
+    """Whether the "(" at ``i`` is closed by no ")" before the next sentence punctuation (or line)."""
+    j = bisect.bisect_right(closes, i)
+    k = bisect.bisect_right(stops, i)
+    return j == len(closes) or (k < len(stops) and stops[k] < closes[j])
 
 
 def _opens_sentence(text: str, opens: list[int], closes: list[int], close: int) -> bool:
@@ -626,8 +646,9 @@ def _glued(text: str, prev: int, b: int, lang: str) -> bool:
     token, so the cost does not grow with the length of the sentence.
     """
     if lang in _CASED and not text[b - 1].isspace():
-        # No space before: "burn it..thats", "asp?ArticleID" are not sentence starts.
-        return True
+        # No space before: "burn it..thats", "asp?ArticleID" are not sentence starts; in Russian
+        # "Супер!Всем", "Ну...Грустно" are.
+        return not (lang == "ru" and _RU_GLUED_END.match(text, _mark_start(text, prev, b)) is not None)
     e = b
     while e > prev and text[e - 1].isspace():
         e -= 1
@@ -693,6 +714,14 @@ def _glued(text: str, prev: int, b: int, lang: str) -> bool:
     if lang == "de" and len(word) == 1 and word.isupper() and nxt.isupper():
         return True
     return low in _NO_END.get(lang, frozenset()) and (nxt.isupper() or nxt.isdigit())
+
+
+def _mark_start(text: str, prev: int, b: int) -> int:
+    """Where the run of "!", "?", "." and "…" that ends just before ``b`` begins (not before ``prev``)."""
+    i = b
+    while i > prev and text[i - 1] in "!?.…":
+        i -= 1
+    return i
 
 
 def _archival_item_ends(text: str, prev: int, e: int) -> bool:
