@@ -216,6 +216,18 @@ CASES: list[tuple[str, str, list[str]]] = [
     ),
     ("en", "It rained. (Nobody minded.) Then we left.", ["It rained.", "(Nobody minded.)", "Then we left."]),
     ("en", "1) The first item 2) The second item", ["1) The first item", "2) The second item"]),
+    # A list label after "!" or "?" opens the next item, it does not end the sentence before.
+    (
+        "ru",
+        "Приводить ребёнка в этот день! 2. Следом идёт другая. Тороплюсь? 4. - Мне только спросить!",
+        [
+            "Приводить ребёнка в этот день!",
+            "2. Следом идёт другая.",
+            "Тороплюсь?",
+            "4. - Мне только спросить!",
+        ],
+    ),
+    ("en", "Stop it! 2. Be quiet.", ["Stop it!", "2. Be quiet."]),
     # A capitalised word ends a Russian sentence before a capital, in brackets too.
     (
         "ru",

@@ -109,6 +109,7 @@ _WORD_BEFORE_PERIOD = re.compile(r"(?:^|[\s(«\"„])((?:[^\W\d_]+\.)*[^\W\d_]+)
 # is written without a vowel).
 _INITIALS = re.compile(r"(?:^|[\s(])((?:[А-ЯЁA-Z]\.\s?)*[А-ЯЁA-Z](?:[бвгджзйклмнпрстфхцчшщ]{1,2})?)\.$")
 _RU_VOWEL = re.compile(r"[аеёиоуыэюяАЕЁИОУЫЭЮЯ]")
+_BARE_LABEL = re.compile(r"\(?\d{1,2}[.)]")
 _HEADING_LABEL = re.compile(r"(?:[IVXLC]+|§\s?\d+(?:\.\d+)*|\d+(?:\.\d+)+)\.")
 _LETTER_ABBREVIATIONS = re.compile(r"(?:^|\s)[а-яё]\.\s?[а-яё]\.$")
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
@@ -674,6 +675,10 @@ def _glued(text: str, prev: int, b: int, lang: str) -> bool:
             return last.group(1)[0].isupper() and last.group(1)[1:].islower()
         if last and (len(last.group(1)) == 1 or last.group(1).lower() in _abbreviations(lang)):
             return True
+    if lang in _CASED and e - prev <= 4 and _BARE_LABEL.fullmatch(text, prev, e):
+        # "... день! 2. Следом за ней": a list label opens the sentence after it (pySBD cuts it off
+        # after "!" or "?").
+        return True
     if not text.endswith(".", prev, e):
         return False
     if (
