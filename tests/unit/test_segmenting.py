@@ -53,6 +53,20 @@ CASES: list[tuple[str, str, list[str]]] = [
         ["Беседа т. Молотова с тов. Шуленбургом.", "Присутствовали тт. Деканозов и Павлов."],
     ),
     ("ru", "Он прибыл в г. Берлин утром.", ["Он прибыл в г. Берлин утром."]),
+    # A unit or a currency after a number ends a sentence before a capital; "гл.", "рис." before a
+    # number do not.
+    (
+        "ru",
+        "Стоит 100 руб. Дорого. Прошло 5 мин. Потом ещё 10 мин. и ещё. См. рис. 3 и гл. 5. Там всё.",
+        [
+            "Стоит 100 руб.",
+            "Дорого.",
+            "Прошло 5 мин.",
+            "Потом ещё 10 мин. и ещё.",
+            "См. рис. 3 и гл. 5.",
+            "Там всё.",
+        ],
+    ),
     (
         "ru",
         "Встреча состоялась 12 ноября 1940 г. Молотов прибыл в Берлин.",
@@ -129,7 +143,91 @@ CASES: list[tuple[str, str, list[str]]] = [
         "Мы пошли в парк (там было хорошо) Иван сказал.",
         ["Мы пошли в парк (там было хорошо) Иван сказал."],
     ),
+    # A sad smiley is a bracket that opens nothing; in Russian "!", "?" and "..." end a sentence
+    # even when the space after them is missing.
+    (
+        "ru",
+        "Не знаю(( Может завтра? Котик( 3 кг ) и собачка. "
+        "Ура!!!Наконец-то! Супер!Всем советую. Ну...Грустно.",
+        [
+            "Не знаю((",
+            "Может завтра?",
+            "Котик( 3 кг ) и собачка.",
+            "Ура!!!",
+            "Наконец-то!",
+            "Супер!",
+            "Всем советую.",
+            "Ну...",
+            "Грустно.",
+        ],
+    ),
+    # Social media: an emoji ends the sentence it follows, before a capital ...
+    ("ru", "Ставь ❤️ Мы Алиса и Коля.", ["Ставь ❤️", "Мы Алиса и Коля."]),
+    ("ru", "Стильно получилось!👍 Красивые вы ребята", ["Стильно получилось!👍", "Красивые вы ребята"]),
+    ("ru", "Едем к морю 🏞 и горам 😍 Мы готовы!", ["Едем к морю 🏞 и горам 😍", "Мы готовы!"]),
+    # ... and stays with it after "!" (not with the next sentence); one glued to a word opens it.
+    (
+        "ru",
+        "Безумно красиво! 😍😍😍 Зато в горах снег. 😉 ☝🏻Не забывайте нас!",
+        ["Безумно красиво! 😍😍😍", "Зато в горах снег. 😉", "☝🏻Не забывайте нас!"],
+    ),
+    ("en", "Love it! 😍 See you soon.", ["Love it! 😍", "See you soon."]),
+    # ASCII emoticons too, and the blank braille cell Instagram posts use as an empty line.
+    (
+        "ru",
+        "Шедевриально! =) Супер :D Отличный снимок 👍 Зрелище! \u2800 Поэтому нет.",
+        ["Шедевриально! =)", "Супер :D", "Отличный снимок 👍", "Зрелище! \u2800", "Поэтому нет."],
+    ),
+    # A reply opens with the @name it answers: after an emoji or sentence punctuation, or before a
+    # capital.  After a comma, a preposition or a word that governs it, the name is in the sentence.
+    (
+        "ru",
+        "Классно!😊 @anna_k ещё вопрос. Красивые вы ребята @anna_k Шедевриально! Фото с @anna_k Вчера. "
+        "Спасибо, @anna_k за всё! Напишите абоненту @MerPolCC в Твиттере.",
+        [
+            "Классно!😊",
+            "@anna_k ещё вопрос.",
+            "Красивые вы ребята",
+            "@anna_k Шедевриально!",
+            "Фото с @anna_k Вчера.",
+            "Спасибо, @anna_k за всё!",
+            "Напишите абоненту @MerPolCC в Твиттере.",
+        ],
+    ),
+    # A hashtag ends a post before a capital; inside a sentence it is a word.
+    (
+        "ru",
+        "Едем по #Вьетнаму на байках #хмао #мотокросс Вау! Красота!",
+        ["Едем по #Вьетнаму на байках #хмао #мотокросс", "Вау!", "Красота!"],
+    ),
+    # A whole sentence in brackets ends with its own full stop inside them.
+    (
+        "ru",
+        "— Я помогу, — сказала Алиса. (Она всегда готова была услужить.) — Разрешите! "
+        "(К счастью, слёзы их не размочили.) Она раздала их. Он жил там (до 1990 г.) долго.",
+        [
+            "— Я помогу, — сказала Алиса.",
+            "(Она всегда готова была услужить.)",
+            "— Разрешите!",
+            "(К счастью, слёзы их не размочили.)",
+            "Она раздала их.",
+            "Он жил там (до 1990 г.) долго.",
+        ],
+    ),
+    ("en", "It rained. (Nobody minded.) Then we left.", ["It rained.", "(Nobody minded.)", "Then we left."]),
     ("en", "1) The first item 2) The second item", ["1) The first item", "2) The second item"]),
+    # A list label after "!" or "?" opens the next item, it does not end the sentence before.
+    (
+        "ru",
+        "Приводить ребёнка в этот день! 2. Следом идёт другая. Тороплюсь? 4. - Мне только спросить!",
+        [
+            "Приводить ребёнка в этот день!",
+            "2. Следом идёт другая.",
+            "Тороплюсь?",
+            "4. - Мне только спросить!",
+        ],
+    ),
+    ("en", "Stop it! 2. Be quiet.", ["Stop it!", "2. Be quiet."]),
     # A capitalised word ends a Russian sentence before a capital, in brackets too.
     (
         "ru",

@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from sourcereader.core import pysbd_linear
 from sourcereader.core.vocabulary import SUPPORTED_LANGUAGES as SUPPORTED_LANGUAGES  # re-exported
 
-SEGMENTER_VERSION = "4"
+SEGMENTER_VERSION = "5"
 
 
 def _words(words: str) -> frozenset[str]:
@@ -65,7 +65,7 @@ _NO_END: dict[str, frozenset[str]] = {
     "ru": _words(
         "т тов тт ст см стр л лл д оп ф им ул пл пер просп проф акад ген полк адм кн св нач зам пред тел "
         "т.е т.к т.н с.г н.ст ст.ст с п пп оз пос дер обл напр ср вып изд ред кв корп гр гос "
-        "мин ин англ нем фр амер герм сов ж.д"
+        "мин ин англ нем фр амер герм сов ж.д гл рис табл прим разд илл"
     ),
     "en": _words(
         "no nos dept mr mrs ms messrs dr prof gen col capt lt sgt gov sen rep rev hon st mt ft vol pp p art "
@@ -81,6 +81,11 @@ _NO_END: dict[str, frozenset[str]] = {
 # sentence when a capital follows, but "г. Москва" does not.
 _RU_YEAR_END = re.compile(r"(?:\d|\b[IVXLC]+)\s*(?:гг?|вв?)\.$")
 _RU_ETC_END = re.compile(r"\bи\s+(?:т\.\s*[дп]|др|пр)\.$")
+# A unit or a currency after a number ends a sentence before a capital as a year does: "Стоит
+# 100 руб. Дорого.", "Ехали 20 км. Потом".  Not "т." (тонн or том) nor "л." (литр or лист).
+_RU_UNITS = r"(?:руб|коп|долл|тыс|млн|млрд|мин|сек|ч|час|км|см|мм|м|кг|шт|экз|чел|га)\."
+_RU_UNIT_END = re.compile(r"(?<=\d)\s?" + _RU_UNITS + r"\s+(?=[«\"„]?[А-ЯЁA-Z])")
+_RU_UNIT_TAIL = re.compile(r"\d\s?" + _RU_UNITS + r"$")
 
 _LOWER_START = re.compile(r"[\s\"'«“„‘(\[—–-]*[^\W\d_]")
 _CLOSERS = ",;:.!?…)]}»”’"
@@ -104,6 +109,7 @@ _WORD_BEFORE_PERIOD = re.compile(r"(?:^|[\s(«\"„])((?:[^\W\d_]+\.)*[^\W\d_]+)
 # is written without a vowel).
 _INITIALS = re.compile(r"(?:^|[\s(])((?:[А-ЯЁA-Z]\.\s?)*[А-ЯЁA-Z](?:[бвгджзйклмнпрстфхцчшщ]{1,2})?)\.$")
 _RU_VOWEL = re.compile(r"[аеёиоуыэюяАЕЁИОУЫЭЮЯ]")
+_BARE_LABEL = re.compile(r"\(?\d{1,2}[.)]")
 _HEADING_LABEL = re.compile(r"(?:[IVXLC]+|§\s?\d+(?:\.\d+)*|\d+(?:\.\d+)+)\.")
 _LETTER_ABBREVIATIONS = re.compile(r"(?:^|\s)[а-яё]\.\s?[а-яё]\.$")
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
@@ -122,8 +128,31 @@ _MULTI_BANG = re.compile(
 )
 # A smiley or a bracket that closes nothing ends a sentence in informal text: "под заказ) И",
 # "тоже ;) Я", "болеете)))) А".  (A bracket that closes an opened one does not.)
+_EMOTICON = r"[:;=]-?(?:[()]++|[DPp](?!\w))"
 _WORD_BEFORE_BRACKET = re.compile(r"[^\W\d_]{3}$|\s$")
-_SMILEY_END = re.compile(r"((?<=\s)[:;]-?[()]+|(?<=\S)\)+)\s+(?=" + _OPENING + r"[^\W\d_])")
+_SMILEY_END = re.compile(r"((?<=\s)" + _EMOTICON + r"|(?<=\S)\)+)\s+(?=" + _OPENING + r"[^\W\d_])")
+# A sad smiley: brackets that open nothing after a word ("Не знаю(( Может"), see _opens_nothing.
+_SAD_SMILEY_END = re.compile(r"(?<=[^\W\d_])\(+\s+(?=" + _OPENING + r"[^\W\d_])")
+# Russian "!", "?", "..." with no space before the next sentence ("Супер!Всем", "Ну...Грустно").
+_RU_GLUED_END = re.compile(r"(?<=[^\W\d_])(?:[!?]++|\.\.\.|…)(?=[А-ЯЁ][а-яё])")
+# Emoji (pictographs, dingbats and the joiners and modifiers that build them).  In social media an
+# emoji closes the sentence it follows ("Ставь ❤️ Мы ...", "красиво! 😍😍😍 Зато ..."); one glued to
+# the next word opens that word's sentence ("☝🏻Не забывайте").  U+2800, the blank braille cell,
+# is the filler Instagram users put on empty lines.  ASCII emoticons ("=)", ":D") go with emoji.
+_EMOJI_CHARS = "\U0001f000-\U0001faff\u2300-\u23ff\u2600-\u27bf\u2800\u2b00-\u2bff\ufe0f\u200d\u20e3"
+_EMOJI_RUN = re.compile(f"[{_EMOJI_CHARS}]++")
+_EMOTICON_TOKEN = re.compile(_EMOTICON + r"(?=\s|$)")
+_EMOJI = re.compile(f"[{_EMOJI_CHARS}]")
+# "@name" opens a reply; a hashtag closes a post.  Not after a comma or an opening mark, nor after a
+# preposition or conjunction, where the name is part of the sentence ("Фото с @anna", "thanks to @bob").
+_MENTION = re.compile(r"(?<=\s)@\w[\w.-]*+")
+_HASHTAG_END = re.compile(r"(?<!\S)#[\w#-]*+\s++")
+_MENTION_GLUE = _words(
+    "в во на с со к ко у о об от до из за по под над при про для через без и или а но да "
+    "to with for by at from of in on and or cc via an mit für von und oder bei"
+)
+# A bracketed sentence that ends inside its brackets: "(Она всегда была готова услужить.) — Ну".
+_BRACKETED_END = re.compile(r"[.!?…]\)\s+(?=" + _OPENING + r"[^\W\d_])")
 
 
 #: The longest piece of text pySBD sees at once, in characters.  pySBD re-scans from every
@@ -376,17 +405,35 @@ def _extra_starts(text: str, lang: str, quotes: _Quotes) -> Iterable[int]:
         yield m.end()
     for m in _SMILEY_END.finditer(text):
         mark = m.group(1)
-        smiley = mark[0] in ":;" or len(mark) > 1
+        smiley = mark[0] in ":;=" or len(mark) > 1
         # After a word, not a list label ("1)", "a)", "2.)").
         word = _WORD_BEFORE_BRACKET.search(text, max(0, m.start() - 3), m.start()) is not None
         if word and _capital_at(text, m.end()) and (smiley or _closes_nothing(text, m.start())):
             yield m.end()
+    yield from _social_starts(text)
+    if lang == "ru":
+        yield from (m.end() for m in _RU_GLUED_END.finditer(text))
+    if "(" in text:
+        opens = [m.start() for m in re.finditer(r"\(", text)]
+        closes = [m.start() for m in re.finditer(r"\)", text)]
+        stops = [m.start() for m in re.finditer(r"[.!?…\n]", text)]
+        for m in _SAD_SMILEY_END.finditer(text):
+            if _opens_nothing(closes, stops, m.start()) and _capital_at(text, m.end()):
+                yield m.end()
+    if ")" in text:
+        opens = [m.start() for m in re.finditer(r"\(", text)]
+        closes = [m.start() for m in re.finditer(r"\)", text)]
+        for m in _BRACKETED_END.finditer(text):
+            if _opens_sentence(text, opens, closes, m.start() + 1) and _capital_at(text, m.end()):
+                yield m.end()
     for m in _QUOTE_END.finditer(text):
         # A quotation that ends with its own full stop before a capital ends the sentence; a
         # pre-split inside the quotes can hide this from pySBD, which pairs the quotes itself.
         if _capital_at(text, m.end()) and (m.group(1) != '"' or quotes.count(0, m.start(1)) % 2 == 1):
             yield m.end()
     if lang == "ru":
+        for m in _RU_UNIT_END.finditer(text):
+            yield m.end()
         for m in re.finditer(r"(?:гг?|вв?|т\.\s*[дп]|др|пр)\.\s+(?=[«\"„]?[А-ЯЁA-Z])", text):
             end = m.start() + len(m.group(0).rstrip())
             head = text[max(0, m.start() - 12) : end]
@@ -394,6 +441,113 @@ def _extra_starts(text: str, lang: str, quotes: _Quotes) -> Iterable[int]:
                 _RU_YEAR_END.search(head) and _ru_year_ends_sentence(text, 0, end)
             ):
                 yield m.end()
+
+
+def _social_starts(text: str) -> Iterable[int]:
+    """Sentence starts that emoji, ``@name`` replies and hashtags mark in social-media text.
+
+    Each scan moves forward over emoji and whitespace only, and each stretch of those is read by
+    at most two of them, so the cost is linear.
+    """
+    n = len(text)
+    if not _ASCII_ONLY.match(text):
+        first = _skip_space(text, 0)
+        for m in _EMOJI_RUN.finditer(text):
+            k = _skip_space(text, m.end())
+            if k == m.end() or k >= n or m.start() <= first:
+                continue
+            if _EMOJI.match(text, k):
+                # Another emoji follows: it decides, unless it is glued to a word that opens a sentence.
+                r = _EMOJI_RUN.match(text, k)
+                assert r is not None
+                if r.end() < n and not text[r.end()].isspace() and _capital_at(text, r.end()):
+                    yield k
+                continue
+            if _capital_at(text, k):
+                yield k
+    if "@" in text:
+        for m in _MENTION.finditer(text):
+            if _mention_opens(text, m.start(), m.end()):
+                yield m.start()
+    if "#" in text:
+        for m in _HASHTAG_END.finditer(text):
+            tag = m.group(0)
+            has_letter = any(c.isalpha() for c in tag)
+            if m.end() < n and has_letter and _capital_at(text, _skip_emoji(text, m.end())):
+                yield m.end()
+
+
+_ASCII_ONLY = re.compile(r"[\x00-\x7f]*+\Z")
+
+
+def _skip_space(text: str, i: int) -> int:
+    """The first non-whitespace offset at or after ``i``."""
+    n = len(text)
+    while i < n and text[i].isspace():
+        i += 1
+    return i
+
+
+def _skip_emoji(text: str, i: int) -> int:
+    """The offset after the emoji glued to the front of the word at ``i``, or after an ASCII emoticon
+    standing alone there (``i`` if there are none)."""
+    m = _EMOJI_RUN.match(text, i) or _EMOTICON_TOKEN.match(text, i)
+    return m.end() if m else i
+
+
+def _mention_opens(text: str, start: int, end: int) -> bool:
+    """Whether the ``@name`` at ``text[start:end]`` opens a sentence: a reply that says something.
+
+    Not after a comma or an opening mark, nor after a preposition or conjunction; and a letter
+    must follow it (after emoji), or it is a signature or a tag.
+    """
+    before = start - 1
+    while before >= 0 and text[before].isspace():
+        before -= 1
+    if before < 0 or text[before] in ",;:(«\"'„“‘/&+—–-":
+        return False
+    k = _skip_space(text, end)
+    if k == end:
+        return False
+    while True:
+        e = _skip_emoji(text, k)
+        if e == k:
+            break
+        k = _skip_space(text, e)
+    if k >= len(text) or not text[k].isalpha():
+        return False
+    if not text[before].isalnum():
+        # After sentence punctuation, a bracket or an emoji.
+        return True
+    # After a word the name may be an object ("написать абоненту @MerPolCC в Твиттере"): only a
+    # capital after it shows a new sentence, and never after a preposition or conjunction.
+    t = before
+    while t > 0 and not text[t - 1].isspace():
+        t -= 1
+    return text[k].isupper() and text[t : before + 1].lower() not in _MENTION_GLUE
+
+
+def _opens_nothing(closes: list[int], stops: list[int], i: int) -> bool:
+    """Whether the "(" at ``i`` is closed by no ")" before the next sentence punctuation (or line)."""
+    j = bisect.bisect_right(closes, i)
+    k = bisect.bisect_right(stops, i)
+    return j == len(closes) or (k < len(stops) and stops[k] < closes[j])
+
+
+def _opens_sentence(text: str, opens: list[int], closes: list[int], close: int) -> bool:
+    """Whether the ``)`` at ``close`` closes a ``(`` that opens a whole sentence (a capital after it).
+
+    ``opens`` and ``closes`` are the offsets of all brackets, so finding the pair costs log time.
+    """
+    i = bisect.bisect_left(opens, close) - 1
+    if i < 0:
+        return False
+    o = opens[i]
+    j = bisect.bisect_left(closes, close) - 1
+    if (j >= 0 and closes[j] > o) or o + 1 >= close:
+        return False
+    m = _LOWER_START.match(text, o + 1)
+    return m is not None and m.group(0)[-1].isupper() and m.end() <= close
 
 
 def _closes_nothing(text: str, i: int) -> bool:
@@ -432,6 +586,8 @@ def _correct(text: str, bounds: list[int], lang: str, quotes: _Quotes) -> list[i
     prev = 0
     for bound in bounds:
         b = _past_closers(text, prev, bound, quotes)
+        if b is not None and lang in _CASED:
+            b = _past_emoji(text, b)
         if b is None or b <= prev or _glued(text, prev, b, lang):
             continue
         out.append(b)
@@ -458,6 +614,31 @@ def _past_closers(text: str, prev: int, b: int, quotes: _Quotes) -> int | None:
     return i if i < n else None
 
 
+def _past_emoji(text: str, b: int) -> int | None:
+    """Move a boundary past emoji that close the previous sentence ("красиво! 😍😍 | Зато").
+
+    Emoji followed by a space belong to the sentence before them; the first one glued to a word
+    opens that word's sentence.  Before a lowercase word the boundary stays where it was (the
+    word alone would be joined to the sentence before); with nothing but emoji after it, there is
+    no boundary (``None``).
+    """
+    k = b
+    while True:
+        e = _skip_emoji(text, k)
+        if e == k:
+            break
+        s = _skip_space(text, e)
+        if s == e:
+            return k
+        k = s
+    if k == b:
+        return b
+    if k >= len(text):
+        return None
+    m = _LOWER_START.match(text, k)
+    return b if m is not None and m.group(0)[-1].islower() else k
+
+
 def _glued(text: str, prev: int, b: int, lang: str) -> bool:
     """Whether the sentence starting at ``b`` must be joined to the one before it.
 
@@ -466,8 +647,9 @@ def _glued(text: str, prev: int, b: int, lang: str) -> bool:
     token, so the cost does not grow with the length of the sentence.
     """
     if lang in _CASED and not text[b - 1].isspace():
-        # No space before: "burn it..thats", "asp?ArticleID" are not sentence starts.
-        return True
+        # No space before: "burn it..thats", "asp?ArticleID" are not sentence starts; in Russian
+        # "Супер!Всем", "Ну...Грустно" are.
+        return not (lang == "ru" and _RU_GLUED_END.match(text, _mark_start(text, prev, b)) is not None)
     e = b
     while e > prev and text[e - 1].isspace():
         e -= 1
@@ -493,6 +675,10 @@ def _glued(text: str, prev: int, b: int, lang: str) -> bool:
             return last.group(1)[0].isupper() and last.group(1)[1:].islower()
         if last and (len(last.group(1)) == 1 or last.group(1).lower() in _abbreviations(lang)):
             return True
+    if lang in _CASED and e - prev <= 4 and _BARE_LABEL.fullmatch(text, prev, e):
+        # "... день! 2. Следом за ней": a list label opens the sentence after it (pySBD cuts it off
+        # after "!" or "?").
+        return True
     if not text.endswith(".", prev, e):
         return False
     if (
@@ -523,6 +709,9 @@ def _glued(text: str, prev: int, b: int, lang: str) -> bool:
             # "т. е. 55 %": single-letter abbreviations in a row go on before a number (but "6,188
             # а. е. В октябре" ends; "и т. д." is above).
             return True
+        if nxt.isupper() and _RU_UNIT_TAIL.search(text, max(prev, e - 8), e):
+            # "5 мин. Потом": minutes, not "мин. Иванов" (a minister).
+            return False
         # Initials: "В.М. Молотов", "И. В. Сталин", "А. Гитлер", "Дж. Филлипс" -- but not "классу S. В ...".
         initials = _INITIALS.search(token) if token[-2].isalpha() else None
         if initials and nxt.isupper() and _script(initials.group(1)[-1]) == _script(nxt):
@@ -530,6 +719,14 @@ def _glued(text: str, prev: int, b: int, lang: str) -> bool:
     if lang == "de" and len(word) == 1 and word.isupper() and nxt.isupper():
         return True
     return low in _NO_END.get(lang, frozenset()) and (nxt.isupper() or nxt.isdigit())
+
+
+def _mark_start(text: str, prev: int, b: int) -> int:
+    """Where the run of "!", "?", "." and "…" that ends just before ``b`` begins (not before ``prev``)."""
+    i = b
+    while i > prev and text[i - 1] in "!?.…":
+        i -= 1
+    return i
 
 
 def _archival_item_ends(text: str, prev: int, e: int) -> bool:
