@@ -16,7 +16,8 @@ import pytest
 from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, OptionList, Select, TextArea
+from textual.screen import Screen
+from textual.widgets import Input, OptionList, Select, TextArea
 from textual.widgets.text_area import Selection
 
 from sourcereader.core.claims import Claim, ClaimDraft, EvidenceDraft, claim_anchor, evidence_anchor, span_of
@@ -29,6 +30,7 @@ from sourcereader.tui.screens.library import LibraryScreen, groups
 from sourcereader.tui.screens.reader import ReaderScreen
 from sourcereader.tui.screens.reader_claims import CLAIM_MARK, EVIDENCE_MARK, claim_marks
 from sourcereader.tui.screens.versions import VersionPicker, VersionsScreen, diff_lines
+from sourcereader.tui.widgets.claim_list import ClaimList, entry_lines
 from sourcereader.tui.widgets.parallel_text import ParallelText
 from sourcereader.tui.widgets.version_diff import DiffText
 from tests.support.tui import GERMAN, SOVIET, app_for, write_user_document
@@ -115,6 +117,12 @@ def highlighted(app: App[Any]) -> str | None:
     """The id of the highlighted option of the screen's option list."""
     option = app.screen.query_one(OptionList).highlighted_option
     return None if option is None else option.id
+
+
+def entry_text(screen: Screen[Any], k: int) -> tuple[str, str]:
+    """The two lines of the ``k``-th claim of a screen's claim list, spaces made single."""
+    first, second = entry_lines(screen.query_one(ClaimList).entries.summaries[k])
+    return " ".join(first.plain.split()), " ".join(second.plain.split())
 
 
 def notes(app: App[Any]) -> list[str]:
@@ -262,8 +270,7 @@ async def test_the_picker_without_claims_says_how_to_make_one(tmp_path: Path) ->
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, LinkDialog)
-        listing = dialog.query_one("#link-claims", OptionList)
-        assert "mark one with K" in str(listing.get_option_at_index(0).prompt)
+        assert "mark one with K" in str(dialog.query_one("#link-empty").render())
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "choose a claim" in str(dialog.query_one("#link-error").render())
@@ -307,20 +314,25 @@ async def test_the_claims_screen_lists_claims_with_their_status(tmp_path: Path) 
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ClaimsScreen)
-        table = screen.query_one(DataTable)
-        assert table.row_count == 2
-        first = [str(c) for c in table.get_row_at(0)]
-        assert first[:4] == [str(claim.id), "supported", "+1 −0 ~0 ·1", LABEL]
-        assert first[4] == f"{WIKI} s2 [145:162]" and first[5] == "«fourth Axis power»"
-        second = [str(c) for c in table.get_row_at(1)]
-        assert second[:3] == [str(bare.id), "no evidence", "+0 −0 ~0 ·0"]
+        table = screen.query_one(ClaimList)
+        assert len(table.entries) == 2 and app.focused is table
+        assert entry_text(screen, 0) == (
+            f"{claim.id} supported +1 −0 ~0 ·1 {LABEL}",
+            f"{WIKI} s2 [145:162] «fourth Axis power»",
+        )
+        assert entry_text(screen, 1)[0] == f"{bare.id} no evidence +0 −0 ~0 ·0 A written draft was presented"
+        # j and k move, as in the reader.
+        await pilot.press("j")
+        assert table.current() == screen.shown[1]
+        await pilot.press("k")
+        assert table.cursor == 0
         # Typing filters (label, note, quote, source).
         await pilot.press("slash", *"written")
         await pilot.pause()
-        assert [s.claim.id for s in screen.shown] == [bare.id] and table.row_count == 1
+        assert [s.claim.id for s in screen.shown] == [bare.id] and len(table.entries) == 1
         screen.query_one("#claims-filter", Input).value = ""
         await pilot.pause()
-        assert table.row_count == 2
+        assert len(table.entries) == 2
         # Escape leaves the filter first, then the screen.
         await pilot.press("escape")
         assert app.focused is table and app.screen is screen
@@ -341,11 +353,11 @@ async def test_the_claims_screen_deletes_to_the_bin_and_restores(tmp_path: Path)
         await pilot.press("d")
         await settle(pilot)
         assert app.store.claim(claim.id, include_deleted=True).is_deleted
-        assert screen.query_one(DataTable).row_count == 0
+        assert len(screen.query_one(ClaimList).entries) == 0
         screen.query_one("#claims-show", Select).value = "bin"
         await pilot.pause()
         assert [s.claim.id for s in screen.shown] == [claim.id]
-        assert "IN THE BIN" in str(screen.query_one(DataTable).get_row_at(0)[3])
+        assert "IN THE BIN" in entry_text(screen, 0)[0]
         await pilot.press("u")
         await settle(pilot)
         assert not app.store.claim(claim.id).is_deleted
@@ -369,7 +381,7 @@ async def test_the_claims_screen_shows_orphans(tmp_path: Path) -> None:
         screen.query_one("#claims-show", Select).value = "orphans"
         await pilot.pause()
         assert [s.claim.id for s in screen.shown] == [claim.id]
-        assert "1 ORPHAN LINK" in str(screen.query_one(DataTable).get_row_at(0)[3])
+        assert "1 ORPHAN LINK" in entry_text(screen, 0)[0]
 
 
 async def test_an_empty_claims_screen_says_how_to_mark_one(tmp_path: Path) -> None:
@@ -511,7 +523,7 @@ async def test_edit_unlink_and_restore_in_the_claim_screen(tmp_path: Path) -> No
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ClaimsScreen)
-        assert "A fourth Axis power" in str(app.screen.query_one(DataTable).get_row_at(0)[3])
+        assert "A fourth Axis power" in entry_text(app.screen, 0)[0]
 
 
 async def test_an_orphan_passage_has_nowhere_to_jump(tmp_path: Path) -> None:
@@ -708,7 +720,7 @@ async def test_hostile_claim_text_is_shown_literally(tmp_path: Path) -> None:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ClaimsScreen)
-        assert str(screen.query_one(DataTable).get_row_at(0)[3]) == HOSTILE_LABEL
+        assert entry_text(screen, 0)[0].endswith(HOSTILE_LABEL)
         await pilot.press("enter")
         await settle(pilot)
         claim_screen = app.screen

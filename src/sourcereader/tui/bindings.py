@@ -104,7 +104,7 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
             "versions",
             "Versions",
             "library_versions",
-            "Compare this secondary source with another version of it, side by side",
+            "Compare this secondary source with another version, side by side",
         ),
         _b("q", "quit", "Quit", "quit", "Leave sourcereader"),
     ),
@@ -270,7 +270,7 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
             "link_claim",
             "Link to claim",
             "link_claim",
-            "Link this row of a primary document to a claim as evidence (supports, contradicts…)",
+            "Link this row of a primary document to a claim as evidence",
             show=False,
         ),
         _b(
@@ -278,7 +278,7 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
             "versions",
             "Versions",
             "versions",
-            "This secondary source side by side with another version of it, word changes marked",
+            "This secondary source side by side with another version, word changes marked",
             show=False,
         ),
     ),
@@ -328,8 +328,6 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
     "claims": (
         _b("escape,q", "close", "Back", "claims_close", "Close the claims"),
         _b("enter", "open", "Open", "claims_open", "Show the claim with its evidence"),
-        _b("j", "move(1)", "Down", "claims_down", "Next claim", show=False),
-        _b("k", "move(-1)", "Up", "claims_up", "Previous claim", show=False),
         _b("slash", "focus_filter", "Filter", "claims_filter", "Filter by label, note, quote or source"),
         _b("d", "delete", "Delete", "claims_delete", "Put the claim in the bin (u restores it)"),
         _b("u", "restore", "Restore", "claims_restore", "Restore the claim from the bin (the last deleted)"),
@@ -364,6 +362,14 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
     ),
     "link_dialog": (
         _b("ctrl+s", "save", "Link", "link_save", "Link the passage to the chosen claim"),
+        _b(
+            "enter",
+            "choose",
+            "Choose",
+            "link_choose",
+            "Choose the highlighted claim, then the stance",
+            show=False,
+        ),
         _b("escape", "cancel", "Cancel", "link_cancel", "Close without linking"),
     ),
     "versions": (

@@ -25,8 +25,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 from textual.widgets.text_area import Selection
 
 from sourcereader.core.annotations import Anchor, anchor_for
@@ -48,6 +47,7 @@ from sourcereader.core.documents import Document, id_range
 from sourcereader.core.sanitize import one_line
 from sourcereader.tui.bindings import bindings_for
 from sourcereader.tui.screens.annotate import selection_span, shown_quote
+from sourcereader.tui.widgets.claim_list import ClaimEntries, ClaimList
 
 STANCE_LABELS = {
     "supports": "supports the claim",
@@ -135,21 +135,24 @@ class ClaimDialog(ModalScreen[ClaimDraft | None]):
                         id="claim-passage",
                     )
                 yield TextArea("", id="claim-span", read_only=True, soft_wrap=True)
-                yield Label("", id="claim-span-help")
             else:
                 quote = claim.anchor.exact
                 yield Static(
                     Text(one_line(quote if len(quote) <= 300 else quote[:299] + "…")), id="claim-quote"
                 )
-            yield Label("Label: a few words saying what is claimed", classes="field-label")
-            yield Input(claim.label if claim is not None else "", id="claim-label", placeholder="label")
+            # Field names are the boxes' border titles: the form fits an 80x24 terminal.
+            label = Input(claim.label if claim is not None else "", id="claim-label", placeholder="label")
+            label.border_title = "Label: a few words saying what is claimed"
+            yield label
             if claim is None:
-                yield Label("Claimed words (optional; or select them above)", classes="field-label")
-                yield Input(id="claim-words", placeholder="e.g. fourth Axis power")
-            yield Label("Note (Markdown, optional)", classes="field-label")
-            yield TextArea(
+                words = Input(id="claim-words", placeholder="e.g. fourth Axis power")
+                words.border_title = "Claimed words (optional: typed here, or selected above)"
+                yield words
+            note = TextArea(
                 (claim.note or "") if claim is not None else "", id="claim-note", tab_behavior="focus"
             )
+            note.border_title = "Note (Markdown, optional)"
+            yield note
             yield Static("", id="claim-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="claim-save")
@@ -185,8 +188,8 @@ class ClaimDialog(ModalScreen[ClaimDraft | None]):
         area.load_text(shown_quote(passage.quote()))
         area.selection = Selection.cursor((0, 0))
         self._set_title(f"Mark a claim in {passage.document.id} {passage.where}")
-        self.query_one("#claim-span-help", Label).update(
-            "Select the claimed words above with shift+arrows, or type them below (none: the whole sentence)"
+        area.border_title = (
+            "Select the claimed words with shift+arrows (none selected: the whole sentence)"
             if passage.single
             else "Whole sentences (choose one sentence to claim words of it)"
         )
@@ -259,21 +262,6 @@ def claim_matches(summary: ClaimSummary, query: str) -> bool:
     return all(word in hay for word in query.casefold().split())
 
 
-def claim_option_text(summary: ClaimSummary) -> Text:
-    """Two literal lines for a claim in a list: its number, verdict and label; where and what it quotes."""
-    claim, status = summary.claim, summary.status
-    text = Text(f"{claim.id:>4}  ", style="bold")
-    text.append(f"{status.verdict:<13}", style="italic")
-    text.append(f"{status.glance():<15}")
-    text.append(one_line(claim.label), style="bold")
-    if claim.is_orphan:
-        text.append("  ORPHAN", style="bold reverse")
-    quote = one_line(claim.anchor.exact)
-    quote = quote if len(quote) <= 90 else quote[:89] + "…"
-    text.append(f"\n      {claim.document_id} {claim.anchor.describe()}  «{quote}»", style="dim")
-    return text
-
-
 class LinkDialog(ModalScreen[LinkChoice | None]):
     """Link a passage to a claim: pick the claim (type to filter), a stance, a note. Ctrl+S links.
 
@@ -317,7 +305,8 @@ class LinkDialog(ModalScreen[LinkChoice | None]):
                 yield Input(
                     placeholder="Type to filter the claims (label, note, quote, source)", id="link-filter"
                 )
-                yield OptionList(id="link-claims")
+                yield ClaimList(id="link-claims")
+                yield Static("", id="link-empty")
             with Horizontal(id="link-fields"):
                 yield Select(
                     [(STANCE_LABELS[s], s) for s in STANCES],
@@ -373,37 +362,32 @@ class LinkDialog(ModalScreen[LinkChoice | None]):
         self._show_quote(passage.quote())
 
     def _fill(self, query: str) -> None:
-        listing = self.query_one("#link-claims", OptionList)
         self.shown = [s for s in self.claims if claim_matches(s, query)]
-        listing.clear_options()
+        self.query_one(ClaimList).entries = ClaimEntries(tuple(self.shown))
+        self.query_one(ClaimList).cursor = 0
+        empty = self.query_one("#link-empty", Static)
         if not self.claims:
-            listing.add_option(
-                Option(
-                    Text("No claims yet: mark one with K in a secondary source (an article, an answer)."),
-                    disabled=True,
-                )  # fmt: skip
+            empty.update(
+                Text("No claims yet: mark one with K in a secondary source (an article, an answer).")
             )
-            return
-        if not self.shown:
-            listing.add_option(Option(Text("No claim matches the filter."), disabled=True))
-            return
-        listing.add_options([Option(claim_option_text(s), id=str(s.claim.id)) for s in self.shown])
-        listing.highlighted = 0
+        elif not self.shown:
+            empty.update(Text("No claim matches the filter."))
+        empty.display = not self.shown
 
     @on(Input.Changed, "#link-filter")
     def _filter(self, event: Input.Changed) -> None:
         self._fill(event.value)
 
     @on(Input.Submitted, "#link-filter")
-    @on(OptionList.OptionSelected, "#link-claims")
-    def _claim_chosen(self) -> None:
+    def action_choose(self) -> None:
+        """Take the highlighted claim and go on to the stance."""
         if self.chosen_claim() is not None:
             self.query_one("#link-stance", Select).focus()
 
     def on_key(self, event: Key) -> None:
         # Down from the filter goes to the list, as in the library.
         if event.key == "down" and self.focused is self.query_one("#link-filter", Input):
-            self.query_one("#link-claims", OptionList).focus()
+            self.query_one(ClaimList).focus()
             event.stop()
             event.prevent_default()
 
@@ -411,10 +395,7 @@ class LinkDialog(ModalScreen[LinkChoice | None]):
         """The highlighted claim (None when editing or when nothing matches)."""
         if self.link is not None:
             return None
-        k = self.query_one("#link-claims", OptionList).highlighted
-        if k is None or not 0 <= k < len(self.shown):
-            return None
-        return self.shown[k]
+        return self.query_one(ClaimList).current()
 
     def choice(self) -> LinkChoice:
         """What the form says, checked (ClaimError when no claim is chosen)."""
