@@ -324,6 +324,7 @@ class LinkDialog(ModalScreen[LinkChoice | None]):
         """Fill the claims; the filter has the focus (the stance when editing)."""
         self.query_one("#link-note", TextArea).border_title = "Note (optional)"
         if self.link is not None:
+            self.add_class("-edit")
             self.query_one("#link-title", Label).update(
                 Text(
                     one_line(f"Edit link {self.link.id} (claim {self.link.claim_id}): "
