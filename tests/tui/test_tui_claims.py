@@ -24,6 +24,8 @@ from sourcereader.core.claims import Claim, ClaimDraft, EvidenceDraft, claim_anc
 from sourcereader.core.documents import Library, text_hash
 from sourcereader.core.store import Store
 from sourcereader.core.translation import machine as mt
+from sourcereader.tui.app import SourceReaderApp
+from sourcereader.tui.bindings import TABLE, Scope
 from sourcereader.tui.screens.claim_dialogs import ClaimDialog, LinkDialog
 from sourcereader.tui.screens.claims import ClaimScreen, ClaimsScreen, claim_block, evidence_block
 from sourcereader.tui.screens.library import LibraryScreen, groups
@@ -742,3 +744,45 @@ def test_evidence_blocks_escape_control_characters(store: Store, library: Librar
     block = evidence_block(view.evidence[0], lambda d: f"title of {d} \x1b[7m")
     assert "note  \\x1b]0;title\\x07 [b]n[/b]" in block.plain
     assert "title of" in block.heading.plain and "\x1b" not in block.heading.plain
+
+
+# --------------------------------------------------------------------------- keys
+@pytest.mark.parametrize(
+    ("scope", "owner"),
+    [
+        ("claims", ClaimsScreen),
+        ("claim", ClaimScreen),
+        ("claim_dialog", ClaimDialog),
+        ("link_dialog", LinkDialog),
+        ("versions", VersionsScreen),
+        ("version_picker", VersionPicker),
+        ("reader", ReaderScreen),
+        ("library", LibraryScreen),
+        ("app", SourceReaderApp),
+    ],
+)
+def test_every_key_has_its_action(scope: Scope, owner: type) -> None:
+    for binding in TABLE[scope]:
+        action = binding.action.split("(")[0]
+        # An action the screen has not is the app's (Textual looks there next).
+        targets = (SourceReaderApp,) if action.startswith("app.") else (owner, SourceReaderApp)
+        name = f"action_{action.removeprefix('app.')}"
+        assert any(hasattr(t, name) for t in targets), (scope, binding.id)
+
+
+def test_the_moving_keys_move_the_new_lists_too() -> None:
+    for widget in (ClaimList, DiffText):
+        for binding in TABLE["text"]:
+            assert hasattr(widget, f"action_{binding.action}"), (widget.__name__, binding.id)
+
+
+async def test_the_palette_offers_the_claims_keys(tmp_path: Path) -> None:
+    from sourcereader.tui.commands import screen_commands
+
+    app = app_for(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        ids = {b.id for b, _node in screen_commands(app.screen, app)}
+        assert {"claims_open", "claims_delete", "claims_restore", "claims_filter", "claims"} <= ids
