@@ -786,3 +786,29 @@ async def test_the_palette_offers_the_claims_keys(tmp_path: Path) -> None:
         await settle(pilot)
         ids = {b.id for b, _node in screen_commands(app.screen, app)}
         assert {"claims_open", "claims_delete", "claims_restore", "claims_filter", "claims"} <= ids
+
+
+async def test_hostile_versions_are_shown_literally(tmp_path: Path) -> None:
+    for doc_id, body in (
+        ("hostile-a", "A [bold]first[/bold] sentence \x1b[31mred\x1b[0m here.\n\nThe same ending."),
+        ("hostile-b", "A [bold]second[/bold] sentence \x9b2J there.\n\nThe same ending."),
+    ):
+        path = write_user_document(doc_id, body, title="Hostile [b]versions[/b]")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace(
+                'kind = "test document"',
+                'kind = "secondary"\nauthor = "x"\nurl = ""\nrevision = ""\nretrieved = ""\nwork = "hostile"',
+            ),
+            encoding="utf-8",
+        )
+    app = app_for(tmp_path, document_id="hostile-a")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("V")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, VersionsScreen)
+        widget = screen.query_one(DiffText)
+        shown = "\n".join(widget.render_line(y).text for y in range(10))
+        assert "[bold]first[/bold]" in shown and "\\x1b[31mred\\x1b[0m" in shown and "\\x9b2J" in shown
+        assert "\x1b" not in shown and "\x9b" not in shown
