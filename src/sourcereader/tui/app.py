@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from sourcereader.core import search_index
 from sourcereader.core.documents import Library
@@ -20,6 +20,7 @@ from sourcereader.tui.commands import BindingCommands
 from sourcereader.tui.messages import (
     AnnotationsChanged,
     OpenDocument,
+    OpenVersions,
     OpenWitnesses,
     SearchIndexRefreshed,
     ShowLibrary,
@@ -101,6 +102,28 @@ class SourceReaderApp(App[None]):
             return
         self.push_screen(WitnessesScreen(self.store, self.library.document(message.document_id), others[0]))
 
+    @on(OpenVersions)
+    def _open_versions(self, message: OpenVersions) -> None:
+        from sourcereader.tui.screens.versions import VersionPicker, VersionsScreen, other_versions
+
+        others = other_versions(self.library, message.document_id)
+        if message.other_id is not None:
+            others = tuple(d for d in others if d.id == message.other_id)
+        if not others:
+            self.notify("No other version of this source is in the library.", title="Versions")
+            return
+        document = self.library.document(message.document_id)
+
+        def compare(other_id: str | None) -> None:
+            if other_id is not None:
+                other = self.library.document(other_id)
+                self.push_screen(VersionsScreen(self.store, document, other, start_at=message.start_at))
+
+        if len(others) == 1:
+            compare(others[0].id)
+        else:
+            self.push_screen(VersionPicker(document, others), compare)
+
     @on(ShowLibrary)
     def _show_library(self) -> None:
         from sourcereader.tui.screens.library import LibraryScreen
@@ -142,6 +165,25 @@ class SourceReaderApp(App[None]):
         from sourcereader.tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(self.user_keymap, self.keys_path))
+
+    def action_claims(self) -> None:
+        """Every claim with its status; a passage chosen there opens in the reader."""
+        from sourcereader.core.store.search import SOURCE_TEXT
+        from sourcereader.tui.screens.claims import ClaimScreen, ClaimsScreen
+        from sourcereader.tui.screens.reader import ReaderScreen
+
+        if isinstance(self.screen, (ModalScreen, ClaimsScreen, ClaimScreen)):
+            return
+
+        def closed(target: tuple[str, str] | None) -> None:
+            # Claims may have been edited or deleted there: the readers' claim marks are read again.
+            for screen in self.screen_stack:
+                if isinstance(screen, ReaderScreen):
+                    screen.claimer.load()
+            if target is not None:
+                self._open(target[0], (SOURCE_TEXT, target[1]))
+
+        self.push_screen(ClaimsScreen(self.store, self.library), closed)
 
     def action_search_library(self) -> None:
         """Search every document and translation."""

@@ -38,6 +38,12 @@ Scope = Literal[
     "columns",
     "no_model",
     "help",
+    "claims",
+    "claim",
+    "claim_dialog",
+    "link_dialog",
+    "versions",
+    "version_picker",
 ]
 
 #: What each screen's scope is called on the help screen, in the order shown (dialogs' scopes are
@@ -45,10 +51,13 @@ Scope = Literal[
 SCOPE_TITLES: dict[Scope, str] = {
     "app": "Everywhere",
     "library": "Library",
-    "text": "Moving in a text (reader and witnesses)",
+    "text": "Moving in a text (reader, witnesses, versions)",
     "reader": "Reader",
     "witnesses": "Witnesses",
     "search": "Library search",
+    "claims": "Claims",
+    "claim": "A claim and its evidence",
+    "versions": "Versions of a source side by side",
 }
 
 
@@ -69,6 +78,14 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
     "app": (
         _b("question_mark", "help", "Help", "help", "List every key"),
         _b("f", "search_library", "Search", "search_library", "Search every document and translation"),
+        _b(
+            "C",
+            "claims",
+            "Claims",
+            "claims",
+            "Every claim with its status: open one to see its evidence",
+            show=False,
+        ),
     ),
     "library": (
         _b("enter", "open_document", "Open", "open_document", "Open the highlighted document"),
@@ -79,6 +96,15 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
             "Witnesses",
             "library_witnesses",
             "Read the witnesses of this event side by side",
+        ),
+        # The app's own claims action: the library shows it in its footer.
+        _b("C", "app.claims", "Claims", "library_claims", "Every claim with its status"),
+        _b(
+            "V",
+            "versions",
+            "Versions",
+            "library_versions",
+            "Compare this secondary source with another version, side by side",
         ),
         _b("q", "quit", "Quit", "quit", "Leave sourcereader"),
     ),
@@ -231,6 +257,30 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
             "Read the other records of this event side by side",
             show=False,
         ),
+        _b(
+            "K",
+            "mark_claim",
+            "Claim",
+            "mark_claim",
+            "Mark this row of a secondary source (or words of it) as a claim",
+            show=False,
+        ),
+        _b(
+            "ctrl+k",
+            "link_claim",
+            "Link to claim",
+            "link_claim",
+            "Link this row of a primary document to a claim as evidence",
+            show=False,
+        ),
+        _b(
+            "V",
+            "versions",
+            "Versions",
+            "versions",
+            "This secondary source side by side with another version, word changes marked",
+            show=False,
+        ),
     ),
     "witnesses": (
         _b("escape,q", "back", "Back", "witnesses_back", "Close the witnesses view"),
@@ -274,6 +324,68 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
     ),
     "no_model": (_b("escape,enter,q", "close", "Close", "no_model_close", "Back to the reader"),),
     "help": (_b("escape,q,question_mark", "close", "Close", "help_close", "Close the help"),),
+    # ---------------------------------------------------------------- claims and versions
+    "claims": (
+        _b("escape,q", "close", "Back", "claims_close", "Close the claims"),
+        _b("enter", "open", "Open", "claims_open", "Show the claim with its evidence"),
+        _b("slash", "focus_filter", "Filter", "claims_filter", "Filter by label, note, quote or source"),
+        _b("d", "delete", "Delete", "claims_delete", "Put the claim in the bin (u restores it)"),
+        _b("u", "restore", "Restore", "claims_restore", "Restore the claim from the bin (the last deleted)"),
+    ),
+    "claim": (
+        _b("escape,q", "close", "Back", "claim_close", "Back to the claims"),
+        _b(
+            "enter",
+            "open",
+            "Go to",
+            "claim_open",
+            "Jump to the passage in the reader (on another version: compare side by side)",
+            # A priority binding: the footer shows it (the option list's own enter is hidden).
+            priority=True,
+        ),
+        _b("j", "move(1)", "Down", "claim_down", "Next item", show=False),
+        _b("k", "move(-1)", "Up", "claim_up", "Previous item", show=False),
+        _b("E", "edit", "Edit", "claim_edit", "Edit the claim's label and note, or a link's stance and note"),
+        _b("d", "unlink", "Unlink", "claim_unlink", "Unlink the evidence passage (u restores it)"),
+        _b("u", "restore", "Restore", "claim_restore", "Link the last unlinked passage again"),
+        _b(
+            "V",
+            "versions",
+            "Versions",
+            "claim_versions",
+            "The claim's source side by side with another version",
+        ),
+    ),
+    "claim_dialog": (
+        _b("ctrl+s", "save", "Save", "claim_save", "Save the claim"),
+        _b("escape", "cancel", "Cancel", "claim_cancel", "Close without saving"),
+    ),
+    "link_dialog": (
+        _b("ctrl+s", "save", "Link", "link_save", "Link the passage to the chosen claim"),
+        _b(
+            "enter",
+            "choose",
+            "Choose",
+            "link_choose",
+            "Choose the highlighted claim, then the stance",
+            show=False,
+        ),
+        _b("escape", "cancel", "Cancel", "link_cancel", "Close without linking"),
+    ),
+    "versions": (
+        _b("escape,q", "close", "Back", "versions_close", "Close the versions"),
+        _b("n", "next_change(1)", "Next change", "versions_next_change", "Next row that differs"),
+        _b("p", "next_change(-1)", "Prev change", "versions_previous_change", "Previous row that differs"),
+        _b(
+            "a",
+            "toggle_unchanged",
+            "Changes only",
+            "versions_unchanged",
+            "Fold the unchanged rows away (or show them again)",
+        ),
+        _b("s", "swap", "Swap", "versions_swap", "Swap the two versions' sides"),
+    ),
+    "version_picker": (_b("escape", "cancel", "Cancel", "version_picker_cancel", "Close without choosing"),),
 }
 
 

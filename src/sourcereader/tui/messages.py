@@ -17,6 +17,7 @@ from sourcereader.core.alignment.beads import Bead
 
 if TYPE_CHECKING:
     from sourcereader.core.annotations import Annotation
+    from sourcereader.core.claims import Claim, EvidenceLink
     from sourcereader.core.store import Store
     from sourcereader.core.translation.machine import StoredMachineSentence
 
@@ -108,6 +109,25 @@ class ExcerptReady(Message):
     """Which sentences (``s18``, ``s18–s19``)."""
 
 
+@dataclass
+class ClaimsLoaded(Message):
+    """A document's claims and the evidence links on it were read (the reader marks their rows)."""
+
+    document_id: str
+    claims: tuple[Claim, ...]
+    evidence: tuple[EvidenceLink, ...]
+
+
+@dataclass
+class ClaimWritten(Message):
+    """A claim was marked or a passage linked to one (or the write failed: ``message`` says so)."""
+
+    document_id: str
+    message: str
+    """What happened, for the notification."""
+    saved: bool = True
+
+
 # ---------------------------------------------------------------------------- screens → app
 @dataclass
 class OpenDocument(Message):
@@ -124,6 +144,17 @@ class OpenWitnesses(Message):
     """Show the document side by side with another record of its event."""
 
     document_id: str
+
+
+@dataclass
+class OpenVersions(Message):
+    """Show a secondary source side by side with another version of it, word changes marked."""
+
+    document_id: str
+    other_id: str | None = None
+    """The version to compare with (None: the only other one, else the user picks)."""
+    start_at: str | None = None
+    """A sentence id of ``document_id`` to put the cursor on."""
 
 
 @dataclass

@@ -18,7 +18,8 @@ from textual.widgets.option_list import Option
 from sourcereader.core.documents import Library, LibraryEntry
 from sourcereader.core.wording import counted
 from sourcereader.tui.bindings import bindings_for
-from sourcereader.tui.messages import OpenDocument, OpenWitnesses
+from sourcereader.tui.messages import OpenDocument, OpenVersions, OpenWitnesses
+from sourcereader.tui.screens.versions import group_key, version_key, versions_heading
 from sourcereader.tui.widgets.parallel_text import display_text
 
 
@@ -36,12 +37,12 @@ def groups(library: Library) -> list[Group]:
     seen: set[str] = set()
     entries = list(library)
     for entry in entries:
-        event = entry.document.meta.event
+        event = group_key(entry)
         if not event:
             out.append(Group("", (entry,)))
         elif event not in seen:
             seen.add(event)
-            out.append(Group(event, tuple(e for e in entries if e.document.meta.event == event)))
+            out.append(Group(event, tuple(e for e in entries if group_key(e) == event)))
     return out
 
 
@@ -117,7 +118,9 @@ class LibraryScreen(Screen[None]):
             entries = [e for e in group.entries if matches(e, query)]
             if not entries:
                 continue
-            if group.event and len(group.entries) > 1:
+            if group.event and len(group.entries) > 1 and group.event == version_key(group.entries[0]):
+                yield Option(versions_heading(group.entries), disabled=True), None
+            elif group.event and len(group.entries) > 1:
                 header = Text(f"▾ {display_text(group.event)}", style="bold italic")
                 header.append(f" — {counted(len(group.entries), 'witness', 'witnesses')}", style="italic")
                 yield Option(header, disabled=True), None
@@ -204,6 +207,12 @@ class LibraryScreen(Screen[None]):
         entry = self.current()
         if entry is not None:
             self.post_message(OpenWitnesses(entry.document.id))
+
+    def action_versions(self) -> None:
+        """Compare the highlighted secondary source with another version of it, side by side."""
+        entry = self.current()
+        if entry is not None:
+            self.post_message(OpenVersions(entry.document.id))
 
     def refresh_counts(self) -> None:
         """Redraw the list (annotation counts may have changed)."""

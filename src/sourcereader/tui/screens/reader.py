@@ -50,6 +50,8 @@ from sourcereader.tui.messages import (
     AnnotationsLoaded,
     AnnotationUndo,
     AnnotationWritten,
+    ClaimsLoaded,
+    ClaimWritten,
     ExcerptReady,
     MachineTranslationLoaded,
     OpenWitnesses,
@@ -58,6 +60,7 @@ from sourcereader.tui.messages import (
     TranslationProgressed,
 )
 from sourcereader.tui.screens.reader_annotations import Annotator
+from sourcereader.tui.screens.reader_claims import Claimer
 from sourcereader.tui.screens.reader_view import MT_KEY, SOURCE_KEY, TranslationSentences, reader_view
 from sourcereader.tui.view import ParallelView
 from sourcereader.tui.widgets.parallel_text import ColumnHeader, ParallelText, display_text
@@ -157,6 +160,8 @@ class ReaderScreen(Screen[None]):
         """Which annotation of the cursor row E and d act on."""
         self.annotator = Annotator(self)
         """The annotation actions (a, o, E, d, N, e, y) and their workers."""
+        self.claimer = Claimer(self)
+        """The claim actions (K, ctrl+k, V), the claim marks and their workers."""
         self._find_timer: Timer | None = None
         self._hits: list[int] = []
         self._low: list[int] = []
@@ -198,6 +203,7 @@ class ReaderScreen(Screen[None]):
         self.load_alignments(self._shown_translation_ids())
         self.load_machine_translation()
         self.annotator.load()
+        self.claimer.load()
 
     # ------------------------------------------------------------------ state → view
     def translation(self, translation_id: str) -> Translation:
@@ -226,7 +232,7 @@ class ReaderScreen(Screen[None]):
         self.row_annotations = annotation_rows(self.rows, self.document, shown, self.annotations)
 
     def _make_view(self) -> None:
-        self.view = reader_view(self)
+        self.view = self.claimer.marked(reader_view(self))
 
     def watch_columns(self) -> None:
         if not self.is_mounted:
@@ -710,6 +716,28 @@ class ReaderScreen(Screen[None]):
             title="Copy",
             markup=False,
         )
+
+    # --- claims (the Claimer does the work)
+    def action_mark_claim(self) -> None:
+        """Mark the cursor row of a secondary source (or words of it) as a claim."""
+        self.claimer.mark_claim()
+
+    def action_link_claim(self) -> None:
+        """Link the cursor row of a primary document to a claim as evidence."""
+        self.claimer.link_claim()
+
+    def action_versions(self) -> None:
+        """This secondary source side by side with another version of it."""
+        self.claimer.versions()
+
+    @on(ClaimsLoaded)
+    def _claims_loaded(self, message: ClaimsLoaded) -> None:
+        self.claimer.loaded(message)
+        self._make_view()
+
+    @on(ClaimWritten)
+    def _claim_written(self, message: ClaimWritten) -> None:
+        self.claimer.written(message)
 
     # --- other screens
     def action_witnesses(self) -> None:
