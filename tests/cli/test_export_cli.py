@@ -181,8 +181,10 @@ def test_a_fifo_is_written_into(tmp_path: Path, capsys: pytest.CaptureFixture[st
         status, out, err = cli(capsys, "export", "-o", str(fifo), *(["--force"] if force else []))
     finally:
         if reader.is_alive() and not received:
-            # The export failed before opening the pipe: open it once so the reader thread returns.
-            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            # If the export failed before opening the pipe, the reader thread still waits for a writer.
+            # O_RDWR (Linux) opens a FIFO at once whether or not a reader is there: never ENXIO, as
+            # O_WRONLY | O_NONBLOCK gave when the reader had just finished, nor a block.
+            os.close(os.open(fifo, os.O_RDWR))
         reader.join()
     assert status == 0 and out == "" and f"wrote 4 annotations to {fifo}" in err
     assert received[0].decode("utf-8").startswith("# Annotated excerpts")
