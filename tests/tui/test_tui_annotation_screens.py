@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TextArea
+from textual.widgets import Input, Select, Static, TabbedContent, TextArea
 
 from sourcereader import tui
 from sourcereader.core.annotations import Annotation, AnnotationDraft, anchor_for, reanchor_document
@@ -23,8 +23,9 @@ from sourcereader.core.store.search import SOURCE_TEXT
 from sourcereader.tui.screens.annotate import AnnotationDialog, TagSuggester
 from sourcereader.tui.screens.annotations import AnnotationsScreen
 from sourcereader.tui.screens.export import ExportDialog
+from sourcereader.tui.widgets.virtual_table import VirtualTable
 from tests.support.texts import BODY, DOC_ID, make_document, make_translation
-from tests.support.tui import steady_cursors
+from tests.support.tui import settled, steady_cursors
 
 Snap = Callable[..., bool]
 
@@ -59,8 +60,9 @@ def dialog() -> AnnotationDialog:
     )
 
 
-def filled_store() -> Store:
-    store = Store.memory()
+def filled_store(folder: Path) -> Store:
+    """Four annotations, one of them orphaned, in a database file (the list reads it in workers)."""
+    store = Store.open(folder / "annotations.db")
     store.add_annotation(AnnotationDraft(anchor_for(DOC, ["s1"]), kind="note", note=HOSTILE, tags=("Peace",)))
     store.add_annotation(AnnotationDraft(anchor_for(DOC, ["s2", "s3"]), kind="highlight", highlight="yellow"))
     store.add_annotation(AnnotationDraft(anchor_for(DOC, ["s5"]), kind="tag", tags=("term", "peace")))
@@ -117,8 +119,8 @@ async def test_dialog_shows_problems_and_cancels() -> None:
     assert app.results == [None]
 
 
-async def test_dialog_edits_an_existing_annotation() -> None:
-    store = filled_store()
+async def test_dialog_edits_an_existing_annotation(tmp_path: Path) -> None:
+    store = filled_store(tmp_path)
     existing = store.annotation(1)
     app = Host(lambda: AnnotationDialog(existing.anchor, annotation=existing, existing_tags=store.tags()))
     async with app.run_test(size=(100, 40)) as pilot:
@@ -141,15 +143,15 @@ def test_dialog_snapshot(snap_compare: Snap) -> None:
 
 # --------------------------------------------------------------------------- annotations screen
 def _rows(app: Host, key: str) -> list[list[str]]:
-    table = app.screen.query_one(f"#{key}-table", DataTable)
-    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+    table = app.screen.query_one(f"#{key}-table", VirtualTable)
+    return [[c.plain for c in table.row_cells(i)] for i in range(table.row_count)]
 
 
-async def test_annotations_screen_filters_deletes_undoes_and_jumps() -> None:
-    store = filled_store()
+async def test_annotations_screen_filters_deletes_undoes_and_jumps(tmp_path: Path) -> None:
+    store = filled_store(tmp_path)
     app = Host(lambda: AnnotationsScreen(store, titles={DOC_ID: "Test record"}))
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
+        await settled(pilot)
         rows = _rows(app, "live")
         assert [r[0] for r in rows] == ["1", "2", "3"]
         # literal: markup not interpreted, the escape character shown, not sent to the terminal
@@ -158,22 +160,20 @@ async def test_annotations_screen_filters_deletes_undoes_and_jumps() -> None:
         screen = app.screen
         assert isinstance(screen, AnnotationsScreen)
         screen.query_one("#tag", Select).value = "Peace"
-        await pilot.pause()
+        await settled(pilot)
         assert [r[0] for r in _rows(app, "live")] == ["1", "3"]
         screen.query_one("#tag", Select).value = Select.NULL
         screen.query_one("#text", Input).value = "YELLOW"
-        await pilot.pause()
+        await settled(pilot)
         assert [r[0] for r in _rows(app, "live")] == []
         screen.query_one("#text", Input).value = ""
-        await pilot.pause()
-        screen.query_one("#live-table", DataTable).focus()
+        await settled(pilot)
+        screen.query_one("#live-table", VirtualTable).focus()
         await pilot.press("down", "d")
-        await app.workers.wait_for_complete()  # the delete runs in a worker, which posts its result
-        await pilot.pause()
+        await settled(pilot)  # the delete runs in a worker, which posts its result; the list is read again
         assert [r[0] for r in _rows(app, "live")] == ["1", "3"] and store.annotation_counts() == {DOC_ID: 3}
         await pilot.press("u")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(pilot)
         assert [r[0] for r in _rows(app, "live")] == ["1", "2", "3"]
         assert store.annotation_counts() == {DOC_ID: 4}
         await pilot.press("down", "down", "enter")
@@ -181,25 +181,44 @@ async def test_annotations_screen_filters_deletes_undoes_and_jumps() -> None:
     assert app.results == [(DOC_ID, SOURCE_TEXT, "s5")]
 
 
-async def test_orphans_tab_jumps_too() -> None:
-    store = filled_store()
+async def test_orphans_tab_jumps_too(tmp_path: Path) -> None:
+    store = filled_store(tmp_path)
     app = Host(lambda: AnnotationsScreen(store))
     async with app.run_test(size=(120, 30)) as pilot:
+        await settled(pilot)
         app.screen.query_one(TabbedContent).active = "orphans"
         await pilot.pause()
-        app.screen.query_one("#orphans-table", DataTable).focus()
+        app.screen.query_one("#orphans-table", VirtualTable).focus()
         await pilot.press("enter")
         await pilot.pause()
     assert app.results == [(DOC_ID, SOURCE_TEXT, "s6")]
 
 
-def test_annotations_screen_snapshot(snap_compare: Snap) -> None:
-    store = filled_store()
+async def test_enter_in_the_filter_jumps_to_the_first_match(tmp_path: Path) -> None:
+    store = filled_store(tmp_path)
+    app = Host(lambda: AnnotationsScreen(store))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settled(pilot)
+        await pilot.press(*"term")
+        await settled(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == [(DOC_ID, SOURCE_TEXT, "s5")]
+
+
+def test_annotations_screen_snapshot(snap_compare: Snap, tmp_path: Path) -> None:
+    store = filled_store(tmp_path)
     assert snap_compare(
         Host(lambda: AnnotationsScreen(store, titles={DOC_ID: "Test record"})),
         terminal_size=(120, 30),
-        run_before=steady_cursors,
+        run_before=settled_and_steady,
     )
+
+
+async def settled_and_steady(pilot: Any) -> None:
+    """The list read (its worker done) and the text cursors steady."""
+    await settled(pilot)
+    await steady_cursors(pilot)
 
 
 # --------------------------------------------------------------------------- export dialog

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.events import Key
+from textual.events import DescendantFocus, Key
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -90,6 +90,9 @@ class LibraryScreen(Screen[None]):
         self.annotation_counts = annotation_counts
         """Live annotations per document id: asked once per listing, not once per document."""
         self.shown: list[LibraryEntry | None] = []
+        self._typing = False
+        """True from a key typed on the list (sent on to the filter box) until the list has the focus
+        again: the keys typed right after it belong in the box too."""
 
     def compose(self) -> ComposeResult:
         yield Label(self._summary(), id="library-title")
@@ -162,15 +165,23 @@ class LibraryScreen(Screen[None]):
             event.stop()
             event.prevent_default()
             return
-        if self.focused is not box and event.is_printable and event.character:
-            if self.focused is listing and event.key in self._bound_keys():
+        # A printable key gets here only when the box did not take it (it stops the keys it types).
+        if event.is_printable and event.character:
+            if not self._typing and self.focused is listing and event.key in self._bound_keys():
                 return  # the screen's and the app's own keys keep working on the list
             # Every printable key goes to the box, spaces and punctuation too: a fast typist's (or a
-            # paste's) next keys arrive before the focus has moved, and must not be lost.
+            # paste's) next keys arrive before the focus has moved, and must not be lost. Those keys
+            # were sent to the list, bound ones too (W, q): they are the rest of a word, not commands.
+            self._typing = True
             box.focus()
             box.insert_text_at_cursor(event.character)
             event.stop()
             event.prevent_default()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """The user moved to the list: its keys act again."""
+        if event.widget is self.query_one("#documents", OptionList):
+            self._typing = False
 
     def _bound_keys(self) -> set[str]:
         keymap = getattr(self.app, "user_keymap", {})
