@@ -17,6 +17,7 @@ from sourcereader.core.alignment.beads import Bead
 
 if TYPE_CHECKING:
     from sourcereader.core.annotations import Annotation
+    from sourcereader.core.documents import Library
     from sourcereader.core.store import Store
     from sourcereader.core.translation.machine import StoredMachineSentence
 
@@ -129,6 +130,18 @@ class OpenWitnesses(Message):
 @dataclass
 class ShowLibrary(Message):
     """Go back to the library (the bottom screen)."""
+
+
+@dataclass
+class LibraryFilesChanged(Message):
+    """Files of the user's library were added, replaced or removed (another process imported one)."""
+
+
+@dataclass
+class LibraryReloaded(Message):
+    """The library was read again from its files (posted by the worker that read it)."""
+
+    library: Library
 
 
 @dataclass
