@@ -16,9 +16,13 @@ from textual import events
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
+from sourcereader.core.documents import text_hash
+from sourcereader.core.store.links import Passage, WitnessLink
+from sourcereader.core.store.search import SOURCE_TEXT
 from sourcereader.tui.screens.library import LibraryScreen
 from sourcereader.tui.screens.reader import ReaderScreen
-from tests.support.tui import SOVIET, app_for, settled, write_user_document
+from sourcereader.tui.screens.witnesses import WitnessesScreen, WitnessPane
+from tests.support.tui import GERMAN, SOVIET, app_for, settled, write_user_document
 
 SIZE = (120, 36)
 pytestmark = pytest.mark.anyio
@@ -121,3 +125,105 @@ async def test_the_palette_runs_the_notes_lists_keys_on_its_list(tmp_path: Path)
         assert isinstance(nodes["table_down"], VirtualTable)
         assert nodes["annotations_list"] is app.screen.query_one("#text")
         assert nodes["annotations_close"] is app.screen
+
+
+# --------------------------------------------------------------------------- witnesses
+async def open_witnesses_at(pilot: Any, sentence_id: str) -> WitnessesScreen:
+    app = pilot.app
+    await settled(pilot)
+    reader = app.screen
+    assert isinstance(reader, ReaderScreen)
+    reader.go_to_sentence(SOURCE_TEXT, sentence_id)
+    await pilot.pause()
+    await pilot.press("W")
+    await settled(pilot)
+    screen = app.screen
+    assert isinstance(screen, WitnessesScreen)
+    return screen
+
+
+def current_sentences(pane: WitnessPane) -> list[str]:
+    assert pane.view is not None
+    row = pane.view.rows[pane.text.cursor]
+    return [pane.document.sentences[i].id for i in row.src]
+
+
+async def test_witnesses_open_at_the_readers_passage(tmp_path: Path) -> None:
+    # W opened the witnesses at their first rows whatever the reader showed.
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_witnesses_at(pilot, "s21")
+        left, _right = screen.panes
+        assert left.document.id == SOVIET and current_sentences(left) == ["s21"]
+        assert pilot.app.focused is left.text
+
+
+async def test_witnesses_open_at_the_linked_passage_in_the_other_record(tmp_path: Path) -> None:
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=SIZE) as pilot:
+        soviet, german = app.library.document(SOVIET), app.library.document(GERMAN)
+        a = Passage(SOVIET, "s21", "s21", text_hash(soviet.sentence("s21").text))
+        b = Passage(GERMAN, "s9", "s9", text_hash(german.sentence("s9").text))
+        app.store.add_witness_link(WitnessLink(a, b))
+        screen = await open_witnesses_at(pilot, "s21")
+        left, right = screen.query_one("#left", WitnessPane), screen.query_one("#right", WitnessPane)
+        assert current_sentences(left) == ["s21"] and current_sentences(right) == ["s9"]
+
+
+async def test_the_pane_being_read_is_marked_after_tab(tmp_path: Path) -> None:
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_witnesses_at(pilot, "s2")
+        left, right = screen.query_one("#left", WitnessPane), screen.query_one("#right", WitnessPane)
+        assert left.has_class("-active") and not right.has_class("-active")
+        await pilot.press("tab")
+        await pilot.pause()
+        assert right.has_class("-active") and not left.has_class("-active")
+        # A bar on the pane's left, not only a colour: the border glyph is drawn in the active pane only.
+        assert right.styles.border_left[0] == "thick" and left.styles.border_left[0] == "blank"
+        await pilot.press("tab")
+        await pilot.pause()
+        assert left.has_class("-active") and not right.has_class("-active")
+
+
+async def test_link_notifications_name_both_documents(tmp_path: Path) -> None:
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_witnesses_at(pilot, "s2")
+        await pilot.press("tab", "j", "j", "enter")
+        await settled(pilot)
+        [(german_ids, soviet_ids)] = [
+            (link.a.first, link.b.first) for link in app.store.witness_links(GERMAN)
+        ]
+        messages = [n.message for n in app._notifications]
+        assert f"Linked {GERMAN} {german_ids} ↔ {SOVIET} {soviet_ids}." in messages
+        await pilot.press("d")
+        await settled(pilot)
+        messages = [n.message for n in app._notifications]
+        assert f"Unlinked {GERMAN} {german_ids} from {SOVIET} {soviet_ids}." in messages
+        await pilot.press("d")  # nothing left to unlink: said so, nothing written
+        await pilot.pause()
+        assert "No link here to remove." in [n.message for n in app._notifications]
+        assert screen.is_current
+
+
+def test_witnesses_after_tab_snapshot(snap_compare: Snap, tmp_path: Path) -> None:
+    app = app_for(tmp_path, document_id=SOVIET)
+
+    async def run(pilot: Any) -> None:
+        await open_witnesses_at(pilot, "s5")
+        await pilot.press("tab", "j")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(160, 45), run_before=run)
+
+
+def test_witnesses_after_tab_small_terminal_snapshot(snap_compare: Snap, tmp_path: Path) -> None:
+    app = app_for(tmp_path, document_id=SOVIET)
+
+    async def run(pilot: Any) -> None:
+        await open_witnesses_at(pilot, "s5")
+        await pilot.press("tab", "j")
+        await settled(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run)

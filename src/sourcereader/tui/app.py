@@ -101,7 +101,8 @@ class SourceReaderApp(App[None]):
         if not others:
             self.notify("No other record of this document's event is in the library.", title="Witnesses")
             return
-        self.push_screen(WitnessesScreen(self.store, self.library.document(message.document_id), others[0]))
+        document = self.library.document(message.document_id)
+        self.push_screen(WitnessesScreen(self.store, document, others[0], start_at=message.start_at))
 
     @on(ShowLibrary)
     def _show_library(self) -> None:

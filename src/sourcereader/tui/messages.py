@@ -125,6 +125,8 @@ class OpenWitnesses(Message):
     """Show the document side by side with another record of its event."""
 
     document_id: str
+    start_at: str | None = None
+    """A sentence of the document to open at (the reader's current passage), or None for the start."""
 
 
 @dataclass
