@@ -24,7 +24,7 @@ from sourcereader.core.store import Store
 from sourcereader.tui.screens.annotations import AnnotationsScreen
 from sourcereader.tui.widgets.virtual_table import Column, VirtualTable, column_widths
 from tests.support.texts import DOC_ID, make_document
-from tests.support.tui import settled, steady_cursors
+from tests.support.tui import SOVIET, app_for, settled, steady_cursors
 
 pytestmark = pytest.mark.anyio
 Snap = Callable[..., bool]
@@ -224,6 +224,34 @@ async def test_ids_from_an_import_are_shown_escaped(tmp_path: Path) -> None:
         assert "\x1b" not in drawn and "\x07" not in drawn
         documents = screen.query_one("#doc", Select)
         assert all("\x1b" not in str(prompt) for prompt, _ in documents._options)
+        # Such ids are in no text: the list does not hand them to the reader (which would print them).
+        table.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and app.results == []
+        status = str(screen.query_one("#status").render())
+        assert "cannot be opened" in status and "\x1b" not in status
+
+
+async def test_the_readers_notes_list_shows_imported_ids_escaped(tmp_path: Path) -> None:
+    from sourcereader.core.annotations import Anchor
+
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        anchor = Anchor(SOVIET, (f"s1{OSC52}",), "q", "", "", 0, 1, "v1", f"hse{OSC52}")
+        app.store.add_annotation(AnnotationDraft(anchor, kind="note", note=f"n {TITLE}"))
+        await pilot.press("N")
+        await settled(pilot)
+        screen = screen_of(app)
+        table = screen.query_one("#live-table", VirtualTable)
+        drawn = "\n".join(table.render_line(y).text for y in range(table.row_count + 1))
+        assert "\x1b" not in drawn and "\x07" not in drawn
+        assert table.row_cells(0)[2].plain == "hse\\x1b]52;c;ZXZpbA==\\x07: s1\\x1b]52;c;ZXZpbA==\\x07"
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert not [n for n in app._notifications if "\x1b" in n.message or "\x07" in n.message]
 
 
 def test_hostile_ids_snapshot(snap_compare: Snap, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from sourcereader.core.sanitize import for_terminal
 from sourcereader.tui.bindings import TABLE, Scope, key_display
 
 
@@ -61,7 +62,8 @@ class BindingCommands(Provider):
         out = []
         for binding, node in screen_commands(self.screen, self.app):
             title = binding.tooltip or binding.description
-            out.append((title, f"{key_display(binding, keymap)} · {binding.id}", binding, node))
+            keys = for_terminal(key_display(binding, keymap))  # from the user's keys.toml
+            out.append((title, f"{keys} · {binding.id}", binding, node))
         return out
 
     async def _run(self, binding: Binding, node: DOMNode) -> None:

@@ -22,6 +22,7 @@ cell is literal text with control characters made visible (never markup, never r
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ from textual.widgets import Footer, Input, Label, Select, TabbedContent, TabPane
 from textual.worker import Worker, get_current_worker
 
 from sourcereader.core.annotations import KINDS, Annotation
+from sourcereader.core.documents import validate_id
+from sourcereader.core.errors import DocumentError
 from sourcereader.core.sanitize import one_line
 from sourcereader.core.store.search import SOURCE_TEXT
 from sourcereader.tui.bindings import Scope, bindings_for
@@ -80,6 +83,21 @@ def annotation_row(a: Annotation, title: str) -> tuple[Text, ...]:
         Text(one_line(", ".join(a.tags))),
         Text(one_line(body)),
     )
+
+
+_SENTENCE_ID = re.compile(r"s[1-9][0-9]*")
+
+
+def openable(document_id: str, translation_id: str | None, sentence_id: str) -> bool:
+    """Whether these ids are of the form every document, translation and sentence id has (the list
+    hands them to the reader to open; ids from a crafted import file may be anything)."""
+    try:
+        for value in (document_id, translation_id):
+            if value is not None:
+                validate_id(value, "annotation")
+    except DocumentError:
+        return False
+    return _SENTENCE_ID.fullmatch(sentence_id) is not None
 
 
 class AnnotationPages:
@@ -298,6 +316,12 @@ class AnnotationsScreen(Screen[tuple[str, str, str] | None]):
         if a is None:
             return
         sentence = a.anchor.sentence_ids[0] if a.anchor.sentence_ids else "s1"
+        if not openable(a.document_id, a.translation_id, sentence):
+            # Only an imported file can hold such ids: no text has them, and the reader would print them.
+            self._status(
+                f"Annotation {a.id} cannot be opened: its ids are not ones a text of the library has"
+            )
+            return
         self.dismiss((a.document_id, a.translation_id or SOURCE_TEXT, sentence))
 
     # ------------------------------------------------------------------ typing
