@@ -71,17 +71,25 @@ def columns(id_width: int) -> tuple[Column, ...]:
     )
 
 
+#: No cell is wider than this; a longer text is cut before it is flattened (a note may be megabytes).
+CELL = 400
+
+
+def _cell(text: str) -> Text:
+    return Text(one_line(text[:CELL]))
+
+
 def annotation_row(a: Annotation, title: str) -> tuple[Text, ...]:
     """The table cells for one annotation: literal text, on one line, control characters made visible."""
     body = a.note or a.anchor.exact
     kind = a.kind + (f" ({a.highlight})" if a.highlight else "")
     return (
         Text(str(a.id)),
-        Text(one_line(title)),
-        Text(one_line(a.anchor.describe())),
-        Text(one_line(kind)),
-        Text(one_line(", ".join(a.tags))),
-        Text(one_line(body)),
+        _cell(title),
+        _cell(a.anchor.describe()),
+        _cell(kind),
+        _cell(", ".join(a.tags)),
+        _cell(body),
     )
 
 
