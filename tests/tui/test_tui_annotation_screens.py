@@ -210,6 +210,19 @@ async def test_dialog_opens_at_its_top_on_a_small_terminal() -> None:
         assert app.screen.query_one("#note", TextArea).text == "typed"
 
 
+async def test_the_note_has_the_focus_as_soon_as_the_dialog_is_mounted() -> None:
+    # Focus given after the next refresh let keys typed as the dialog opened reach the app's bindings
+    # (f opened the library search) on a busy machine.
+    app = Host(lambda: Screen())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        dialog = targets_dialog()
+        await app.push_screen(dialog)
+        assert dialog.focused is dialog.query_one("#note", TextArea)
+        await pilot.press(*"fourth")
+        assert dialog.query_one("#note", TextArea).text == "fourth"
+
+
 def test_dialog_small_terminal_snapshot(snap_compare: Snap) -> None:
     assert snap_compare(Host(targets_dialog), terminal_size=(80, 24), run_before=steady_cursors)
 

@@ -251,7 +251,9 @@ class AnnotationDialog(ModalScreen[AnnotationDraft | None]):
         # Focused without scrolling to it: on a small terminal the dialog opens at its top, where it
         # says what is annotated (the note box may be below the fold; typing still goes into it).
         # (Textual's automatic focus is off: it centred the first field, scrolling the title away.)
-        self.query_one("#note", TextArea).focus(scroll_visible=False)
+        # Focused now, not after the next refresh (Widget.focus): keys typed as the dialog opens go
+        # into the note, not to the app's bindings.
+        self.set_focus(self.query_one("#note", TextArea), scroll_visible=False)
 
     def chosen_target(self) -> Target | None:
         """The target chosen in the dialog (None without choices)."""
