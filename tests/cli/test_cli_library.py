@@ -227,3 +227,29 @@ def test_python_dash_m_runs_as_a_subprocess() -> None:
     )
     assert out.returncode == 2
     assert out.stderr.startswith("sourcereader: no document with id 'nope'")
+
+
+def test_a_translation_in_the_documents_own_language_needs_force(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The Soviet record is Russian: a "translation" of it in Russian is most likely a wrong --lang.
+    src = tmp_path / "tr.txt"
+    src.write_text("Гитлер заявляет, что обоюдное признание послужит обоим народам.\n", encoding="utf-8")
+    argv = ["import", str(src), "--translation-of", SOVIET, "--lang", "ru", "--translator", "Me"]
+    status, out, err = cli(capsys, *argv)
+    assert status == 2 and out == ""
+    assert err == (
+        f"sourcereader: the translation is in 'ru', the language of {SOVIET!r} itself: a translation is "
+        "usually in another language; check --lang (or the file's header), or use --force to import it "
+        "anyway\n"
+    )
+    status, out, _ = cli(capsys, "list", "--json")
+    assert {t["id"] for t in {r["id"]: r for r in json.loads(out)}[SOVIET]["translations"]} == {
+        "hse-answer-en"
+    }
+    status, out, err = cli(capsys, *argv, "--force")
+    assert status == 0 and out.startswith("imported translation ru-me of")
+    assert err == (
+        f"sourcereader: warning: translation ru-me is in 'ru', the language of {SOVIET} itself "
+        "(imported because of --force)\n"
+    )

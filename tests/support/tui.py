@@ -165,3 +165,14 @@ async def steady_cursors(pilot: Pilot[Any]) -> None:
             # The widgets redraw only the cursor's line, which missed a TextArea scrolled in a dialog.
             widget.refresh()
     await pilot.pause()
+
+
+async def settled(pilot: Pilot[Any]) -> None:
+    """Let every worker finish and the screen handle what they posted (the messages they send may start
+    more work: a write reads its list again), then let the screen redraw."""
+    app = pilot.app
+    await pilot.pause()
+    while any(not w.is_finished for w in app.workers):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    await pilot.pause()

@@ -168,6 +168,8 @@ async def test_annotations_screen_jumps_to_the_sentence(tmp_path: Path) -> None:
         await settled(app)
         await pilot.press("N")
         assert isinstance(app.screen, AnnotationsScreen)
+        await settled(app)  # the list is read in a worker
+        await pilot.pause()
         await pilot.press("enter")  # the first row: the German record's (date order, then id)
         await settled(app)
         await pilot.pause()
@@ -175,7 +177,10 @@ async def test_annotations_screen_jumps_to_the_sentence(tmp_path: Path) -> None:
         first = screen.document.id
         index = screen.document.sentence("s3" if first == GERMAN else "s21").index
         assert screen.rows[screen.cursor].src.start == index
-        await pilot.press("N", "down", "enter")
+        await pilot.press("N")
+        await settled(app)
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # from the filter box to the list, then its second row
         await settled(app)
         await pilot.pause()
         screen = reader(app)
@@ -199,7 +204,11 @@ async def test_deleting_in_the_list_redraws_the_library_counts(tmp_path: Path) -
         assert soviet_prompt().endswith("· 1 note")
         await pilot.press("N")
         assert isinstance(app.screen, AnnotationsScreen)
-        await pilot.press("d")  # the delete is written in a worker, which tells the app
+        await settled(app)  # the list is read in a worker
+        await pilot.pause()
+        # d deletes on the list (typed into the filter box, where the list opens, it is a letter); the
+        # delete is written in a worker, which tells the app
+        await pilot.press("down", "d")
         await settled(app)
         await pilot.pause()
         assert isinstance(app.screen, AnnotationsScreen) and app.store.annotation_counts().get(SOVIET, 0) == 0

@@ -111,3 +111,81 @@ def test_the_migration_fills_the_copies_of_an_older_database(tmp_path: Path) -> 
         assert reopened.annotation(ids[2]).compared_sentences == {"en-test": ("s5", "s6")}
     finally:
         reopened.close()
+
+
+# --------------------------------------------------------------------------- paged listing (the N list)
+def _listing_store(store: Store) -> list[Annotation]:
+    from tests.support.texts import make_translation
+
+    translation = make_translation()
+    other = make_document(id="another-doc")
+    drafts = [
+        AnnotationDraft(anchor_for(DOC, ["s5"]), kind="note", note="Финляндия, second in the text"),
+        AnnotationDraft(anchor_for(translation, ["s1"]), kind="note", note="on the translation"),
+        AnnotationDraft(anchor_for(DOC, ["s1"]), kind="tag", tags=("Peace", "ТЕРМИН")),
+        AnnotationDraft(anchor_for(other, ["s2"]), kind="highlight", highlight="yellow"),
+        AnnotationDraft(anchor_for(DOC, ["s1"]), kind="note", note="same place, made later"),
+        AnnotationDraft(anchor_for(DOC, ["s6"]), kind="note", note="will be orphaned"),
+    ]
+    saved = [store.add_annotation(d) for d in drafts]
+    edited = make_document(BODY.replace("В Финляндии не должно быть германских войск.", ""))
+    reanchor_document(store, edited, [translation])
+    store.delete_annotation(saved[3].id)
+    return saved
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"tag": "peace"},
+        {"kind": "note"},
+        {"document_id": "test-doc"},
+        {"text": "финляндия"},
+        {"text": "термин"},
+        {"text": "SAME"},
+        {"text": "nowhere"},
+    ],
+)
+def test_the_paged_listing_finds_what_the_full_listing_does(store: Store, filters: dict[str, str]) -> None:
+    _listing_store(store)
+    full = store.annotations(**filters)  # type: ignore[arg-type]
+    listing = store.annotation_listing(**filters)
+    assert listing.anchored == tuple(a.id for a in full if not a.is_orphan)
+    assert listing.orphans == tuple(a.id for a in full if a.is_orphan)
+    assert store.annotations_by_id(listing.anchored) == [a for a in full if not a.is_orphan]
+
+
+def test_the_listing_is_in_document_order(store: Store) -> None:
+    saved = _listing_store(store)
+    # The source's annotations by position (ties by id), then the translation's; deleted ones left out.
+    assert store.annotation_listing().anchored == (saved[2].id, saved[4].id, saved[0].id, saved[1].id)
+    assert store.annotation_listing().orphans == (saved[5].id,)
+
+
+def test_pages_come_back_in_the_order_asked_and_skip_purged_ids(store: Store) -> None:
+    saved = _listing_store(store)
+    ids = [saved[1].id, saved[0].id, 999, saved[3].id]
+    assert [a.id for a in store.annotations_by_id(ids)] == [saved[1].id, saved[0].id, saved[3].id]
+    assert store.annotations_by_id([]) == []
+    many = store.annotations_by_id([saved[0].id] * 1200)  # more than one statement's parameters
+    assert len(many) == 1200
+
+
+def test_documents_and_tags_of_live_annotations(store: Store) -> None:
+    saved = _listing_store(store)
+    assert store.annotated_documents() == ["test-doc"]  # another-doc's only annotation is deleted
+    assert store.tags() == ["Peace", "ТЕРМИН"]
+    store.delete_annotation(saved[2].id)
+    assert store.tags() == []
+    store.restore_annotation(saved[2].id)
+    assert store.tags() == ["Peace", "ТЕРМИН"]
+
+
+def test_the_listing_index_gives_the_order_without_a_sort(store: Store) -> None:
+    plan = store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT a.id, a.status = 'orphan' FROM annotations a "
+        "WHERE 1 AND a.deleted_at IS NULL ORDER BY a.document_id, a.translation_id, a.position_start, a.id"
+    ).fetchall()
+    details = " ".join(str(row[-1]) for row in plan)
+    assert "COVERING INDEX annotations_listing" in details and "TEMP B-TREE" not in details

@@ -99,6 +99,12 @@ def register(sub: SubParsers) -> None:
     p.add_argument(
         "--replace", action="store_true", help="replace a document or translation with the same id"
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="with --translation-of: import a translation in the document's own language (refused "
+        "without it: usually a wrong --lang)",
+    )
     p.set_defaults(func=run_import)
 
 
@@ -298,7 +304,14 @@ def run_segment(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     """``sourcereader import``."""
     from sourcereader import locations
-    from sourcereader.core.importing import AlreadyInLibrary, ImportRequest, MissingField, import_text
+    from sourcereader.core.importing import (
+        AlreadyInLibrary,
+        ImportRequest,
+        MissingField,
+        SameLanguage,
+        import_text,
+    )
+    from sourcereader.core.sanitize import one_line
 
     path = Path(args.file)
     text = read_input_text(args.file)
@@ -326,6 +339,7 @@ def run_import(args: argparse.Namespace) -> int:
         retrieved=args.retrieved,
         work=args.work,
         replace=args.replace,
+        force=args.force,
     )
     store = open_store()
     library = open_library(store)
@@ -336,6 +350,11 @@ def run_import(args: argparse.Namespace) -> int:
     except MissingField as exc:
         option = {"language": "--lang"}.get(exc.name, f"--{exc.name}")
         raise UserError(f"{option} is required ({exc})") from None
+    except SameLanguage as exc:
+        raise UserError(
+            f"{one_line(str(exc))}: a translation is usually in another language; check --lang "
+            "(or the file's header), or use --force to import it anyway"
+        ) from None
     except AlreadyInLibrary as exc:
         if exc.translation_id is not None:
             raise UserError(
@@ -348,6 +367,8 @@ def run_import(args: argparse.Namespace) -> int:
             "use --replace to replace it, or --id to choose another id"
         ) from None
     sentences = counted(imported.sentences, "sentence")
+    for warning in imported.warnings:
+        print(f"sourcereader: warning: {one_line(warning)} (imported because of --force)", file=sys.stderr)
     if imported.kind == "translation":
         print(
             f"imported translation {imported.id} of {imported.document_id} ({sentences}) -> {imported.path}"

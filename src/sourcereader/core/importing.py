@@ -6,7 +6,8 @@ is validated, the text parsed, and the file written atomically into the user lib
 written when anything is wrong. The command line only parses arguments and prints.
 
 Problems with the file are :class:`DocumentError`; a field nobody gave is :class:`MissingField`;
-an id already taken is :class:`AlreadyInLibrary` (the caller words them: it knows its option names).
+an id already taken is :class:`AlreadyInLibrary`; a translation in its document's own language is
+:class:`SameLanguage` unless forced (the caller words them: it knows its option names).
 """
 
 from __future__ import annotations
@@ -42,6 +43,16 @@ class MissingField(ValueError):
     def __init__(self, name: str) -> None:
         super().__init__(f"the file has no header naming its {name}")
         self.name = name
+
+
+class SameLanguage(ValueError):
+    """A translation said to be in the language of the document it translates (usually a wrong
+    ``--lang``); imported only when the user insists (``force``)."""
+
+    def __init__(self, document_id: str, language: str) -> None:
+        super().__init__(f"the translation is in {language!r}, the language of {document_id!r} itself")
+        self.document_id = document_id
+        self.language = language
 
 
 class AlreadyInLibrary(ValueError):
@@ -88,6 +99,8 @@ class ImportRequest:
     """The work a secondary source is a version of: versions of one work are grouped."""
     replace: bool = False
     """Replace a document or translation with the same id (a bundled document is replaced for this user)."""
+    force: bool = False
+    """Import a translation in the language of the document it translates (refused otherwise)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +116,8 @@ class Imported:
     """The file written in the user library."""
     sentences: int
     gaps: int = 0
+    warnings: tuple[str, ...] = ()
+    """What was odd but imported as asked (a translation in its document's own language)."""
 
 
 def file_name(path: Path) -> str:
@@ -214,10 +229,15 @@ def _import_translation(
     if "language" not in fields:
         raise MissingField("language")
     meta = translation_meta(fields, document.id, str(path))
+    warnings: tuple[str, ...] = ()
+    if meta.language == document.language:
+        if not request.force:
+            raise SameLanguage(document.id, meta.language)
+        warnings = (f"translation {meta.id} is in {meta.language!r}, the language of {document.id} itself",)
     existing = {t.id for t in library.entry(document.id).translations}
     if meta.id in existing and not request.replace:
         raise AlreadyInLibrary(document.id, meta.id)
     target = root / "translations" / document.id / f"{meta.id}.txt"
     write_text_file(target, meta.to_header(), body)
     sentences = sum(isinstance(e, Sentence) for e in segment_body(body, meta.language))
-    return Imported("translation", meta.id, document.id, target, sentences)
+    return Imported("translation", meta.id, document.id, target, sentences, warnings=warnings)

@@ -19,6 +19,8 @@ from sourcereader.tui.bindings import KeymapResult, bindings_for, keys_file, loa
 from sourcereader.tui.commands import BindingCommands
 from sourcereader.tui.messages import (
     AnnotationsChanged,
+    LibraryFilesChanged,
+    LibraryReloaded,
     OpenDocument,
     OpenVersions,
     OpenWitnesses,
@@ -100,7 +102,8 @@ class SourceReaderApp(App[None]):
         if not others:
             self.notify("No other record of this document's event is in the library.", title="Witnesses")
             return
-        self.push_screen(WitnessesScreen(self.store, self.library.document(message.document_id), others[0]))
+        document = self.library.document(message.document_id)
+        self.push_screen(WitnessesScreen(self.store, document, others[0], start_at=message.start_at))
 
     @on(OpenVersions)
     def _open_versions(self, message: OpenVersions) -> None:
@@ -141,6 +144,28 @@ class SourceReaderApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen):
                 screen.refresh_counts()
+
+    @on(LibraryFilesChanged)
+    def _library_files_changed(self) -> None:
+        self.reload_library()
+
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="library", description="Reading the library"
+    )
+    def reload_library(self) -> None:
+        """Read the library's files again (another process imported a document), in a thread."""
+        self.post_message(LibraryReloaded(Library(self.library.roots, cache=self.library.cache)))
+
+    @on(LibraryReloaded)
+    def _library_reloaded(self, message: LibraryReloaded) -> None:
+        """Show the library as it now is, and index what is new."""
+        from sourcereader.tui.screens.library import LibraryScreen
+
+        self.library = message.library
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                screen.show_library(message.library)
+        self.refresh_search_index()
 
     def _open(self, document_id: str, start_at: tuple[str, str] | None = None) -> None:
         """Open a document in the reader (replacing an open one), optionally at a sentence."""

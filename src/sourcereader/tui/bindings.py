@@ -44,6 +44,9 @@ Scope = Literal[
     "link_dialog",
     "versions",
     "version_picker",
+    "table",
+    "annotations_filter",
+    "annotations_table",
 ]
 
 #: What each screen's scope is called on the help screen, in the order shown (dialogs' scopes are
@@ -307,8 +310,6 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
     ),
     "annotations": (
         _b("escape", "close", "Close", "annotations_close", "Back to the reader"),
-        _b("d", "delete", "Delete", "annotations_delete", "Delete the annotation (u undoes)"),
-        _b("u", "undo", "Undo delete", "annotations_undo", "Restore the last deleted annotation"),
         _b("slash", "focus_filter", "Filter", "annotations_filter", "Filter by text"),
     ),
     "export": (
@@ -386,6 +387,33 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
         _b("s", "swap", "Swap", "versions_swap", "Swap the two versions' sides"),
     ),
     "version_picker": (_b("escape", "cancel", "Cancel", "version_picker_cancel", "Close without choosing"),),
+    # Moving in a table (the annotations list): no letter keys, so that typing goes to its filter.
+    "table": (
+        _b("down", "cursor_down", "Down", "table_down", "Next row", show=False),
+        _b("up", "cursor_up", "Up", "table_up", "Previous row", show=False),
+        _b("pagedown", "page_down", "Page down", "table_page_down", "One screen down", show=False),
+        _b("pageup", "page_up", "Page up", "table_page_up", "One screen up", show=False),
+        _b("home", "first", "First", "table_first", "First row", show=False),
+        _b("end", "last", "Last", "table_last", "Last row", show=False),
+        _b("enter", "select", "Jump", "table_select", "Open the chosen row"),
+    ),
+    # The annotations list's filter box: every printable key is typed; these move on.
+    "annotations_filter": (
+        _b(
+            "down",
+            "screen.focus_list",
+            "List",
+            "annotations_list",
+            "From the filter to the list (d deletes there)",
+        ),
+        _b("enter", "screen.jump", "Jump", "annotations_jump", "Open the highlighted annotation"),
+    ),
+    # The annotations list's keys that change something: bound on its table only, so that they act
+    # only when the list has the focus (typed into the filter, they are just letters).
+    "annotations_table": (
+        _b("d,delete", "screen.delete", "Delete", "annotations_delete", "Delete the annotation (u undoes)"),
+        _b("u", "screen.undo", "Undo delete", "annotations_undo", "Restore the last deleted annotation"),
+    ),
 }
 
 

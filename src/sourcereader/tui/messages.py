@@ -18,6 +18,7 @@ from sourcereader.core.alignment.beads import Bead
 if TYPE_CHECKING:
     from sourcereader.core.annotations import Annotation
     from sourcereader.core.claims import Claim, EvidenceLink
+    from sourcereader.core.documents import Library
     from sourcereader.core.store import Store
     from sourcereader.core.translation.machine import StoredMachineSentence
 
@@ -144,6 +145,8 @@ class OpenWitnesses(Message):
     """Show the document side by side with another record of its event."""
 
     document_id: str
+    start_at: str | None = None
+    """A sentence of the document to open at (the reader's current passage), or None for the start."""
 
 
 @dataclass
@@ -160,6 +163,18 @@ class OpenVersions(Message):
 @dataclass
 class ShowLibrary(Message):
     """Go back to the library (the bottom screen)."""
+
+
+@dataclass
+class LibraryFilesChanged(Message):
+    """Files of the user's library were added, replaced or removed (another process imported one)."""
+
+
+@dataclass
+class LibraryReloaded(Message):
+    """The library was read again from its files (posted by the worker that read it)."""
+
+    library: Library
 
 
 @dataclass

@@ -86,11 +86,12 @@ class Store(
         return cls(conn)
 
     @classmethod
-    def open(cls, path: Path | None = None) -> Store:
+    def open(cls, path: Path | None = None, *, check: bool = True) -> Store:
         """Open (creating or upgrading) the database at ``path`` (default: the user data dir).
 
         A database in a directory the user cannot write to is opened read-only: reading
-        works, and a write fails with a message saying the database is read-only.
+        works, and a write fails with a message saying the database is read-only. ``check``
+        False skips the integrity check (:meth:`reopen`: this process checked the file already).
         """
         if path is None:
             from sourcereader import locations
@@ -103,14 +104,14 @@ class Store(
             )
         existed = path.exists() and path.stat().st_size > 0
         if existed and not os.access(path.parent, os.W_OK):
-            return cls._open_read_only(path)
+            return cls._open_read_only(path, check=check)
         try:
             conn = sqlite3.connect(str(path), timeout=busy_timeout_ms() / 1000, check_same_thread=False)
         except sqlite3.OperationalError as exc:
             raise StoreError(_describe(path, exc)) from None
         try:
             conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
-            if existed:
+            if existed and check:
                 _check_integrity(conn, path)
                 _refuse_newer(conn, path)  # before anything that could write to the file
             conn.execute("PRAGMA journal_mode = WAL")
@@ -141,10 +142,12 @@ class Store(
                 f"the database {self.path} was moved, deleted or replaced while sourcereader was "
                 "running; nothing was written to it — put it back, or restart sourcereader"
             )
-        return type(self).open(self.path)
+        # Not checked again: quick_check reads the whole file (0.1 s for 100,000 annotations), and
+        # every worker reopens the store.
+        return type(self).open(self.path, check=False)
 
     @classmethod
-    def _open_read_only(cls, path: Path) -> Store:
+    def _open_read_only(cls, path: Path, *, check: bool = True) -> Store:
         # Nothing can be created in a read-only directory. Without a write-ahead log, immutable=1
         # reads the file alone (and nobody can be writing to it). Committed changes still in a
         # leftover -wal file must be read too: mode=ro reads them through the existing -shm file,
@@ -164,7 +167,8 @@ class Store(
                         f"{path.parent} is read-only; open it once with write access to {path.parent} "
                         "(or copy the folder somewhere writable) — nothing was changed"
                     ) from None
-            _check_integrity(conn, path)
+            if check:
+                _check_integrity(conn, path)
             _refuse_newer(conn, path)
             if MIGRATIONS.pending(conn):
                 raise StoreError(

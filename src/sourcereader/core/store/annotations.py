@@ -49,6 +49,7 @@ import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -148,6 +149,17 @@ def _annotation_lists(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0013_annotation_listing")
+def _annotation_listing(db: Database) -> None:
+    # The annotations list reads the ids of 100,000 annotations in document order, then only the page
+    # on screen: this index gives that order (NULL translation ids, the source's, sort first, as in
+    # Python) and holds every column the filters test, so the ids come from the index alone.
+    db.execute(
+        "CREATE INDEX annotations_listing ON annotations"
+        "(document_id, translation_id, position_start, id, deleted_at, status, kind)"
+    )
+
+
 def now() -> str:
     """The current time, ISO 8601 UTC with milliseconds (sorts as text)."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -192,6 +204,40 @@ def _strings(text: str | None) -> tuple[str, ...]:
 
 
 _NO_SENTENCES: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+
+_LISTING_ORDER = "ORDER BY a.document_id, a.translation_id, a.position_start, a.id"
+"""Document order in SQL, the same as :func:`_document_order`: SQLite sorts NULL (the source's
+annotations) before any translation id, and compares text by code point, as Python does."""
+
+
+def text_matches(needle: str, note: str | None, exact: str, tags: Sequence[str]) -> bool:
+    """Whether an annotation's note, quote or one of its tags contains ``needle`` (already case-folded).
+
+    Python's ``casefold``, not SQLite's ``LIKE``: that folds ASCII only, and Russian notes need more.
+    """
+    return (
+        needle in (note or "").casefold()
+        or needle in exact.casefold()
+        or any(needle in tag.casefold() for tag in tags)
+    )
+
+
+def _sql_text_matches(needle: str, note: str | None, exact: str, tag_list: str) -> bool:
+    return text_matches(needle, note, exact, tag_list.split("\x1f") if tag_list else ())
+
+
+@dataclass(frozen=True)
+class AnnotationListing:
+    """The ids of the annotations a filter finds, in document order, anchored ones and orphans apart.
+
+    What a long list holds: a list shows a page at a time, read with
+    :meth:`AnnotationMixin.annotations_by_id`, so 100,000 annotations cost two tuples of ints.
+    """
+
+    anchored: tuple[int, ...]
+    """Annotations found on their text."""
+    orphans: tuple[int, ...]
+    """Annotations whose text could not be found after it changed."""
 
 
 _build_anchor = builder(Anchor)
@@ -293,6 +339,39 @@ def _anchor_values(anchor: Anchor) -> dict[str, Any]:
         "position_start": anchor.start,
         "position_end": anchor.end,
     }
+
+
+def _filters(
+    *,
+    document_id: str | None = None,
+    tag: str | None = None,
+    kind: str | None = None,
+    orphans: bool | None = None,
+    include_deleted: bool = False,
+    since: str | None = None,
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (never empty) and its parameters for the filters of a listing."""
+    clauses: list[str] = ["1"]
+    params: list[Any] = []
+    if not include_deleted:
+        clauses.append("a.deleted_at IS NULL")
+    if document_id is not None:
+        clauses.append("a.document_id = ?")
+        params.append(document_id)
+    if kind is not None:
+        clauses.append("a.kind = ?")
+        params.append(kind)
+    if orphans is not None:
+        clauses.append("a.status = ?")
+        params.append("orphan" if orphans else "anchored")
+    if since is not None:
+        clauses.append("(a.created >= ? OR a.updated >= ?)")
+        params.extend([since, since])
+    if tag is not None:
+        key, _ = normalise_tag(tag)
+        clauses.append("a.id IN (SELECT annotation_id FROM annotation_tags WHERE tag = ?)")
+        params.append(key)
+    return f"WHERE {' AND '.join(clauses)}", params
 
 
 class AnnotationMixin:
@@ -551,46 +630,72 @@ class AnnotationMixin:
         (case-insensitive, any script); ``orphans`` True gives only orphans, False only anchored
         ones, None both; ``since`` keeps those created or updated at or after that ISO date/time.
         """
-        clauses: list[str] = []
-        params: list[Any] = []
-        if not include_deleted:
-            clauses.append("a.deleted_at IS NULL")
-        if document_id is not None:
-            clauses.append("a.document_id = ?")
-            params.append(document_id)
-        if kind is not None:
-            clauses.append("a.kind = ?")
-            params.append(kind)
-        if orphans is not None:
-            clauses.append("a.status = ?")
-            params.append("orphan" if orphans else "anchored")
-        if since is not None:
-            clauses.append("(a.created >= ? OR a.updated >= ?)")
-            params.extend([since, since])
-        if tag is not None:
-            key, _ = normalise_tag(tag)
-            clauses.append("a.id IN (SELECT annotation_id FROM annotation_tags WHERE tag = ?)")
-            params.append(key)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, params = _filters(
+            document_id=document_id,
+            tag=tag,
+            kind=kind,
+            orphans=orphans,
+            include_deleted=include_deleted,
+            since=since,
+        )
         found = self._select(where, params)
         if text:
-            # SQLite's LIKE folds ASCII only; Russian notes need Python's casefold.
             needle = text.casefold()
-            found = [
-                a
-                for a in found
-                if needle in (a.note or "").casefold()
-                or needle in a.anchor.exact.casefold()
-                or any(needle in t.casefold() for t in a.tags)
-            ]
+            found = [a for a in found if text_matches(needle, a.note, a.anchor.exact, a.tags)]
         return found
+
+    def annotation_listing(
+        self,
+        *,
+        document_id: str | None = None,
+        tag: str | None = None,
+        kind: str | None = None,
+        text: str | None = None,
+    ) -> AnnotationListing:
+        """The ids of the live annotations :meth:`annotations` would return for these filters, in the
+        same order, orphans apart: one query over an index, whatever the number of annotations."""
+        where, params = _filters(document_id=document_id, tag=tag, kind=kind)
+        if text:
+            self.conn.create_function("sr_text_matches", 4, _sql_text_matches, deterministic=True)
+            where += " AND sr_text_matches(?, a.note, a.quote_exact, a.tag_list)"
+            params.append(text.casefold())
+        anchored: list[int] = []
+        orphaned: list[int] = []
+        for annotation_id, orphan in self.conn.execute(
+            f"SELECT a.id, a.status = 'orphan' FROM annotations a {where} {_LISTING_ORDER}", params
+        ):
+            (orphaned if orphan else anchored).append(annotation_id)
+        return AnnotationListing(tuple(anchored), tuple(orphaned))
+
+    def annotations_by_id(self, ids: Sequence[int]) -> list[Annotation]:
+        """The annotations with these ids, in the order given (deleted ones included; ids that are not
+        in the database, purged since they were listed, are left out)."""
+        found: dict[int, Annotation] = {}
+        # In chunks: SQLite limits the number of parameters of one statement.
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ", ".join("?" * len(chunk))
+            found.update((a.id, a) for a in self._select(f"WHERE a.id IN ({marks})", chunk))
+        return [found[i] for i in ids if i in found]
+
+    def annotated_documents(self) -> list[str]:
+        """The ids of the documents with live annotations, sorted."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT document_id FROM annotations WHERE deleted_at IS NULL ORDER BY document_id"
+        )
+        return [r[0] for r in rows]
 
     def tags(self) -> list[str]:
         """Every tag in use on a live annotation, display form, sorted case-insensitively."""
+        # Each distinct tag (from its index) with the display form of its first live annotation: the
+        # search stops at the first one found. Joining every tag row to its annotation took 0.4 s for
+        # 100,000 annotations, and the annotation dialog and list ask for the tags each time they open.
+        # Every row of a tag has the same display form (see _write_tags).
         rows = self.conn.execute(
-            "SELECT tag, min(tag_display) FROM annotation_tags t "
+            "SELECT d.tag, (SELECT t.tag_display FROM annotation_tags t "
             "JOIN annotations a ON a.id = t.annotation_id "
-            "WHERE a.deleted_at IS NULL GROUP BY tag ORDER BY tag"
+            "WHERE t.tag = d.tag AND a.deleted_at IS NULL LIMIT 1) AS shown "
+            "FROM (SELECT DISTINCT tag FROM annotation_tags) d WHERE shown IS NOT NULL ORDER BY d.tag"
         ).fetchall()
         return [r[1] for r in rows]
 

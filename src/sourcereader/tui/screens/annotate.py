@@ -18,14 +18,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.suggester import Suggester
 from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.text_area import Selection
 
 from sourcereader.core.annotations import (
@@ -126,10 +129,33 @@ def split_tags(value: str) -> tuple[str, ...]:
     return tuple(t.strip() for t in value.split(",") if t.strip())
 
 
+class CheckList(SelectionList[str]):
+    """A selection list whose ticked boxes show a tick, not only another colour (legible without
+    colour, in a monochrome terminal, or to a colour-blind reader)."""
+
+    TICKED = "✓"
+    UNTICKED = " "
+
+    def render_line(self, y: int) -> Strip:
+        """The line as SelectionList draws it, its box holding a tick or a blank."""
+        strip = super().render_line(y)
+        try:
+            option = self.get_option_at_index(int(self.scroll_offset.y) + y)
+        except OptionDoesNotExist:
+            return strip
+        # SelectionList draws the box as its first three segments: left side, inside, right side.
+        segments = list(strip)
+        if len(segments) > 3:
+            mark = self.TICKED if option.value in self.selected else self.UNTICKED
+            segments[1] = Segment(mark, segments[1].style)
+        return Strip(segments, strip.cell_length)
+
+
 class AnnotationDialog(ModalScreen[AnnotationDraft | None]):
     """Make or edit an annotation. Ctrl+S saves, Escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("annotate"))
+    AUTO_FOCUS = ""
 
     def __init__(
         self,
@@ -200,9 +226,11 @@ class AnnotationDialog(ModalScreen[AnnotationDraft | None]):
                 id="highlight",
             )
             yield Label("Compares translations", classes="field-label", id="compared-label")
-            yield SelectionList[str](
+            # A new relation note on a document with one translation compares that one: it is ticked.
+            only = len(self.translations) == 1 and a is None
+            yield CheckList(
                 *[
-                    (Text(f"{label} ({tid})"), tid, a is not None and tid in a.compared)
+                    (Text(one_line(f"{label} ({tid})")), tid, only or (a is not None and tid in a.compared))
                     for tid, label in self.translations
                 ],
                 id="compared",
@@ -220,7 +248,12 @@ class AnnotationDialog(ModalScreen[AnnotationDraft | None]):
         if self.targets:
             self.add_class("-targets")
             self._target_changed()
-        self.query_one("#note", TextArea).focus()
+        # Focused without scrolling to it: on a small terminal the dialog opens at its top, where it
+        # says what is annotated (the note box may be below the fold; typing still goes into it).
+        # (Textual's automatic focus is off: it centred the first field, scrolling the title away.)
+        # Focused now, not after the next refresh (Widget.focus): keys typed as the dialog opens go
+        # into the note, not to the app's bindings.
+        self.set_focus(self.query_one("#note", TextArea), scroll_visible=False)
 
     def chosen_target(self) -> Target | None:
         """The target chosen in the dialog (None without choices)."""
@@ -237,14 +270,30 @@ class AnnotationDialog(ModalScreen[AnnotationDraft | None]):
         area = self.query_one("#span", TextArea)
         area.load_text(shown_quote(target.quote()))
         area.selection = Selection.cursor((0, 0))
-        self.query_one("#title", Label).update(
-            Text(f"Annotate {one_line(target.anchor().describe())}", style="bold")
-        )
-        self.query_one("#span-help", Label).update(
-            "Span: select it above with shift+arrows (none selected: the whole sentence)"
-            if target.single
-            else "Whole sentences (choose one sentence to annotate a span of it)"
-        )
+        self._show_span()
+
+    @on(TextArea.SelectionChanged, "#span")
+    def _span_changed(self) -> None:
+        self._show_span()
+
+    def _show_span(self) -> None:
+        """Say what will be annotated: the selected span (its offsets and words), or the whole sentences."""
+        target = self.chosen_target()
+        if target is None:
+            return
+        anchor = self.chosen_anchor()
+        self.query_one("#title", Label).update(Text(f"Annotate {one_line(anchor.describe())}", style="bold"))
+        help_line = self.query_one("#span-help", Label)
+        if not target.single:
+            help_line.update("Whole sentences (choose one sentence to annotate a span of it)")
+        elif anchor.span is None:
+            help_line.update("Span: select it above with shift+arrows (none: the whole sentence)")
+        else:
+            quote = one_line(anchor.exact)
+            quote = quote if len(quote) <= 50 else quote[:49] + "…"
+            shown = Text(f"Span {anchor.span[0]}–{anchor.span[1]}: ", style="bold")
+            shown.append(f"«{quote}»")
+            help_line.update(shown)
 
     def chosen_anchor(self) -> Anchor:
         """The anchor the dialog says: the chosen target, narrowed to the selected span if any."""

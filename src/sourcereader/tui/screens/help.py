@@ -13,6 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from sourcereader.core.sanitize import for_terminal
 from sourcereader.tui.bindings import SCOPE_TITLES, TABLE, bindings_for, key_display
 
 EXTRA_KEYS: tuple[tuple[str, str], ...] = (
@@ -29,7 +30,8 @@ def help_text(keymap: Mapping[str, str], keys_path: Path | None) -> Text:
     for scope, title in SCOPE_TITLES.items():
         text.append(f"{title}\n", style="bold underline")
         for binding in TABLE[scope]:
-            text.append(f"  {key_display(binding, keymap):<{width}}", style="bold")
+            # The keys come from the user's keys.toml: shown as text, control characters made visible.
+            text.append(f"  {for_terminal(key_display(binding, keymap)):<{width}}", style="bold")
             text.append(f"{binding.tooltip or binding.description}")
             text.append(f"  ({binding.id})\n", style="dim")
         if scope == "app":
@@ -38,7 +40,9 @@ def help_text(keymap: Mapping[str, str], keys_path: Path | None) -> Text:
                 text.append(f"{what}\n")
         text.append("\n")
     text.append("Remapping keys\n", style="bold underline")
-    where = str(keys_path) if keys_path is not None else "keys.toml in the configuration directory"
+    where = (
+        for_terminal(str(keys_path)) if keys_path is not None else "keys.toml in the configuration directory"
+    )
     text.append(f"  Put the ids above in {where}:\n")
     text.append('    [keys]\n    next_low_confidence = "n"\n    merge_next = "+,m"\n')
     return text

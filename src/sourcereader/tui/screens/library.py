@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.events import Key
+from textual.events import DescendantFocus, Key
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -18,7 +21,7 @@ from textual.widgets.option_list import Option
 from sourcereader.core.documents import Library, LibraryEntry
 from sourcereader.core.wording import counted
 from sourcereader.tui.bindings import bindings_for
-from sourcereader.tui.messages import OpenDocument, OpenVersions, OpenWitnesses
+from sourcereader.tui.messages import LibraryFilesChanged, OpenDocument, OpenVersions, OpenWitnesses
 from sourcereader.tui.screens.versions import group_key, version_key, versions_heading
 from sourcereader.tui.widgets.parallel_text import display_text
 
@@ -44,6 +47,29 @@ def groups(library: Library) -> list[Group]:
             seen.add(event)
             out.append(Group(event, tuple(e for e in entries if group_key(e) == event)))
     return out
+
+
+#: How often the library's folders are looked at for documents another process imported (seconds).
+WATCH_SECONDS = 1.5
+
+
+def library_signature(library: Library) -> tuple[tuple[str, int], ...]:
+    """The modification times of the user library's folders: an import, a replacement (a file renamed
+    into place) or a removal changes one of them. A few ``stat`` calls, cheap enough for a timer."""
+    folders: list[Path] = []
+    for root, origin in library.roots:
+        if origin != "user":
+            continue  # the bundled library does not change while the app runs
+        folders += [root, root / "sources", root / "translations"]
+        with contextlib.suppress(OSError):  # no translations folder yet
+            folders += [Path(e.path) for e in os.scandir(root / "translations") if e.is_dir()]
+    found = []
+    for folder in folders:
+        try:
+            found.append((str(folder), folder.stat().st_mtime_ns))
+        except OSError:
+            found.append((str(folder), -1))
+    return tuple(found)
 
 
 def matches(entry: LibraryEntry, query: str) -> bool:
@@ -91,6 +117,11 @@ class LibraryScreen(Screen[None]):
         self.annotation_counts = annotation_counts
         """Live annotations per document id: asked once per listing, not once per document."""
         self.shown: list[LibraryEntry | None] = []
+        self._signature: tuple[tuple[str, int], ...] = ()
+        """The user library's folders as last read (:func:`library_signature`)."""
+        self._typing = False
+        """True from a key typed on the list (sent on to the filter box) until the list has the focus
+        again: the keys typed right after it belong in the box too."""
 
     def compose(self) -> ComposeResult:
         yield Label(self._summary(), id="library-title")
@@ -111,6 +142,28 @@ class LibraryScreen(Screen[None]):
     def on_mount(self) -> None:
         self._fill("")
         self.query_one("#documents", OptionList).focus()
+        self._signature = library_signature(self.library)
+        self.set_interval(WATCH_SECONDS, self.check_library_files)
+
+    def check_library_files(self) -> None:
+        """Ask the app to read the library again when its folders changed (another process imported a
+        document or a translation)."""
+        signature = library_signature(self.library)
+        if signature != self._signature:
+            self._signature = signature
+            self.post_message(LibraryFilesChanged())
+
+    def show_library(self, library: Library) -> None:
+        """Show ``library`` (read again by the app), keeping the filter and the highlighted document."""
+        current = self.current()
+        self.library = library
+        self._signature = library_signature(library)
+        self.query_one("#library-title", Label).update(self._summary())
+        self._fill(self.query_one("#filter", Input).value)
+        if current is not None:
+            ids = [e.document.id if e is not None else None for e in self.shown]
+            if current.document.id in ids:
+                self.query_one("#documents", OptionList).highlighted = ids.index(current.document.id)
 
     def _options(self, query: str) -> Iterable[tuple[Option, LibraryEntry | None]]:
         counts = self.annotation_counts()
@@ -165,15 +218,23 @@ class LibraryScreen(Screen[None]):
             event.stop()
             event.prevent_default()
             return
-        if self.focused is not box and event.is_printable and event.character:
-            if self.focused is listing and event.key in self._bound_keys():
+        # A printable key gets here only when the box did not take it (it stops the keys it types).
+        if event.is_printable and event.character:
+            if not self._typing and self.focused is listing and event.key in self._bound_keys():
                 return  # the screen's and the app's own keys keep working on the list
             # Every printable key goes to the box, spaces and punctuation too: a fast typist's (or a
-            # paste's) next keys arrive before the focus has moved, and must not be lost.
+            # paste's) next keys arrive before the focus has moved, and must not be lost. Those keys
+            # were sent to the list, bound ones too (W, q): they are the rest of a word, not commands.
+            self._typing = True
             box.focus()
             box.insert_text_at_cursor(event.character)
             event.stop()
             event.prevent_default()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """The user moved to the list: its keys act again."""
+        if event.widget is self.query_one("#documents", OptionList):
+            self._typing = False
 
     def _bound_keys(self) -> set[str]:
         keymap = getattr(self.app, "user_keymap", {})

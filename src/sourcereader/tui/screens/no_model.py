@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from sourcereader.core.sanitize import for_terminal
 from sourcereader.tui.bindings import bindings_for
 
 
@@ -27,7 +28,7 @@ class NoModelScreen(ModalScreen[None]):
         with Vertical(id="no-model", classes="dialog"):
             yield Label("No machine translation model", classes="dialog-title")
             # Text, not markup: the message holds paths and brackets that must show as written.
-            yield Static(Text(self.message), id="no-model-message")
+            yield Static(Text(for_terminal(self.message)), id="no-model-message")
             yield Static(
                 Text(
                     "The reader works without it: human translations and your notes are unaffected. "

@@ -742,7 +742,8 @@ class ReaderScreen(Screen[None]):
     # --- other screens
     def action_witnesses(self) -> None:
         """The other records of this event, side by side with this one."""
-        self.post_message(OpenWitnesses(self.document.id))
+        src = self.rows[self.cursor].src if len(self.rows) else range(0)
+        self.post_message(OpenWitnesses(self.document.id, self.sentences[src.start].id if src else None))
 
     def go_to_sentence(self, text_id: str, sentence_id: str) -> None:
         """Put the cursor on the row holding a sentence of the source or of a translation."""

@@ -37,7 +37,7 @@ def hit_text(hit: SearchHit, titles: Mapping[str, str], labels: Mapping[tuple[st
     label = (
         "source" if hit.text_id == SOURCE_TEXT else labels.get((hit.document_id, hit.text_id), hit.text_id)
     )
-    where.append(f"  {display_text(label)} · {hit.sentence_id}", style="dim")
+    where.append(f"  {display_text(label)} · {for_terminal(hit.sentence_id)}", style="dim")
     raw = hit.text
     start = max(0, (hit.spans[0][0] if hit.spans else 0) - CONTEXT)
     end = min(len(raw), start + 3 * CONTEXT)

@@ -25,6 +25,7 @@ from textual.worker import Worker
 
 from sourcereader.core.documents import Document
 from sourcereader.core.reading import Row, build_rows
+from sourcereader.core.sanitize import one_line
 from sourcereader.core.store import Store
 from sourcereader.core.store.links import Passage, WitnessLink
 from sourcereader.tui.bindings import bindings_for
@@ -97,12 +98,20 @@ class WitnessPane(Vertical):
 
     def go_to_passage(self, passage: Passage) -> None:
         """Show a passage of this witness."""
+        self.go_to_sentence(passage.first)
+
+    def go_to_sentence(self, sentence_id: str) -> None:
+        """Put the cursor on the row holding a sentence of this witness."""
         if self.view is None:
             return
         try:
-            index = self.document.sentence(passage.first).index
+            index = self.document.sentence(sentence_id).index
         except KeyError:
-            self.notify(f"Sentence {passage.first} is no longer in {self.document.id}.", severity="warning")
+            self.notify(
+                f"Sentence {one_line(sentence_id)} is no longer in {one_line(self.document.id)}.",
+                severity="warning",
+                markup=False,
+            )
             return
         self.text.go_to(self.view.rows.row_of_source(index))
 
@@ -122,11 +131,14 @@ class WitnessesScreen(Screen[None]):
         message: str
         """What was done, for the notification."""
 
-    def __init__(self, store: Store, left: Document, right: Document) -> None:
+    def __init__(self, store: Store, left: Document, right: Document, *, start_at: str | None = None) -> None:
+        """``left`` and ``right``: the two records; ``start_at``: a sentence of ``left`` to open at (the
+        reader's current passage), the right record then showing the passage linked to it, if any."""
         super().__init__()
         self.store = store
         self.left_document = left
         self.right_document = right
+        self.start_at = start_at
 
     def compose(self) -> ComposeResult:
         event = self.left_document.meta.event or "the same event"
@@ -138,7 +150,30 @@ class WitnessesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._refresh_links()
-        self.query_one("#left", WitnessPane).text.focus()
+        left = self.query_one("#left", WitnessPane)
+        left.text.focus()
+        left.add_class("-active")
+        if self.start_at is not None:
+            # Once the views are in the texts (they are bound, and reach them on the next refresh).
+            self.call_after_refresh(self._open_at, self.start_at)
+
+    def _open_at(self, sentence_id: str) -> None:
+        here, there = self.query_one("#left", WitnessPane), self.query_one("#right", WitnessPane)
+        here.go_to_sentence(sentence_id)
+        found = self._links_here()
+        if found:
+            there.go_to_passage(found[0].b)
+
+    def on_descendant_focus(self) -> None:
+        """The pane being read is marked (a bar on its left and its header lit), not only by colour."""
+        for pane in self.query(WitnessPane):
+            pane.set_class(pane.text.has_focus, "-active")
+
+    @staticmethod
+    def describe(passage: Passage) -> str:
+        """A passage as the notifications name it: its document and sentences (``doc s2–s3``)."""
+        ids = passage.first if passage.last == passage.first else f"{passage.first}–{passage.last}"
+        return one_line(f"{passage.document_id} {ids}")
 
     @property
     def panes(self) -> tuple[WitnessPane, WitnessPane]:
@@ -168,7 +203,7 @@ class WitnessesScreen(Screen[None]):
     @on(LinksWritten)
     def _links_written(self, message: LinksWritten) -> None:
         self._show_links(message.links)
-        self.notify(message.message, title="Link")
+        self.notify(message.message, title="Link", markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A write that failed is reported, never a crash of the screen."""
@@ -193,7 +228,9 @@ class WitnessesScreen(Screen[None]):
             self.notify("Put both cursors on a passage (not a gap) first.", title="Link")
             return
         link = WitnessLink(a, b)
-        self.write_links(lambda store: store.add_witness_link(link), f"Linked {a.first} ↔ {b.first}.")
+        self.write_links(
+            lambda store: store.add_witness_link(link), f"Linked {self.describe(a)} ↔ {self.describe(b)}."
+        )
 
     def _links_here(self) -> list[WitnessLink]:
         here, _there = self.panes
@@ -221,12 +258,16 @@ class WitnessesScreen(Screen[None]):
         """Remove the links of the current passage."""
         found = self._links_here()
         ids = [link.id for link in found if link.id is not None]
+        if not ids:
+            self.notify("No link here to remove.", title="Link")
+            return
 
         def unlink(store: Store) -> None:
             for link_id in ids:
                 store.delete_witness_link(link_id)
 
-        self.write_links(unlink, f"Removed {len(found)} link(s).")
+        others = ", ".join(self.describe(link.b) for link in found)
+        self.write_links(unlink, f"Unlinked {self.describe(found[0].a)} from {others}.")
 
     def action_back(self) -> None:
         """Close the witnesses view."""
