@@ -80,7 +80,8 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
             "library_witnesses",
             "Read the witnesses of this event side by side",
         ),
-        _b("q", "quit", "Quit", "quit", "Leave sourcereader"),
+        # The app's action: the library screen has no quit of its own (a bare "quit" did nothing).
+        _b("q", "app.quit", "Quit", "quit", "Leave sourcereader"),
     ),
     "text": (
         _b("j,down", "cursor_down", "Down", "down", "Next row", show=False),

@@ -39,7 +39,7 @@ from sourcereader.core import reading
 from sourcereader.core.alignment.beads import Bead, mark_verified, merge_next, move_src, move_tgt, split_bead
 from sourcereader.core.alignment.document import document_alignment, save_alignment
 from sourcereader.core.annotations import Annotation
-from sourcereader.core.documents import Document, Library, LibraryEntry, Sentence, Translation
+from sourcereader.core.documents import Document, Library, LibraryEntry, Sentence, Translation, id_range
 from sourcereader.core.reading import Row, Rows, annotation_rows, build_rows, find_rows, low_rows, next_index
 from sourcereader.core.wording import counted
 from sourcereader.tui import data
@@ -171,7 +171,10 @@ class ReaderScreen(Screen[None]):
         title = Text(display_text(meta.title), style="bold")
         if meta.status == "partial":
             title.append("  PARTIAL", style="bold reverse")
-        yield Static(title, id="reader-title")
+        with Horizontal(id="reader-titlebar"):
+            yield Static(title, id="reader-title")
+            # The current row's sentence ids, visible at any width: the row every action acts on.
+            yield Static(id="reader-position")
         with Horizontal(id="reader-body"):
             with Vertical(id="reader-main"):
                 yield ColumnHeader(id="column-header").data_bind(view=ReaderScreen.view)
@@ -252,10 +255,12 @@ class ReaderScreen(Screen[None]):
     def watch_view(self) -> None:
         if self.is_mounted:
             self._update_provenance()
+            self._update_position()
 
     def watch_cursor(self) -> None:
         self.selected_annotation = 0
         if self.is_mounted:
+            self._update_position()
             # The panel is re-laid out when its text changes: while a key is held, only the row
             # the cursor stops on is worth that cost (a key must reach the screen within a frame).
             if self._provenance_timer is not None:
@@ -272,6 +277,28 @@ class ReaderScreen(Screen[None]):
     @on(ParallelText.CursorMoved, "#parallel")
     def _cursor_moved(self, message: ParallelText.CursorMoved) -> None:
         self.cursor = message.row
+
+    def position_text(self) -> str:
+        """Where the cursor is: the row's sentence ids (of the source, else of the first translation that
+        has some, else the gap's id) and its number among the rows."""
+        if not len(self.rows):
+            return ""
+        cursor = min(self.cursor, len(self.rows) - 1)
+        row = self.rows[cursor]
+        where = ""
+        if row.gap is not None:
+            where = f"{row.gap.kind} {row.gap.id}"
+        elif row.src:
+            where = _span_ids(self.sentences, row.src)
+        else:
+            for tid, span in zip(self.row_translations, row.tgt, strict=False):
+                if span:
+                    where = f"{tid} {_span_ids(self.translation_sentences[tid], span)}"
+                    break
+        return f"{where} · {cursor + 1}/{len(self.rows)}"
+
+    def _update_position(self) -> None:
+        self.query_one("#reader-position", Static).update(Text(display_text(self.position_text())))
 
     def flush_provenance(self) -> None:
         """Bring the provenance panel up to date now instead of after the cursor rests (tests, snapshots)."""
@@ -735,6 +762,15 @@ class ReaderScreen(Screen[None]):
             return
         index = self.translation(text_id).sentence(sentence_id).index
         parallel.go_to(self.rows.row_of_target(self.row_translations.index(text_id), index))
+
+
+def _span_ids(sentences: Sequence[Sentence], span: range) -> str:
+    """``s3`` or ``s3–s5`` for the sentences of ``span`` (only the two ends are looked at)."""
+    return id_range(
+        [sentences[span.start].id, sentences[span.stop - 1].id]
+        if len(span) > 1
+        else [sentences[span.start].id]
+    )
 
 
 def _no_extra_message(exc: ImportError) -> str:

