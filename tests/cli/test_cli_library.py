@@ -227,3 +227,15 @@ def test_python_dash_m_runs_as_a_subprocess() -> None:
     )
     assert out.returncode == 2
     assert out.stderr.startswith("sourcereader: no document with id 'nope'")
+
+
+def test_show_translation_marks_unsure_beads_as_the_reader_does(capsys: pytest.CaptureFixture[str]) -> None:
+    from sourcereader.core.alignment.beads import UNSURE_BELOW
+
+    status, out, _err = cli(capsys, "show", SOVIET, "--translation", "hse-answer-en")
+    assert status == 0
+    assert f"? unsure: confidence under {UNSURE_BELOW:.2f}" in out
+    for line in out.splitlines():
+        if line.startswith("bead "):
+            confidence = float(line.split("confidence ")[1].split()[0])
+            assert line.rstrip().endswith("?") == (confidence < UNSURE_BELOW), line

@@ -122,3 +122,23 @@ async def test_the_current_sentence_id_is_shown_at_80_columns(tmp_path: Path) ->
         sid = screen.sentences[row.src.start].id if row.src else row.gap.id  # type: ignore[union-attr]
         assert sid in str(shown)
         assert screen.query_one("#reader-position").region.right <= 80
+
+
+# ---------------------------------------------------------------------------------------------- 12.4
+async def test_l_visits_the_rows_the_panel_calls_unsure(tmp_path: Path) -> None:
+    from sourcereader.core.alignment.beads import UNSURE_BELOW
+    from sourcereader.tui.widgets.provenance import ProvenancePanel
+
+    app = app_for(tmp_path, document_id=SOVIET)  # the real alignment: its beads are at 0.55–0.58
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = reader(app)
+        beads = screen.alignments["hse-answer-en"]
+        assert any(b.confidence < UNSURE_BELOW and not b.verified for b in beads)
+        await pilot.press("l")
+        assert screen.cursor != 0 and screen.rows[screen.cursor].is_low()
+        screen.flush_provenance()
+        panel = str(screen.query_one(ProvenancePanel).query_one("#provenance-text").render())
+        assert "unsure" in panel
+        assert not [n for n in app._notifications if "No unsure" in n.message]

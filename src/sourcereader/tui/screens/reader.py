@@ -36,7 +36,7 @@ from textual.widgets import Footer, Input, Label, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
 from sourcereader.core import reading
-from sourcereader.core.alignment.beads import Bead, mark_verified, merge_next, move_src, move_tgt, split_bead
+from sourcereader.core.alignment.beads import UNSURE_BELOW, Bead, mark_verified, merge_next, move_src, move_tgt, split_bead
 from sourcereader.core.alignment.document import document_alignment, save_alignment
 from sourcereader.core.annotations import Annotation
 from sourcereader.core.documents import Document, Library, LibraryEntry, Sentence, Translation, id_range
@@ -504,12 +504,17 @@ class ReaderScreen(Screen[None]):
         self.workers.cancel_group(self, "translate")
 
     def action_next_low(self) -> None:
-        """Jump to the next low-confidence row."""
-        self._jump(self._low, forward=True, empty="No low-confidence rows.")
+        """Jump to the next unsure row (a bead under the alignment's UNSURE_BELOW, not verified)."""
+        self._jump(self._low, forward=True, empty=self._no_unsure())
 
     def action_previous_low(self) -> None:
-        """Jump to the previous low-confidence row."""
-        self._jump(self._low, forward=False, empty="No low-confidence rows.")
+        """Jump to the previous unsure row."""
+        self._jump(self._low, forward=False, empty=self._no_unsure())
+
+    def _no_unsure(self) -> str:
+        if not self.row_translations:
+            return "No unsure rows: no translation is shown (w or c shows one)."
+        return f"No unsure rows: every bead is at confidence {UNSURE_BELOW:.2f} or more, or verified."
 
     def _jump(self, indices: list[int], *, forward: bool, empty: str) -> None:
         target = next_index(indices, self.cursor, forward=forward)

@@ -92,7 +92,14 @@ def provenance_text(
                 conf = min(beads[k].confidence for k in span)
                 verified = all(beads[k].verified for k in span)
                 text.append(f"  bead {span.start + 1}{'–' + str(span.stop) if len(span) > 1 else ''}, ")
-                text.append("verified\n" if verified else f"confidence {conf:.2f}\n")
+                if verified:
+                    text.append("verified\n")
+                else:
+                    text.append(f"confidence {conf:.2f}")
+                    # The alignment's one definition of unsure: what the ? mark and l go by.
+                    if any(beads[k].unsure for k in span):
+                        text.append(" · unsure", style="bold")
+                    text.append("\n")
             if translation.meta.translator:
                 text.append(f"  translator: {display_text(translation.meta.translator)}\n")
             if translation.meta.engine:
