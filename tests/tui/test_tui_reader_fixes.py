@@ -142,3 +142,116 @@ async def test_l_visits_the_rows_the_panel_calls_unsure(tmp_path: Path) -> None:
         panel = str(screen.query_one(ProvenancePanel).query_one("#provenance-text").render())
         assert "unsure" in panel
         assert not [n for n in app._notifications if "No unsure" in n.message]
+
+
+# ---------------------------------------------------------------------------------------------- 12.3
+def _styled_text(text: ParallelText, component: str) -> str:
+    """The characters drawn (now, through the widget's line cache) with a component's background."""
+    colour = text.get_component_rich_style(component).bgcolor
+    assert colour is not None
+    found = []
+    for strip in drawn_lines(text):
+        for segment in strip:
+            style = segment.style
+            if isinstance(style, Style) and style.bgcolor is not None and _close(style.bgcolor, colour):
+                found.append(segment.text)
+    return "".join(found)
+
+
+def _note(tmp_path: Path, sid: str, colour: str, span: tuple[int, int] | None = None) -> str:
+    """A highlighted note on the Soviet record's sentence ``sid``, saved before the app starts; its text."""
+    from sourcereader.core.annotations import AnnotationDraft, anchor_for
+    from sourcereader.core.documents import Library
+    from tests.support.tui import open_store
+
+    store = open_store(tmp_path)
+    document = Library.default(cache=store).document(SOVIET)
+    anchor = anchor_for(document, [sid], span)
+    store.add_annotation(AnnotationDraft(anchor, note="see", highlight=colour))
+    store.close()
+    return anchor.exact
+
+
+async def test_highlight_colours_are_drawn_on_the_sentence_or_span(tmp_path: Path) -> None:
+    whole = _note(tmp_path, "s2", "yellow")
+    span = _note(tmp_path, "s3", "pink", (4, 19))
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = reader(app).query_one(ParallelText)
+        yellow = _styled_text(text, "parallel-text--hl-yellow")
+        pink = _styled_text(text, "parallel-text--hl-pink")
+        assert yellow.replace(" ", "") == whole.replace(" ", "").replace("\n", "")
+        assert pink == span
+
+
+async def test_a_saved_highlight_shows_at_once_on_the_current_row(tmp_path: Path) -> None:
+    from sourcereader.core.annotations import AnnotationDraft, anchor_for
+
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = reader(app)
+        text = screen.query_one(ParallelText)
+        await pilot.press("j")  # s1's row
+        await pilot.pause()
+        draft = AnnotationDraft(anchor_for(screen.document, ["s1"]), kind="highlight", highlight="green")
+        # What the annotation dialog's save does: a write in a worker, then the row is redrawn.
+        screen.annotator.write(lambda store: store.add_annotation(draft), "saved", None)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        green = _styled_text(text, "parallel-text--hl-green")
+        assert green.replace(" ", "") == screen.sentences[0].text.replace(" ", "").replace("\n", "")
+        assert screen.cursor == 1
+        first = next(y for y, (k, line) in enumerate(text._visible_layout()) if k == 1 and line == 0)
+        assert drawn_lines(text)[first].text[1] == "▌"  # the row's mark, drawn with it
+
+
+# ---------------------------------------------------------------------------------------- 13 (lazy)
+def _huge_document(tmp_path: Path, words: int) -> str:
+    """A user document whose second paragraph is one sentence of ``words`` words, its segmentation in
+    the store's cache (the reader is tested here, not the segmenter)."""
+    from sourcereader.core.documents import Library, segmentation_key
+    from tests.support.tui import open_store, write_user_document
+
+    huge = " ".join(["слово", "договор", "переговоры"] * (words // 3))
+    write_user_document("huge", f"First sentence.\n\n{huge}.\n\nLast sentence.", title="Huge")
+    store = open_store(tmp_path)
+    document = Library.default().document("huge")
+    body = document.body
+    rows: list[list[object]] = []
+    for n, part in enumerate(("First sentence.", f"{huge}.", "Last sentence.")):
+        start = body.index(part)
+        rows.append(["s", start, start + len(part), n])
+    store.put_segmentation(segmentation_key(body, document.language), rows)
+    store.close()
+    return huge
+
+
+async def test_a_huge_sentence_is_wrapped_only_as_far_as_it_is_seen(tmp_path: Path) -> None:
+    huge = _huge_document(tmp_path, 60_000)  # 470,000 characters: about 8,000 lines at this width
+    app = app_for(tmp_path, document_id="huge")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = reader(app)
+        text = screen.query_one(ParallelText)
+        assert len(screen.sentences) == 3 and screen.sentences[1].text == f"{huge}."
+        height = text.scrollable_content_region.height
+        (wrap,) = [c.wrap for c in text._row_layout(1).columns if c is not None]
+        # Drawn: the first screen of it, and nothing more than the view's geometry asked for.
+        assert not wrap.complete and wrap.known <= 2 * height + 2
+        assert "слово договор" in "".join(text.render_line(y).text for y in range(height))
+        await pilot.press("j", "pagedown", "pagedown")
+        assert text.cursor == 1 and text.line_offset == 2 * height
+        assert not wrap.complete and wrap.known <= 4 * height + 2
+        await pilot.press("G")  # the last row: the huge one is still not wrapped to its end
+        await pilot.pause()
+        assert not wrap.complete
+        await pilot.press("k")  # upward into it: its last screen is shown, so every line is found
+        assert text.cursor == 1 and wrap.complete
+        assert text.line_offset == wrap.known + 1 - height
