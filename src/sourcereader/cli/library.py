@@ -216,8 +216,8 @@ def _show_alignment(
     store: Store, library: Library, document: Document, translation_id: str, *, as_json: bool
 ) -> int:
     import sourcereader.core.alignment.document as alignment
-    from sourcereader.core.documents import dumps
     from sourcereader.core.alignment.beads import UNSURE_BELOW
+    from sourcereader.core.documents import dumps
     from sourcereader.core.sanitize import one_line
 
     try:

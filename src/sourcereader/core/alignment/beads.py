@@ -43,7 +43,7 @@ class Bead:
 
     @property
     def unsure(self) -> bool:
-        """The aligner was unsure of this bead (confidence under :data:`UNSURE_BELOW`) and nobody verified it."""
+        """The aligner was unsure of this bead (confidence under :data:`UNSURE_BELOW`), nobody verified it."""
         return not self.verified and self.confidence < UNSURE_BELOW
 
 

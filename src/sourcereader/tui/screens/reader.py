@@ -36,7 +36,15 @@ from textual.widgets import Footer, Input, Label, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
 from sourcereader.core import reading
-from sourcereader.core.alignment.beads import UNSURE_BELOW, Bead, mark_verified, merge_next, move_src, move_tgt, split_bead
+from sourcereader.core.alignment.beads import (
+    UNSURE_BELOW,
+    Bead,
+    mark_verified,
+    merge_next,
+    move_src,
+    move_tgt,
+    split_bead,
+)
 from sourcereader.core.alignment.document import document_alignment, save_alignment
 from sourcereader.core.annotations import Annotation
 from sourcereader.core.documents import Document, Library, LibraryEntry, Sentence, Translation, id_range
