@@ -255,3 +255,103 @@ async def test_a_huge_sentence_is_wrapped_only_as_far_as_it_is_seen(tmp_path: Pa
         await pilot.press("k")  # upward into it: its last screen is shown, so every line is found
         assert text.cursor == 1 and wrap.complete
         assert text.line_offset == wrap.known + 1 - height
+
+
+# ---------------------------------------------------------------------------------------------- 12.5
+async def test_column_choices_are_kept_per_document_and_as_the_default(tmp_path: Path) -> None:
+    from sourcereader.tui.screens.columns import ColumnsDialog
+
+    hse = "t:hse-answer-en"
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert reader(app).columns == ("source", hse)
+        await pilot.press("c")
+        assert isinstance(app.screen, ColumnsDialog)
+        await pilot.press("down", "shift+up")  # the translation first
+        await pilot.press("tab", "space")  # the box: also the default
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        assert reader(app).columns == (hse, "source")
+    # A new run: the document opens as it was left, and another one with the default.
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert reader(app).columns == (hse, "source")
+        await pilot.press("escape", *"schulenburg telegram", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = reader(app)
+        assert screen.document.id == "1940-11-25-schulenburg-telegram"
+        assert screen.columns == ("t:nsr-1948-en", "source")
+
+
+async def test_a_hidden_column_stays_hidden_after_a_restart(tmp_path: Path) -> None:
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("c", "down", "space", "enter")  # hide the translation
+        await app.workers.wait_for_complete()
+        assert reader(app).columns == ("source",)
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert reader(app).columns == ("source",)
+
+
+# --------------------------------------------------------------------------------------------- 12.11
+async def test_t_without_a_model_leaves_a_hidden_mt_column_hidden(tmp_path: Path) -> None:
+    from sourcereader.tui.screens.no_model import NoModelScreen
+    from tests.support.tui import FakeTranslator
+
+    app = app_for(tmp_path, document_id=SOVIET, translator=FakeTranslator(pairs=set()))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        screen = reader(app)
+        assert "mt" not in screen.columns
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, NoModelScreen)
+        assert "mt" not in screen.columns
+
+
+async def test_t_shows_the_translation_it_made_and_a_kept_layout_hides_cached_mt(tmp_path: Path) -> None:
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        screen = reader(app)
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.columns[-1] == "mt" and len(screen.machine) == 26
+        await pilot.press("c", "end", "space", "enter")  # hide the machine translation again
+        await app.workers.wait_for_complete()
+        assert "mt" not in screen.columns
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = reader(app)
+        assert len(screen.machine) == 26 and "mt" not in screen.columns
+
+
+# --------------------------------------------------------------------------------------------- 12.12
+async def test_a_partial_translation_says_so_and_t_goes_to_it(tmp_path: Path) -> None:
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = reader(app)
+        view = screen.view
+        assert view is not None
+        assert view.columns[1].warning == "covers s18–s21 only · T goes there"
+        header = screen.query_one("#column-header").render_line(0).text
+        assert "covers s18–s21 only" in header
+        assert screen.cursor == 0
+        await pilot.press("T")
+        row = screen.rows[screen.cursor]
+        assert screen.sentences[row.src.start].id == "s18" and row.tgt[0]

@@ -79,3 +79,24 @@ def test_refresh_search_index_follows_the_library(store: Store, library: Library
     }
     again = refresh_search_index(store, library)
     assert (again.texts, again.reindexed) == (texts, 0)
+
+
+def test_column_layouts_round_trip_and_the_default_is_portable(store: Store) -> None:
+    from sourcereader.core.store.layouts import DEFAULT_LAYOUT, apply_layout, portable_layout
+
+    assert store.column_layout("doc") is None
+    store.set_column_layout("doc", ("t:en", "source"))
+    store.set_column_layout(DEFAULT_LAYOUT, portable_layout(("t:en", "source", "mt")))
+    assert store.column_layout("doc") == ("t:en", "source")
+    assert store.column_layout(DEFAULT_LAYOUT) == ("translation", "source", "mt")
+    # The default takes another document's translations in order; a document's own layout loses
+    # columns it can no longer show.
+    assert apply_layout(("translation", "source", "mt"), ["nsr", "other"], portable=True) == (
+        "t:nsr",
+        "source",
+        "mt",
+    )
+    assert apply_layout(("translation", "translation"), [], portable=True) == ()
+    assert apply_layout(("t:gone", "source"), ["en"], portable=False) == ("source",)
+    store.forget_column_layout("doc")
+    assert store.column_layout("doc") is None

@@ -330,6 +330,52 @@ def low_rows(rows: Rows, threshold: float = LOW_CONFIDENCE) -> list[int]:
     return [k for k, row in enumerate(rows.rows) if row.is_low(threshold)]
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """Which source sentences a translation covers (has a sentence for), by its alignment."""
+
+    covered: int
+    """Source sentences in beads that have a translated sentence."""
+    first: int | None
+    """Index of the first covered source sentence (None: none is)."""
+    last: int | None
+    """Index of the last covered source sentence."""
+
+    @property
+    def contiguous(self) -> bool:
+        """The covered sentences are one stretch, ``first`` to ``last``."""
+        return self.first is not None and self.last is not None and self.last - self.first + 1 == self.covered
+
+
+def coverage(beads: Sequence[Bead]) -> Coverage:
+    """What part of the source an alignment's translation covers."""
+    covered = 0
+    first: int | None = None
+    last: int | None = None
+    for bead in beads:
+        if bead.tgt and bead.src:
+            covered += len(bead.src)
+            first = bead.src[0] if first is None else first
+            last = bead.src[-1]
+    return Coverage(covered, first, last)
+
+
+def translated_starts(rows: Rows) -> list[int]:
+    """Rows where a stretch of translated rows begins (a row with a translated sentence whose previous
+    row has none): where ``T`` jumps."""
+    if isinstance(rows, SourceRows):
+        return []  # no translation shown
+    out: list[int] = []
+    before = False
+    for k, row in enumerate(rows.rows):
+        now = any(row.tgt)
+        if now and not before:
+            out.append(k)
+        if row.gap is None:
+            before = now
+    return out
+
+
 def next_index(indices: Sequence[int], current: int, *, forward: bool = True) -> int | None:
     """The next (or previous) of the sorted ``indices`` after ``current``, wrapping around; None if empty."""
     if not indices:

@@ -232,6 +232,14 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
             "Read the other records of this event side by side",
             show=False,
         ),
+        _b(
+            "T",
+            "next_translated",
+            "Translated",
+            "next_translated",
+            "Next passage a shown translation covers (where a partial translation begins)",
+            show=False,
+        ),
     ),
     "witnesses": (
         _b("escape,q", "back", "Back", "witnesses_back", "Close the witnesses view"),

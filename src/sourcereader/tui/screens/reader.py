@@ -29,6 +29,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
@@ -49,6 +50,7 @@ from sourcereader.core.alignment.document import document_alignment, save_alignm
 from sourcereader.core.annotations import Annotation
 from sourcereader.core.documents import Document, Library, LibraryEntry, Sentence, Translation, id_range
 from sourcereader.core.reading import Row, Rows, annotation_rows, build_rows, find_rows, low_rows, next_index
+from sourcereader.core.store.layouts import DEFAULT_LAYOUT, apply_layout, portable_layout
 from sourcereader.core.wording import counted
 from sourcereader.tui import data
 from sourcereader.tui.bindings import bindings_for
@@ -99,6 +101,14 @@ class _AlignmentUndo:
 
 class ReaderScreen(Screen[None]):
     """Read one document with its translations."""
+
+    @dataclass
+    class LayoutLoaded(Message):
+        """The document's kept column layout (or the default one) was read; None when there is none."""
+
+        columns: tuple[str, ...] | None
+        portable: bool
+        """The default layout (translation slots), not the document's own."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("reader"))
     SCOPES = ("app", "reader", "text")
@@ -168,10 +178,18 @@ class ReaderScreen(Screen[None]):
         self._find_timer: Timer | None = None
         self._hits: list[int] = []
         self._low: list[int] = []
+        self._translated: list[int] = []
+        self._coverage: dict[str, tuple[list[Bead], reading.Coverage]] = {}
         # The jump waits for the alignments: rows are only final once they are loaded.
         self._pending_row: tuple[str, str] | None = start_at
         self.show_provenance_auto = True
         self._provenance_timer: Timer | None = None
+        self.layout_kept = False
+        """The columns come from a kept layout (the user's choice): cached MT does not add its column."""
+        self._columns_touched = False
+        """The user changed the columns before the kept layout was read: it is not applied over them."""
+        self._mt_column_on_result = False
+        """``t`` was pressed: the MT column is shown once a translation arrives (never for a failure)."""
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -199,6 +217,8 @@ class ReaderScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#find", Input).display = False
         self.query_one("#mt-progress").display = False
+        # A row read from the database in a worker: usually back before the alignments are asked for.
+        self.load_layout()
         self._rebuild()
         self.query_one(ParallelText).focus()
         # The workers start once the first frame is out: they hold the GIL for long stretches
@@ -218,6 +238,18 @@ class ReaderScreen(Screen[None]):
                 return t
         raise KeyError(translation_id)
 
+    def translation_coverage(self, translation_id: str) -> reading.Coverage | None:
+        """What part of the source a translation covers, by its alignment (None until it is loaded)."""
+        beads = self.alignments.get(translation_id)
+        if beads is None:
+            return None
+        kept = self._coverage.get(translation_id)
+        if kept is None or kept[0] is not beads:
+            # Once per alignment (a correction replaces the list): a scan of every bead.
+            kept = (beads, reading.coverage(beads))
+            self._coverage[translation_id] = kept
+        return kept[1]
+
     def _shown_translation_ids(self) -> list[str]:
         return [key[2:] for key in self.columns if key.startswith("t:")]
 
@@ -229,6 +261,7 @@ class ReaderScreen(Screen[None]):
         self.row_translations = shown
         self.rows = build_rows(n, doc.gaps, [self.alignments[tid] for tid in shown])
         self._low = low_rows(self.rows)
+        self._translated = reading.translated_starts(self.rows)
         self._place_annotations()
         self._make_view()
 
@@ -346,6 +379,40 @@ class ReaderScreen(Screen[None]):
         return out
 
     # ------------------------------------------------------------------ workers
+    @work(thread=True, exit_on_error=False, group="layout", description="Reading the column layout")
+    def load_layout(self) -> None:
+        """Read the document's kept column layout, else the default one, in a thread."""
+        with data.worker_store(self.store) as store:
+            own = store.column_layout(self.document.id)
+            layout = own if own is not None else store.column_layout(DEFAULT_LAYOUT)
+        self.post_message(self.LayoutLoaded(layout, portable=own is None))
+
+    @on(LayoutLoaded)
+    def _layout_loaded(self, message: LayoutLoaded) -> None:
+        if message.columns is None or self._columns_touched:
+            return
+        humans = [t.id for t in self.entry.translations if t.meta.kind == "human"]
+        others = [t.id for t in self.entry.translations if t.meta.kind != "human"]
+        columns = apply_layout(message.columns, [*humans, *others], portable=message.portable)
+        if columns:
+            self.layout_kept = True
+            self.columns = columns
+
+    def choose_columns(self, columns: tuple[str, ...], *, as_default: bool = False) -> None:
+        """Show ``columns`` and keep them as this document's layout (and as the default, if asked)."""
+        self._columns_touched = True
+        self.layout_kept = True
+        self.columns = columns
+        self.save_layout(columns, as_default)
+
+    @work(thread=True, exit_on_error=False, group="save-layout", description="Keeping the column layout")
+    def save_layout(self, columns: tuple[str, ...], as_default: bool) -> None:
+        """Keep the columns for this document (and as the default), in a thread."""
+        with data.worker_store(self.store) as store:
+            store.set_column_layout(self.document.id, columns)
+            if as_default:
+                store.set_column_layout(DEFAULT_LAYOUT, portable_layout(columns))
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="align", description="Aligning")
     def load_alignments(self, translation_ids: list[str]) -> None:
         """Align (or read the cached alignment of) the given translations, in a thread."""
@@ -373,7 +440,14 @@ class ReaderScreen(Screen[None]):
     @on(MachineTranslationLoaded)
     def _machine_loaded(self, message: MachineTranslationLoaded) -> None:
         self.machine = dict(message.rows)
-        if message.rows and MT_KEY not in self.columns:
+        if not message.rows or MT_KEY in self.columns:
+            return
+        if self._mt_column_on_result:
+            # The user asked for a translation (t) and one arrived: show it, and keep it shown.
+            self._mt_column_on_result = False
+            self.choose_columns((*self.columns, MT_KEY))
+        elif not self.layout_kept and not self._columns_touched:
+            # Cached MT shows by default, unless the user's kept layout (or a choice made now) hides it.
             self.columns = (*self.columns, MT_KEY)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="translate", description="Translating")
@@ -420,6 +494,7 @@ class ReaderScreen(Screen[None]):
     @on(TranslationFinished)
     def _translation_finished(self, message: TranslationFinished) -> None:
         self.translating = False
+        self._mt_column_on_result = False
         if message.missing_model:
             from sourcereader.tui.screens.no_model import NoModelScreen
 
@@ -476,11 +551,12 @@ class ReaderScreen(Screen[None]):
         else:
             keys[keys.index(f"t:{current}")] = f"t:{nxt}"
             keys = list(dict.fromkeys(keys))
-        self.columns = tuple(keys)
+        if tuple(keys) != self.columns:
+            self.choose_columns(tuple(keys))
 
     def action_columns(self) -> None:
         """Choose, order and hide columns."""
-        from sourcereader.tui.screens.columns import ColumnChoice, ColumnsDialog
+        from sourcereader.tui.screens.columns import ColumnChoice, ColumnsChosen, ColumnsDialog
 
         choices = [ColumnChoice(SOURCE_KEY, f"Source ({self.document.language})")]
         choices += [
@@ -488,9 +564,9 @@ class ReaderScreen(Screen[None]):
         ]
         choices.append(ColumnChoice(MT_KEY, f"Machine translation ({self.mt_target})"))
 
-        def chosen(keys: tuple[str, ...] | None) -> None:
-            if keys:
-                self.columns = keys
+        def chosen(choice: ColumnsChosen | None) -> None:
+            if choice is not None:
+                self.choose_columns(choice.keys, as_default=choice.as_default)
 
         self.app.push_screen(ColumnsDialog(choices, self.columns), chosen)
 
@@ -499,8 +575,9 @@ class ReaderScreen(Screen[None]):
         if self.translating:
             self.notify("Already translating; x stops.", title="Machine translation")
             return
-        if MT_KEY not in self.columns:
-            self.columns = (*self.columns, MT_KEY)
+        # A hidden MT column is shown once a translation arrives, not now: without a model there is
+        # nothing to show, and the user's choice to hide it stands.
+        self._mt_column_on_result = MT_KEY not in self.columns
         self.translating = True
         self.query_one("#mt-progress-bar", ProgressBar).update(total=None, progress=0)
         self.translate_document()
@@ -523,6 +600,13 @@ class ReaderScreen(Screen[None]):
         if not self.row_translations:
             return "No unsure rows: no translation is shown (w or c shows one)."
         return f"No unsure rows: every bead is at confidence {UNSURE_BELOW:.2f} or more, or verified."
+
+    def action_next_translated(self) -> None:
+        """Jump to where the next stretch of translated rows begins (a partial translation's passage)."""
+        empty = "No translation is shown (w or c shows one)."
+        if self.row_translations:
+            empty = "The shown translations have no sentence in this document."
+        self._jump(self._translated, forward=True, empty=empty)
 
     def _jump(self, indices: list[int], *, forward: bool, empty: str) -> None:
         target = next_index(indices, self.cursor, forward=forward)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from sourcereader.core.documents import Document, Sentence, Translation
-from sourcereader.core.reading import Row, Rows
+from sourcereader.core.documents import Document, Sentence, Translation, id_range
+from sourcereader.core.reading import Coverage, Row, Rows
 from sourcereader.tui.view import EMPTY, Cell, CellState, ColumnSpec, ParallelView
 
 if TYPE_CHECKING:
@@ -94,6 +94,10 @@ class ReaderState(Protocol):
 
     def translation(self, translation_id: str) -> Translation:
         """A translation of the document, by id."""
+        ...
+
+    def translation_coverage(self, translation_id: str) -> Coverage | None:
+        """What part of the source a translation covers (None until its alignment is loaded)."""
         ...
 
 
@@ -180,13 +184,30 @@ def column_spec(state: ReaderState, key: str) -> ColumnSpec:
         return mt_spec(state)
     t = state.translation(key[2:])
     missing = t.id not in state.alignments
+    warning = "aligning…" if missing else partial_warning(state, t.id)
     return ColumnSpec(
         key,
         f"{t.meta.label} ({t.language})",
         "human" if t.meta.kind == "human" else "machine",
         t.language,
-        "aligning…" if missing else "",
+        warning,
     )
+
+
+def partial_warning(state: ReaderState, translation_id: str) -> str:
+    """For a translation that covers part of the source: which part, and the key that goes there."""
+    found = state.translation_coverage(translation_id)
+    sentences = state.sentences
+    if found is None or found.covered >= len(sentences):
+        return ""
+    if found.first is None or found.last is None:
+        return "translates none of this text"
+    if found.contiguous:
+        where = id_range([sentences[found.first].id, sentences[found.last].id])
+        if found.first == found.last:
+            where = sentences[found.first].id
+        return f"covers {where} only · T goes there"
+    return f"covers {found.covered} of {len(sentences)} sentences · T: next"
 
 
 def mt_spec(state: ReaderState) -> ColumnSpec:
