@@ -290,7 +290,7 @@ def write_huge_document(home: Path, doc_id: str, megabytes: float) -> None:
     store.close()
 
 
-def huge_sentences(env: dict[str, str], sizes: tuple[float, ...] = (2, 8, 50)) -> None:
+def huge_sentences(env: dict[str, str], sizes: tuple[float, ...] = (2, 8, 50), timeout: float = 600) -> None:
     """First frame and peak memory for one sentence of 2, 8 and 50 MB, next to a document of 3 short
     sentences opened the same way; each document in a home of its own (the search index of the
     library is built at start, and must not take the others in)."""
@@ -308,15 +308,19 @@ def huge_sentences(env: dict[str, str], sizes: tuple[float, ...] = (2, 8, 50)) -
             os.environ["SOURCEREADER_HOME"] = saved
     print("one huge sentence (target: first frame ≤ 1000 ms, memory ≤ 300 MB at 50 MB):")
     for doc_id, home in homes.items():
-        r = child(HUGE, {**env, "SOURCEREADER_HOME": str(home)}, DOC=doc_id)
         label = "3 short sentences" if doc_id == "bench-small" else f"{doc_id[11:]} MB sentence"
+        try:
+            r = child(HUGE, {**env, "SOURCEREADER_HOME": str(home)}, timeout, DOC=doc_id)
+        except subprocess.TimeoutExpired:
+            print(f"  {label:<18} not shown within {timeout:.0f} s")
+            continue
         print(
             f"  {label:<18} first frame {r['first_frame'] or 0:7.0f} ms   peak RSS at first frame "
             f"{r['rss_first'] or 0:5.0f} MB, after moving through it {r['rss'] or 0:5.0f} MB"
         )
 
 
-def child(code: str, env: dict[str, str], **values: object) -> dict[str, float | None]:
+def child(code: str, env: dict[str, str], timeout: float = 600, **values: object) -> dict[str, float | None]:
     """Run ``code`` in a fresh interpreter; START is when the process was spawned."""
     prelude = "import json, time\n" + "".join(f"{k} = {v!r}\n" for k, v in values.items())
     start = time.time()
@@ -325,7 +329,7 @@ def child(code: str, env: dict[str, str], **values: object) -> dict[str, float |
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=timeout,
         check=False,
     )
     if out.returncode != 0:
@@ -435,6 +439,8 @@ def main() -> None:
         help="run one part: opening and moving (open), the reader's heavier keys, huge sentences",
     )
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the reader-keys part")
+    parser.add_argument("--sizes", default="2,8,50", help="megabytes of the huge sentences (comma-separated)")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds a huge sentence may take")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -444,7 +450,7 @@ def main() -> None:
         if args.part in ("all", "reader-keys"):
             reader_keys(env, args.rounds)
         if args.part in ("all", "huge"):
-            huge_sentences(env)
+            huge_sentences(env, tuple(float(x) for x in args.sizes.split(",")), args.timeout)
         if args.part not in ("all", "open"):
             return
         minimal = [child(MINIMAL, env)["first_frame"] for _ in range(args.runs)]
