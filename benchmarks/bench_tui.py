@@ -410,11 +410,48 @@ def tmux_keys(env: dict[str, str], presses: int) -> float | None:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
 
 
-def reader_keys(env: dict[str, str], rounds: int) -> None:
+def actions_in_tmux(env: dict[str, str], rounds: int) -> dict[str, float | None] | None:
+    """The reader-keys child in a real terminal (tmux, 160x45): frames are written out as a user sees
+    them. None without tmux."""
+    if shutil.which("tmux") is None:
+        return None
+    session = f"benchkeys{os.getpid()}"
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "keys.json"
+        script = Path(scratch) / "keys.py"
+        values = {"N": max(2, rounds), "OUT": str(out)}
+        prelude = "import json, time\n" + "".join(f"{k} = {v!r}\n" for k, v in values.items())
+        script.write_text(prelude + f"START = {time.time()!r}\n" + FIRST_PAINT + ACTIONS, encoding="utf-8")
+        home = env["SOURCEREADER_HOME"]
+        path = env.get("PYTHONPATH", "")
+        command = (
+            f"SOURCEREADER_HOME={home} PYTHONPATH={path} TEXTUAL_CURSOR_BLINK=0 {sys.executable} {script}"
+        )
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "45", command], check=True
+        )
+        try:
+            deadline = time.time() + 300
+            while not out.exists() and time.time() < deadline:
+                time.sleep(0.2)
+            if not out.exists():
+                return None
+            result: dict[str, float | None] = json.loads(out.read_text(encoding="utf-8"))
+            return result
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+
+
+def reader_keys(env: dict[str, str], rounds: int, *, in_tmux: bool = False) -> None:
     """Key → screen for a, e, d, [ and n on the bundled record, next to j measured in the same run."""
-    keys = child(ACTIONS, env, N=max(2, rounds))
+    found = actions_in_tmux(env, rounds) if in_tmux else child(ACTIONS, env, N=max(2, rounds), OUT="")
+    if found is None:
+        print("reader keys in tmux: no tmux, or the run did not finish")
+        return
+    keys = found
     base = keys["j"] or 1.0
-    print(f"reader key → screen, bundled record, {rounds} rounds (target ≤ 300 ms):")
+    where = "in a real terminal (tmux 160x45)" if in_tmux else "headless"
+    print(f"reader key → screen, bundled record, {where}, {rounds} rounds (target ≤ 300 ms):")
     names = {"j": "j (baseline)", "n": "n (search hit)", "a": "a (annotate)", "e": "e (export)",
              "d": "d (delete note)", "[": "[ (move target)"}  # fmt: skip
     for key, name in names.items():
@@ -449,6 +486,8 @@ def main() -> None:
         env.pop("TEXTUAL", None)
         if args.part in ("all", "reader-keys"):
             reader_keys(env, args.rounds)
+            if args.tmux:
+                reader_keys(env, args.rounds, in_tmux=True)
         if args.part in ("all", "huge"):
             huge_sentences(env, tuple(float(x) for x in args.sizes.split(",")), args.timeout)
         if args.part not in ("all", "open"):

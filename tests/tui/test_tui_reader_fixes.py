@@ -355,3 +355,52 @@ async def test_a_partial_translation_says_so_and_t_goes_to_it(tmp_path: Path) ->
         await pilot.press("T")
         row = screen.rows[screen.cursor]
         assert screen.sentences[row.src.start].id == "s18" and row.tgt[0]
+
+
+# ---------------------------------------------------------------------------- 13 (moved database)
+def _messages(app: Any, title: str) -> list[str]:
+    return [n.message for n in app._notifications if n.title == title]
+
+
+async def test_writes_after_the_database_was_moved_are_reported_and_notes_kept(tmp_path: Path) -> None:
+    import json
+
+    from sourcereader.core.annotations import AnnotationDraft, anchor_for
+    from sourcereader.core.export import from_w3c
+    from sourcereader.tui.screens.annotate import AnnotationDialog
+
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = reader(app)
+        screen.query_one(ParallelText).go_to(screen.rows.row_of_source(17))  # s18, translated
+        await pilot.pause()
+        database = tmp_path / "test.db"
+        database.rename(tmp_path / "moved.db")
+        # A note: the dialog returns it, the save fails, the note is kept in a file import-annotations reads.
+        await pilot.press("a")
+        dialog = app.screen
+        assert isinstance(dialog, AnnotationDialog)
+        draft = AnnotationDraft(anchor_for(screen.document, ["s18"]), note="written while it moved")
+        dialog.dismiss(draft)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (failure,) = _messages(app, "Not saved")
+        assert "The annotation on s18 was not saved" in failure and "moved" in failure
+        kept = Path(failure.split("kept in ")[1].split("; ")[0])
+        assert from_w3c(json.loads(kept.read_text(encoding="utf-8")))[0].note == "written while it moved"
+        # An alignment correction and the column layout: said so, nothing pretended saved.
+        await pilot.press("v")
+        await pilot.press("c", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        failures = _messages(app, "Not saved")
+        assert any(m.startswith("The alignment correction") for m in failures)
+        assert any(m.startswith("The column layout") for m in failures)
+        # A translation run: stopped with the reason.
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("not saved" in m and "moved" in m for m in _messages(app, "Machine translation failed"))
+        assert not database.exists()  # no new, empty database where the old one was

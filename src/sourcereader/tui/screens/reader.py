@@ -20,8 +20,10 @@ The screen asks the app for navigation with messages (:class:`ShowLibrary`, :cla
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -47,8 +49,9 @@ from sourcereader.core.alignment.beads import (
     split_bead,
 )
 from sourcereader.core.alignment.document import document_alignment, save_alignment
-from sourcereader.core.annotations import Annotation
+from sourcereader.core.annotations import Annotation, AnnotationDraft
 from sourcereader.core.documents import Document, Library, LibraryEntry, Sentence, Translation, id_range
+from sourcereader.core.errors import StoreError
 from sourcereader.core.reading import Row, Rows, annotation_rows, build_rows, find_rows, low_rows, next_index
 from sourcereader.core.store.layouts import DEFAULT_LAYOUT, apply_layout, portable_layout
 from sourcereader.core.wording import counted
@@ -87,6 +90,15 @@ class _Cancelled(Exception):
     """Raised inside the translation worker to stop between batches."""
 
 
+DIALOG_MODULES = (
+    "sourcereader.tui.screens.annotate",
+    "sourcereader.tui.screens.export",
+    "sourcereader.tui.screens.annotations",
+    "sourcereader.tui.screens.columns",
+    "sourcereader.core.export",
+)
+"""What the reader's dialogs import, imported in the background once the document is shown."""
+
 FIND_DELAY = 0.15
 """Seconds of no typing before the in-document search runs (each run scans every row)."""
 
@@ -101,6 +113,19 @@ class _AlignmentUndo:
 
 class ReaderScreen(Screen[None]):
     """Read one document with its translations."""
+
+    @dataclass
+    class NotSaved(Message):
+        """A write of the reader did not reach the database (moved away, full, read-only…)."""
+
+        what: str
+        """What was not saved, as a sentence's subject: "The annotation on s3"."""
+        reason: str
+        kept: Path | None = None
+        """Where what the user wrote was kept instead (``import-annotations`` reads it)."""
+        keep_error: str = ""
+        """Why it could not be kept in a file either."""
+        unsaved: tuple[AnnotationDraft, ...] = ()
 
     @dataclass
     class LayoutLoaded(Message):
@@ -229,6 +254,16 @@ class ReaderScreen(Screen[None]):
         self.load_alignments(self._shown_translation_ids())
         self.load_machine_translation()
         self.annotator.load()
+        self.warm_dialogs()
+
+    @work(thread=True, exit_on_error=False, group="warm", description="Preparing the dialogs")
+    def warm_dialogs(self) -> None:
+        """Import the dialogs' modules while the user reads: the first a or e then costs what the
+        next ones do (the imports were ~40 % of the first press)."""
+        import importlib
+
+        for name in DIALOG_MODULES:
+            importlib.import_module(name)
 
     # ------------------------------------------------------------------ state → view
     def translation(self, translation_id: str) -> Translation:
@@ -408,10 +443,14 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="save-layout", description="Keeping the column layout")
     def save_layout(self, columns: tuple[str, ...], as_default: bool) -> None:
         """Keep the columns for this document (and as the default), in a thread."""
-        with data.worker_store(self.store) as store:
-            store.set_column_layout(self.document.id, columns)
-            if as_default:
-                store.set_column_layout(DEFAULT_LAYOUT, portable_layout(columns))
+        try:
+            with data.worker_store(self.store) as store:
+                store.set_column_layout(self.document.id, columns)
+                if as_default:
+                    store.set_column_layout(DEFAULT_LAYOUT, portable_layout(columns))
+        except (StoreError, sqlite3.Error) as exc:
+            reason = data.store_failure(self.store, exc)
+            self.post_message(self.NotSaved("The column layout (shown, not kept for next time)", reason))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="align", description="Aligning")
     def load_alignments(self, translation_ids: list[str]) -> None:
@@ -486,6 +525,12 @@ class ReaderScreen(Screen[None]):
             self.post_message(TranslationFinished(document.id, 0, missing_model=_no_extra_message(exc)))
         except MachineTranslationError as exc:
             self.post_message(TranslationFinished(document.id, translated, error=str(exc)))
+        except (StoreError, sqlite3.Error) as exc:
+            # The database went away (or filled up) during the run: what was stored before stays.
+            reason = data.store_failure(self.store, exc)
+            kept = f"{counted(translated, 'sentence')} saved before; " if translated else ""
+            error = f"{kept}the rest was not saved: {reason}"
+            self.post_message(TranslationFinished(document.id, translated, error=error))
 
     @on(TranslationProgressed)
     def _translation_progressed(self, message: TranslationProgressed) -> None:
@@ -514,12 +559,9 @@ class ReaderScreen(Screen[None]):
             if event.worker.group == "translate":
                 self.translating = False
             error = event.worker.error
-            self.notify(
-                f"{type(error).__name__}: {error}",
-                title=f"{event.worker.description} failed",
-                severity="error",
-                markup=False,
-            )
+            # A database fault says what it is in its own words; anything else is named by its type.
+            text = str(error) if isinstance(error, StoreError) else f"{type(error).__name__}: {error}"
+            self.notify(text, title=f"{event.worker.description} failed", severity="error", markup=False)
 
     # ------------------------------------------------------------------ actions
     def action_back(self) -> None:
@@ -739,8 +781,13 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="save-alignment", description="Saving the alignment")
     def save_corrections(self, tid: str, beads: list[Bead]) -> None:
         """Persist a corrected alignment through the alignment module (its own store connection)."""
-        with data.worker_store(self.store) as store:
-            save_alignment(store, self.document, self.translation(tid), beads)
+        try:
+            with data.worker_store(self.store) as store:
+                save_alignment(store, self.document, self.translation(tid), beads)
+        except (StoreError, sqlite3.Error) as exc:
+            what = f"The alignment correction ({self.translation(tid).meta.label})"
+            reason = data.store_failure(self.store, exc)
+            self.post_message(self.NotSaved(f"{what}, shown until you leave this document,", reason))
 
     def action_merge_next(self) -> None:
         """Merge the cursor row's bead with the next bead."""
@@ -820,11 +867,25 @@ class ReaderScreen(Screen[None]):
 
     @on(AnnotationWritten)
     def _annotation_written(self, message: AnnotationWritten) -> None:
+        # The worker that wrote reads the annotations again on its connection and posts them.
         if message.undo is not None:
             self.undo_history.append(message.undo)
         self.notify(message.message, title="Annotations", markup=False)
         self.post_message(AnnotationsChanged(message.document_id))
-        self.annotator.load()
+
+    @on(NotSaved)
+    def _not_saved(self, message: NotSaved) -> None:
+        """Say what was not saved and why, and where what the user wrote is (it is never dropped)."""
+        text = f"{message.what} was not saved: {message.reason}."
+        if message.kept is not None:
+            text += (
+                f" What you wrote is kept in {message.kept}; `sourcereader import-annotations "
+                f"{message.kept}` adds it once the database is back."
+            )
+        elif message.unsaved:
+            notes = " / ".join(d.note or d.highlight or ", ".join(d.tags) for d in message.unsaved)
+            text += f" It could not be kept in a file either ({message.keep_error}). What you wrote: {notes}"
+        self.notify(text, title="Not saved", severity="error", markup=False, timeout=60)
 
     @on(ExcerptReady)
     def _excerpt_ready(self, message: ExcerptReady) -> None:
