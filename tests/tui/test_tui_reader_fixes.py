@@ -4,6 +4,7 @@ the reader's writes when the database was moved away (issue 13)."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,20 @@ from tests.support.tui import SOVIET, app_for
 
 SIZE = (120, 36)
 pytestmark = pytest.mark.anyio
+
+
+async def settle(app: Any, pilot: Any) -> None:
+    """Wait until no worker runs and the screen is idle: a worker may start only once the messages the
+    last wait let through are handled (a document opened from the library starts its own)."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(10):
+        # An exclusive worker replaced by a newer one raises here: the loop waits for that one.
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            return
 
 
 def reader(app: Any) -> ReaderScreen:
@@ -65,7 +80,7 @@ async def test_q_in_the_library_quits(tmp_path: Path) -> None:
 async def test_q_then_q_from_the_reader_leaves_the_program(tmp_path: Path) -> None:
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         await pilot.press("q")
         assert isinstance(app.screen, LibraryScreen)
         await pilot.press("q")
@@ -77,8 +92,7 @@ async def test_q_then_q_from_the_reader_leaves_the_program(tmp_path: Path) -> No
 async def test_the_highlighted_row_is_the_current_row_at_the_end(tmp_path: Path) -> None:
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=(160, 45)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         screen = reader(app)
         text = screen.query_one(ParallelText)
         await pilot.press("G")
@@ -94,8 +108,7 @@ async def test_the_highlighted_row_is_the_current_row_at_the_end(tmp_path: Path)
 async def test_search_hits_move_the_highlight_with_the_cursor(tmp_path: Path) -> None:
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=(160, 45)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         screen = reader(app)
         text = screen.query_one(ParallelText)
         await pilot.press("G")
@@ -112,8 +125,7 @@ async def test_search_hits_move_the_highlight_with_the_cursor(tmp_path: Path) ->
 async def test_the_current_sentence_id_is_shown_at_80_columns(tmp_path: Path) -> None:
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         screen = reader(app)
         await pilot.press("G", "k", "k", "k")
         await pilot.pause()
@@ -131,8 +143,7 @@ async def test_l_visits_the_rows_the_panel_calls_unsure(tmp_path: Path) -> None:
 
     app = app_for(tmp_path, document_id=SOVIET)  # the real alignment: its beads are at 0.55–0.58
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         screen = reader(app)
         beads = screen.alignments["hse-answer-en"]
         assert any(b.confidence < UNSURE_BELOW and not b.verified for b in beads)
@@ -177,8 +188,7 @@ async def test_highlight_colours_are_drawn_on_the_sentence_or_span(tmp_path: Pat
     span = _note(tmp_path, "s3", "pink", (4, 19))
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=(160, 45)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         text = reader(app).query_one(ParallelText)
         yellow = _styled_text(text, "parallel-text--hl-yellow")
         pink = _styled_text(text, "parallel-text--hl-pink")
@@ -191,8 +201,7 @@ async def test_a_saved_highlight_shows_at_once_on_the_current_row(tmp_path: Path
 
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=(160, 45)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         screen = reader(app)
         text = screen.query_one(ParallelText)
         await pilot.press("j")  # s1's row
@@ -200,10 +209,8 @@ async def test_a_saved_highlight_shows_at_once_on_the_current_row(tmp_path: Path
         draft = AnnotationDraft(anchor_for(screen.document, ["s1"]), kind="highlight", highlight="green")
         # What the annotation dialog's save does: a write in a worker, then the row is redrawn.
         screen.annotator.write(lambda store: store.add_annotation(draft), "saved", None)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
+        await settle(app, pilot)
         green = _styled_text(text, "parallel-text--hl-green")
         assert green.replace(" ", "") == screen.sentences[0].text.replace(" ", "").replace("\n", "")
         assert screen.cursor == 1
@@ -236,8 +243,7 @@ async def test_a_huge_sentence_is_wrapped_only_as_far_as_it_is_seen(tmp_path: Pa
     huge = _huge_document(tmp_path, 60_000)  # 470,000 characters: about 8,000 lines at this width
     app = app_for(tmp_path, document_id="huge")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         screen = reader(app)
         text = screen.query_one(ParallelText)
         assert len(screen.sentences) == 3 and screen.sentences[1].text == f"{huge}."
@@ -264,25 +270,22 @@ async def test_column_choices_are_kept_per_document_and_as_the_default(tmp_path:
     hse = "t:hse-answer-en"
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         assert reader(app).columns == ("source", hse)
         await pilot.press("c")
         assert isinstance(app.screen, ColumnsDialog)
         await pilot.press("down", "shift+up")  # the translation first
         await pilot.press("tab", "space")  # the box: also the default
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         assert reader(app).columns == (hse, "source")
     # A new run: the document opens as it was left, and another one with the default.
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         assert reader(app).columns == (hse, "source")
         await pilot.press("escape", *"schulenburg telegram", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         screen = reader(app)
         assert screen.document.id == "1940-11-25-schulenburg-telegram"
         assert screen.columns == ("t:nsr-1948-en", "source")
@@ -291,14 +294,13 @@ async def test_column_choices_are_kept_per_document_and_as_the_default(tmp_path:
 async def test_a_hidden_column_stays_hidden_after_a_restart(tmp_path: Path) -> None:
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         await pilot.press("c", "down", "space", "enter")  # hide the translation
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         assert reader(app).columns == ("source",)
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         assert reader(app).columns == ("source",)
 
 
@@ -309,12 +311,11 @@ async def test_t_without_a_model_leaves_a_hidden_mt_column_hidden(tmp_path: Path
 
     app = app_for(tmp_path, document_id=SOVIET, translator=FakeTranslator(pairs=set()))
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         screen = reader(app)
         assert "mt" not in screen.columns
         await pilot.press("t")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, NoModelScreen)
         assert "mt" not in screen.columns
 
@@ -322,19 +323,17 @@ async def test_t_without_a_model_leaves_a_hidden_mt_column_hidden(tmp_path: Path
 async def test_t_shows_the_translation_it_made_and_a_kept_layout_hides_cached_mt(tmp_path: Path) -> None:
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         screen = reader(app)
         await pilot.press("t")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         assert screen.columns[-1] == "mt" and len(screen.machine) == 26
         await pilot.press("c", "end", "space", "enter")  # hide the machine translation again
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         assert "mt" not in screen.columns
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         screen = reader(app)
         assert len(screen.machine) == 26 and "mt" not in screen.columns
 
@@ -343,8 +342,7 @@ async def test_t_shows_the_translation_it_made_and_a_kept_layout_hides_cached_mt
 async def test_a_partial_translation_says_so_and_t_goes_to_it(tmp_path: Path) -> None:
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         screen = reader(app)
         view = screen.view
         assert view is not None
@@ -371,8 +369,7 @@ async def test_writes_after_the_database_was_moved_are_reported_and_notes_kept(t
 
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         screen = reader(app)
         screen.query_one(ParallelText).go_to(screen.rows.row_of_source(17))  # s18, translated
         await pilot.pause()
@@ -384,8 +381,7 @@ async def test_writes_after_the_database_was_moved_are_reported_and_notes_kept(t
         assert isinstance(dialog, AnnotationDialog)
         draft = AnnotationDraft(anchor_for(screen.document, ["s18"]), note="written while it moved")
         dialog.dismiss(draft)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         (failure,) = _messages(app, "Not saved")
         assert "The annotation on s18 was not saved" in failure and "moved" in failure
         kept = Path(failure.split("kept in ")[1].split("; ")[0])
@@ -393,14 +389,12 @@ async def test_writes_after_the_database_was_moved_are_reported_and_notes_kept(t
         # An alignment correction and the column layout: said so, nothing pretended saved.
         await pilot.press("v")
         await pilot.press("c", "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         failures = _messages(app, "Not saved")
         assert any(m.startswith("The alignment correction") for m in failures)
         assert any(m.startswith("The column layout") for m in failures)
         # A translation run: stopped with the reason.
         await pilot.press("t")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         assert any("not saved" in m and "moved" in m for m in _messages(app, "Machine translation failed"))
         assert not database.exists()  # no new, empty database where the old one was

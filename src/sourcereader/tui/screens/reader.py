@@ -204,6 +204,8 @@ class ReaderScreen(Screen[None]):
         self._hits: list[int] = []
         self._low: list[int] = []
         self._translated: list[int] = []
+        self._aligning: set[str] = set()
+        """Translations whose alignment a worker is loading."""
         self._coverage: dict[str, tuple[list[Bead], reading.Coverage]] = {}
         # The jump waits for the alignments: rows are only final once they are loaded.
         self._pending_row: tuple[str, str] | None = start_at
@@ -251,7 +253,10 @@ class ReaderScreen(Screen[None]):
         self.call_after_refresh(self._start_loading)
 
     def _start_loading(self) -> None:
-        self.load_alignments(self._shown_translation_ids())
+        shown = self._shown_translation_ids()
+        self._align(shown)
+        if not shown:
+            self._go_to_pending()  # no alignment to wait for: the rows are final already
         self.load_machine_translation()
         self.annotator.load()
         self.warm_dialogs()
@@ -310,9 +315,7 @@ class ReaderScreen(Screen[None]):
     def watch_columns(self) -> None:
         if not self.is_mounted:
             return
-        missing = [tid for tid in self._shown_translation_ids() if tid not in self.alignments]
-        if missing:
-            self.load_alignments(missing)
+        self._align([tid for tid in self._shown_translation_ids() if tid not in self.alignments])
         self._rebuild()
 
     def watch_alignments(self) -> None:
@@ -452,7 +455,16 @@ class ReaderScreen(Screen[None]):
             reason = data.store_failure(self.store, exc)
             self.post_message(self.NotSaved("The column layout (shown, not kept for next time)", reason))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="align", description="Aligning")
+    def _align(self, translation_ids: list[str]) -> None:
+        """Load the alignments of these translations, unless a worker is loading them already (the kept
+        layout may change the columns while the first alignment is on its way: it is not asked twice,
+        and no worker is cancelled for another)."""
+        wanted = [tid for tid in translation_ids if tid not in self._aligning]
+        if wanted:
+            self._aligning.update(wanted)
+            self.load_alignments(wanted)
+
+    @work(thread=True, exit_on_error=False, group="align", description="Aligning")
     def load_alignments(self, translation_ids: list[str]) -> None:
         """Align (or read the cached alignment of) the given translations, in a thread."""
         result: dict[str, list[Bead]] = {}
@@ -463,7 +475,12 @@ class ReaderScreen(Screen[None]):
 
     @on(AlignmentsLoaded)
     def _alignments_loaded(self, message: AlignmentsLoaded) -> None:
+        self._aligning.difference_update(message.alignments)
         self.alignments = {**self.alignments, **message.alignments}
+        self._go_to_pending()
+
+    def _go_to_pending(self) -> None:
+        """Put the cursor on the sentence the reader was opened at (once the rows are final)."""
         if self._pending_row is not None:
             text_id, sentence_id = self._pending_row
             self._pending_row = None
@@ -558,6 +575,8 @@ class ReaderScreen(Screen[None]):
         if event.state.name == "ERROR" and event.worker.error is not None:
             if event.worker.group == "translate":
                 self.translating = False
+            if event.worker.group == "align":
+                self._aligning.clear()  # asked again when the columns next change
             error = event.worker.error
             # A database fault says what it is in its own words; anything else is named by its type.
             text = str(error) if isinstance(error, StoreError) else f"{type(error).__name__}: {error}"
