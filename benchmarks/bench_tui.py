@@ -119,8 +119,208 @@ async def ready(pilot):
 app.run(headless=True, size=(120, 36), auto_pilot=ready)
 """
 
+# Key → screen for the reader's heavier keys on the bundled Soviet record (with its English
+# translation), each next to ``j`` measured in the same process. A key's time ends with the first
+# screen update that shows its result: the dialog drawn (a, e), the note's mark gone (d), the
+# correction's rows drawn ([), the cursor on the next hit (n).
+ACTIONS = """
+import statistics, time
+from sourcereader.core.annotations import AnnotationDraft, anchor_for
+from sourcereader.core.documents import Library
+from sourcereader.core.store import Store
+from sourcereader.tui.app import make_app
+from sourcereader.tui.widgets.parallel_text import ParallelText
+SOVIET = "1940-11-12-soviet-record-hitler-molotov"
+store = Store.open()
+library = Library.default(cache=store)
+document = library.document(SOVIET)
+app = make_app(library, store, document_id=SOVIET)
+from textual.screen import Screen
+WATCH = {"until": None, "t": None}
+_frame = Screen._compositor_refresh
+def _hooked(self):
+    _frame(self)
+    until = WATCH["until"]
+    if until is not None and WATCH["t"] is None and until():
+        WATCH["t"] = time.perf_counter()
+Screen._compositor_refresh = _hooked
+async def measure(pilot, key, until, settle=None):
+    WATCH["until"], WATCH["t"] = until, None
+    t0 = time.perf_counter()
+    await pilot.press(key)
+    deadline = time.perf_counter() + 30
+    while WATCH["t"] is None and time.perf_counter() < deadline:
+        await pilot.pause(0.005)
+    WATCH["until"] = None
+    took = ((WATCH["t"] or time.perf_counter()) - t0) * 1000
+    if settle is not None:
+        await settle()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return took
+async def ready(pilot):
+    app = pilot.app
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = app.screen
+    text = screen.query_one(ParallelText)
+    row18 = screen.rows.row_of_source(document.sentence("s18").index)
+    out = {k: [] for k in ("j", "n", "a", "e", "d", "[")}
+    for _ in range(N):
+        text.go_to(row18)
+        await pilot.pause()
+        start = text.cursor
+        out["j"].append(await measure(pilot, "j", lambda: text.cursor == start + 1))
+        # n: the next hit of a search
+        screen.find_query = "гитлер"
+        screen.run_find()
+        await pilot.pause()
+        here = text.cursor
+        out["n"].append(await measure(pilot, "n", lambda: text.cursor != here))
+        text.go_to(row18)
+        await pilot.pause()
+        async def close():
+            await pilot.press("escape")
+        # The dialogs' modules are imported by the first press, as in a session: not before. A
+        # dialog is shown once its buttons (its last line) are laid out, not with its first frame.
+        def shown(name):
+            screen = app.screen
+            return type(screen).__name__ == name and any(b.region.height for b in screen.query("Button"))
+        out["a"].append(await measure(pilot, "a", lambda: shown("AnnotationDialog"), close))
+        out["e"].append(await measure(pilot, "e", lambda: shown("ExportDialog"), close))
+        # d: a note on s18, deleted (the mark goes), then restored for the next round
+        note = store.add_annotation(AnnotationDraft(anchor_for(document, ["s18"]), note="bench"))
+        screen.annotator.load()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text.go_to(row18)
+        await pilot.pause()
+        out["d"].append(await measure(pilot, "d", lambda: row18 not in screen.view.marks))
+        store.restore_annotation(note.id)
+        store.delete_annotation(note.id)
+        screen.undo_history.clear()
+        # [: the first translated sentence of s19's bead moves up; then undone
+        text.go_to(row18 + 1)
+        await pilot.pause()
+        before = screen.view
+        out["["].append(await measure(pilot, "left_square_bracket", lambda: screen.view is not before))
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    result = {}
+    for k, v in out.items():
+        result[k + "_first"] = v[0]
+        result[k] = statistics.median(v[1:] or v)
+    if OUT:
+        Path(OUT).write_text(json.dumps(result))
+    else:
+        print(json.dumps(result))
+    app.exit()
+from pathlib import Path
+if OUT:  # in a real terminal (tmux): the frames are written out as a user sees them
+    app.run(auto_pilot=ready)
+else:
+    app.run(headless=True, size=(160, 45), auto_pilot=ready)
+"""
 
-def child(code: str, env: dict[str, str], **values: object) -> dict[str, float | None]:
+# One huge sentence: process start → the reader's first frame, then the cursor into the sentence
+# and a page down in it; peak RSS of the whole run. The segmentation is in the cache already (the
+# reader is measured here; bench_segment measures the segmenter).
+HUGE = """
+from pathlib import Path
+def peak_rss():
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, from the benchmark that made the files.
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+from sourcereader.core.documents import Library
+from sourcereader.core.store import Store
+from sourcereader.tui.app import make_app
+from sourcereader.tui.widgets.parallel_text import ParallelText
+store = Store.open()
+app = make_app(Library.default(cache=store), store, document_id=DOC)
+async def ready(pilot):
+    await pilot.pause()
+    first = PAINTED.get("ReaderScreen")
+    rss_first = peak_rss()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.press("j", "pagedown", "pagedown", "k", "G", "g")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    text = pilot.app.screen.query_one(ParallelText)
+    rss = peak_rss()
+    print(json.dumps({"first_frame": first, "rss_first": rss_first, "rss": rss,
+                      "done": (time.time() - START) * 1000, "rows": len(text.view)}))
+    pilot.app.exit()
+app.run(headless=True, size=(120, 36), auto_pilot=ready)
+"""
+
+
+def write_huge_document(home: Path, doc_id: str, megabytes: float) -> None:
+    """A document whose middle paragraph is one sentence of ``megabytes`` MB (UTF-8, Russian words, no
+    full stop), with its segmentation put in the cache."""
+    from sourcereader.core.documents import Library, format_header, segmentation_key
+    from sourcereader.core.store import Store
+
+    folder = home / "data" / "library" / "sources"
+    folder.mkdir(parents=True, exist_ok=True)
+    words = ["договор", "пакт", "Германия", "Союз", "вопрос", "переговоры", "Берлин", "Финляндия"]
+    line = " ".join(words)
+    repeat = int(megabytes * 1_000_000) // (len(line.encode()) + 1) + 1
+    middle = " ".join([line] * repeat)
+    header = {"id": doc_id, "title": f"One sentence of {megabytes:g} MB", "language": "ru",
+              "date": "2020-01-01", "kind": "benchmark", "status": "complete", "original_publication": "",
+              "archival_reference": "", "copy_source": "generated", "license": "CC0",
+              "notes": ""}  # fmt: skip
+    body = f"Начало документа.\n\n{middle}.\n\nКонец."
+    (folder / f"{doc_id}.txt").write_text(format_header(header) + body + "\n", encoding="utf-8")
+    del middle, body
+    os.environ["SOURCEREADER_HOME"] = str(home)
+    document = Library.default().document(doc_id)
+    text = document.body
+    rows: list[list[object]] = []
+    pos = 0
+    for n, chunk in enumerate(text.split("\n\n")):
+        start = text.index(chunk.strip(), pos)
+        rows.append(["s", start, start + len(chunk.strip()), n])
+        pos = start + len(chunk.strip())
+    store = Store.open()
+    store.put_segmentation(segmentation_key(text, document.language), rows)
+    store.close()
+
+
+def huge_sentences(env: dict[str, str], sizes: tuple[float, ...] = (2, 8, 50), timeout: float = 600) -> None:
+    """First frame and peak memory for one sentence of 2, 8 and 50 MB, next to a document of 3 short
+    sentences opened the same way; each document in a home of its own (the search index of the
+    library is built at start, and must not take the others in)."""
+    saved = os.environ.get("SOURCEREADER_HOME")
+    homes: dict[str, Path] = {}
+    try:
+        for size in (0.00001, *sizes):
+            doc_id = "bench-small" if size < 0.001 else f"bench-huge-{size:g}"
+            homes[doc_id] = Path(env["SOURCEREADER_HOME"]) / doc_id
+            write_huge_document(homes[doc_id], doc_id, size)
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCEREADER_HOME", None)
+        else:
+            os.environ["SOURCEREADER_HOME"] = saved
+    print("one huge sentence (target: first frame ≤ 1000 ms, memory ≤ 300 MB at 50 MB):")
+    for doc_id, home in homes.items():
+        label = "3 short sentences" if doc_id == "bench-small" else f"{doc_id[11:]} MB sentence"
+        try:
+            r = child(HUGE, {**env, "SOURCEREADER_HOME": str(home)}, timeout, DOC=doc_id)
+        except subprocess.TimeoutExpired:
+            print(f"  {label:<18} not shown within {timeout:.0f} s")
+            continue
+        print(
+            f"  {label:<18} first frame {r['first_frame'] or 0:7.0f} ms   peak RSS at first frame "
+            f"{r['rss_first'] or 0:5.0f} MB, after moving through it {r['rss'] or 0:5.0f} MB"
+        )
+
+
+def child(code: str, env: dict[str, str], timeout: float = 600, **values: object) -> dict[str, float | None]:
     """Run ``code`` in a fresh interpreter; START is when the process was spawned."""
     prelude = "import json, time\n" + "".join(f"{k} = {v!r}\n" for k, v in values.items())
     start = time.time()
@@ -129,7 +329,7 @@ def child(code: str, env: dict[str, str], **values: object) -> dict[str, float |
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=timeout,
         check=False,
     )
     if out.returncode != 0:
@@ -210,6 +410,56 @@ def tmux_keys(env: dict[str, str], presses: int) -> float | None:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
 
 
+def actions_in_tmux(env: dict[str, str], rounds: int) -> dict[str, float | None] | None:
+    """The reader-keys child in a real terminal (tmux, 160x45): frames are written out as a user sees
+    them. None without tmux."""
+    if shutil.which("tmux") is None:
+        return None
+    session = f"benchkeys{os.getpid()}"
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "keys.json"
+        script = Path(scratch) / "keys.py"
+        values = {"N": max(2, rounds), "OUT": str(out)}
+        prelude = "import json, time\n" + "".join(f"{k} = {v!r}\n" for k, v in values.items())
+        script.write_text(prelude + f"START = {time.time()!r}\n" + FIRST_PAINT + ACTIONS, encoding="utf-8")
+        home = env["SOURCEREADER_HOME"]
+        path = env.get("PYTHONPATH", "")
+        command = (
+            f"SOURCEREADER_HOME={home} PYTHONPATH={path} TEXTUAL_CURSOR_BLINK=0 {sys.executable} {script}"
+        )
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "45", command], check=True
+        )
+        try:
+            deadline = time.time() + 300
+            while not out.exists() and time.time() < deadline:
+                time.sleep(0.2)
+            if not out.exists():
+                return None
+            result: dict[str, float | None] = json.loads(out.read_text(encoding="utf-8"))
+            return result
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+
+
+def reader_keys(env: dict[str, str], rounds: int, *, in_tmux: bool = False) -> None:
+    """Key → screen for a, e, d, [ and n on the bundled record, next to j measured in the same run."""
+    found = actions_in_tmux(env, rounds) if in_tmux else child(ACTIONS, env, N=max(2, rounds), OUT="")
+    if found is None:
+        print("reader keys in tmux: no tmux, or the run did not finish")
+        return
+    keys = found
+    base = keys["j"] or 1.0
+    where = "in a real terminal (tmux 160x45)" if in_tmux else "headless"
+    print(f"reader key → screen, bundled record, {where}, {rounds} rounds (target ≤ 300 ms):")
+    names = {"j": "j (baseline)", "n": "n (search hit)", "a": "a (annotate)", "e": "e (export)",
+             "d": "d (delete note)", "[": "[ (move target)"}  # fmt: skip
+    for key, name in names.items():
+        median, first = keys[key] or 0, keys[key + "_first"] or 0
+        ratio = median / base
+        print(f"  {name:<17} first press {first:7.1f} ms   then median {median:7.1f} ms  ({ratio:5.1f}× j)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sentences", type=int, default=100_000)
@@ -219,12 +469,29 @@ def main() -> None:
     parser.add_argument(
         "--home", type=Path, help="keep the data (and its caches) in this directory between runs"
     )
+    parser.add_argument(
+        "--part",
+        choices=("all", "open", "reader-keys", "huge"),
+        default="all",
+        help="run one part: opening and moving (open), the reader's heavier keys, huge sentences",
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the reader-keys part")
+    parser.add_argument("--sizes", default="2,8,50", help="megabytes of the huge sentences (comma-separated)")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds a huge sentence may take")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
         tmp = str(args.home) if args.home else scratch
         env = {**os.environ, "SOURCEREADER_HOME": tmp, "TEXTUAL_CURSOR_BLINK": "0"}
         env.pop("TEXTUAL", None)
+        if args.part in ("all", "reader-keys"):
+            reader_keys(env, args.rounds)
+            if args.tmux:
+                reader_keys(env, args.rounds, in_tmux=True)
+        if args.part in ("all", "huge"):
+            huge_sentences(env, tuple(float(x) for x in args.sizes.split(",")), args.timeout)
+        if args.part not in ("all", "open"):
+            return
         minimal = [child(MINIMAL, env)["first_frame"] for _ in range(args.runs)]
         child(LIBRARY, env, DOC=None)  # creates the database and the caches
         library = [child(LIBRARY, env, DOC=None)["first_frame"] for _ in range(args.runs)]

@@ -253,3 +253,15 @@ def test_a_translation_in_the_documents_own_language_needs_force(
         f"sourcereader: warning: translation ru-me is in 'ru', the language of {SOVIET} itself "
         "(imported because of --force)\n"
     )
+
+
+def test_show_translation_marks_unsure_beads_as_the_reader_does(capsys: pytest.CaptureFixture[str]) -> None:
+    from sourcereader.core.alignment.beads import UNSURE_BELOW
+
+    status, out, _err = cli(capsys, "show", SOVIET, "--translation", "hse-answer-en")
+    assert status == 0
+    assert f"? unsure: confidence under {UNSURE_BELOW:.2f}" in out
+    for line in out.splitlines():
+        if line.startswith("bead "):
+            confidence = float(line.split("confidence ")[1].split()[0])
+            assert line.rstrip().endswith("?") == (confidence < UNSURE_BELOW), line

@@ -16,7 +16,7 @@ from sourcereader import tui
 from sourcereader.core.alignment.beads import Bead
 from sourcereader.core.annotations import Annotation, AnnotationDraft, anchor_for
 from sourcereader.core.documents import Document, Sentence, Translation
-from sourcereader.core.reading import Rows, annotation_rows, build_rows, one_to_one
+from sourcereader.core.reading import Coverage, Rows, annotation_rows, build_rows, coverage, one_to_one
 from sourcereader.core.store import Store
 from sourcereader.core.translation.machine import StoredMachineSentence
 from sourcereader.tui.bindings import TABLE, KeymapResult, load_keymap
@@ -107,6 +107,10 @@ class State:
 
     def translation(self, translation_id: str) -> Translation:
         return self.translations[translation_id]
+
+    def translation_coverage(self, translation_id: str) -> Coverage | None:
+        beads = self.alignments.get(translation_id)
+        return None if beads is None else coverage(beads)
 
 
 def test_reader_view_is_built_from_the_state(store: Store) -> None:

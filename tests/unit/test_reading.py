@@ -248,3 +248,16 @@ def test_lazy_source_rows_agree_with_built_ones(data: tuple[int, list[Gap], list
     assert all(r.tgt == () and r.beads == () for r in lazy.rows)
     assert [lazy.row_of_source(i) for i in range(n_src)] == [built.row_of_source(i) for i in range(n_src)]
     assert low_rows(lazy) == []
+
+
+def test_one_definition_of_unsure() -> None:
+    # The aligner's calibration: beads under UNSURE_BELOW are right about half the time. A row, the
+    # reader's jump list and a bead agree on it (the reader once used 0.5 while the panel showed 0.58).
+    from sourcereader.core.alignment.beads import UNSURE_BELOW, Bead
+
+    assert UNSURE_BELOW == 0.7
+    beads = [b((0,), (0,), 0.58), b((1,), (1,), 0.69), b((2,), (2,), 0.7), b((3,), (3,), 0.3, True)]
+    rows = build_rows(4, [], [beads])
+    assert [bead.unsure for bead in beads] == [True, True, False, False]
+    assert low_rows(rows) == [0, 1] == [k for k, r in enumerate(rows.rows) if r.is_low()]
+    assert not Bead((0,), (0,), 0.1, verified=True).unsure

@@ -34,6 +34,19 @@ def test_index_is_rebuilt_only_when_the_version_changes(store: Store) -> None:
     assert [h.sentence_id for h in store.search_library("молотов")] == ["s1"]
 
 
+def test_a_huge_sentence_is_indexed_in_pieces_that_find_it(store: Store) -> None:
+    from sourcereader.core.store.search import INDEX_PIECE
+
+    words = ["договор"] * (INDEX_PIECE // 4) + ["Финляндия"] + ["пакт"] * (INDEX_PIECE // 2)
+    huge = " ".join(words)  # about 4 pieces, the rare word in the second
+    assert store.index_text("d", "source", "v", [("s1", "Начало."), ("s2", huge), ("s3", "Конец.")])
+    hits = store.search_library("финлянд")
+    assert [(h.sentence_id, h.position) for h in hits] == [("s2", 1)]
+    assert len(hits[0].text) <= INDEX_PIECE and "Финляндия" in hits[0].text
+    pieces = store.conn.execute("SELECT text FROM search_index WHERE sentence_id = 's2'").fetchall()
+    assert " ".join(p[0].strip() for p in pieces) == huge
+
+
 def test_forget_texts_no_longer_in_the_library(store: Store) -> None:
     store.index_text("a", "source", "v", [("s1", "pact")])
     store.index_text("b", "t1", "v", [("s1", "pact")])
@@ -66,3 +79,24 @@ def test_refresh_search_index_follows_the_library(store: Store, library: Library
     }
     again = refresh_search_index(store, library)
     assert (again.texts, again.reindexed) == (texts, 0)
+
+
+def test_column_layouts_round_trip_and_the_default_is_portable(store: Store) -> None:
+    from sourcereader.core.store.layouts import DEFAULT_LAYOUT, apply_layout, portable_layout
+
+    assert store.column_layout("doc") is None
+    store.set_column_layout("doc", ("t:en", "source"))
+    store.set_column_layout(DEFAULT_LAYOUT, portable_layout(("t:en", "source", "mt")))
+    assert store.column_layout("doc") == ("t:en", "source")
+    assert store.column_layout(DEFAULT_LAYOUT) == ("translation", "source", "mt")
+    # The default takes another document's translations in order; a document's own layout loses
+    # columns it can no longer show.
+    assert apply_layout(("translation", "source", "mt"), ["nsr", "other"], portable=True) == (
+        "t:nsr",
+        "source",
+        "mt",
+    )
+    assert apply_layout(("translation", "translation"), [], portable=True) == ()
+    assert apply_layout(("t:gone", "source"), ["en"], portable=False) == ("source",)
+    store.forget_column_layout("doc")
+    assert store.column_layout("doc") is None

@@ -135,7 +135,7 @@ def render(beads: list[Bead], src: list[str], tgt: list[str], fmt: str) -> str:
         return json_safe(json.dumps(rows, ensure_ascii=False, indent=1)) + "\n"
     lines = []
     for n, b in enumerate(beads):
-        flag = "  (low)" if b.confidence < 0.7 else ""  # right about half the time or less
+        flag = "  (unsure)" if b.unsure else ""  # the alignment's one definition: right about half the time
         lines.append(f"── bead {n}  {len(b.src)}:{len(b.tgt)}  confidence {b.confidence:.2f}{flag}")
         lines.extend(f"  {i:>5} < {for_terminal(src[i])}" for i in b.src)
         lines.extend(f"  {j:>5} > {for_terminal(tgt[j])}" for j in b.tgt)

@@ -222,8 +222,8 @@ def _show_alignment(
     store: Store, library: Library, document: Document, translation_id: str, *, as_json: bool
 ) -> int:
     import sourcereader.core.alignment.document as alignment
+    from sourcereader.core.alignment.beads import UNSURE_BELOW
     from sourcereader.core.documents import dumps
-    from sourcereader.core.reading import LOW_CONFIDENCE
     from sourcereader.core.sanitize import one_line
 
     try:
@@ -253,12 +253,16 @@ def _show_alignment(
             )
         )
         return 0
-    print(f"{one_line(document.meta.title)}\n  ↔ {one_line(translation.meta.label)} ({translation.id})\n")
+    print(f"{one_line(document.meta.title)}\n  ↔ {one_line(translation.meta.label)} ({translation.id})")
+    unsure = sum(1 for bead in result.beads if bead.unsure)
+    print(
+        f"  ? unsure: confidence under {UNSURE_BELOW:.2f}, right about half the time "
+        f"({unsure} of {len(result.beads)} beads); ✓ verified\n"
+    )
     for n, bead in enumerate(result.beads, 1):
         ids = ",".join(src[i].id for i in bead.src) or "—"
         tids = ",".join(tgt[j].id for j in bead.tgt) or "—"
-        low = bead.confidence < LOW_CONFIDENCE
-        mark = "✓" if bead.verified else ("?" if low else " ")
+        mark = "✓" if bead.verified else ("?" if bead.unsure else " ")
         print(f"bead {n}  {ids} ↔ {tids}  confidence {bead.confidence:.2f} {mark}")
         print(f"   {one_line(' '.join(src[i].text for i in bead.src)) or '(not in the source)'}")
         print(f"   {one_line(' '.join(tgt[j].text for j in bead.tgt)) or '(not translated)'}")

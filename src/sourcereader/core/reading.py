@@ -29,12 +29,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from sourcereader.core.alignment.beads import Bead
+from sourcereader.core.alignment.beads import UNSURE_BELOW, Bead
 from sourcereader.core.annotations import Annotation, anchor_for
 from sourcereader.core.documents import Document, Gap, Translation
 
-#: Below this confidence a bead is marked for review (the alignment module's own threshold when it has one).
-LOW_CONFIDENCE = 0.5
+#: Below this confidence an unverified bead is *unsure* (the alignment's one definition, re-exported).
+LOW_CONFIDENCE = UNSURE_BELOW
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,8 @@ class Row:
         return self.gap is not None
 
     def is_low(self, threshold: float = LOW_CONFIDENCE) -> bool:
-        """True when the row holds a bead the aligner was unsure of (and nobody verified)."""
+        """True when the row is *unsure*: it holds a bead under ``threshold`` (by default the alignment's
+        :data:`~sourcereader.core.alignment.beads.UNSURE_BELOW`) and not every bead was verified."""
         return self.gap is None and not self.verified and self.confidence < threshold
 
 
@@ -323,10 +324,56 @@ def source_only(n_src: int) -> list[Bead]:
 
 
 def low_rows(rows: Rows, threshold: float = LOW_CONFIDENCE) -> list[int]:
-    """Indices of rows holding a low-confidence, unverified bead."""
+    """Indices of the unsure rows (:meth:`Row.is_low`): what ``l`` visits and the gutter marks."""
     if isinstance(rows, SourceRows):
         return []  # no beads at all
     return [k for k, row in enumerate(rows.rows) if row.is_low(threshold)]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which source sentences a translation covers (has a sentence for), by its alignment."""
+
+    covered: int
+    """Source sentences in beads that have a translated sentence."""
+    first: int | None
+    """Index of the first covered source sentence (None: none is)."""
+    last: int | None
+    """Index of the last covered source sentence."""
+
+    @property
+    def contiguous(self) -> bool:
+        """The covered sentences are one stretch, ``first`` to ``last``."""
+        return self.first is not None and self.last is not None and self.last - self.first + 1 == self.covered
+
+
+def coverage(beads: Sequence[Bead]) -> Coverage:
+    """What part of the source an alignment's translation covers."""
+    covered = 0
+    first: int | None = None
+    last: int | None = None
+    for bead in beads:
+        if bead.tgt and bead.src:
+            covered += len(bead.src)
+            first = bead.src[0] if first is None else first
+            last = bead.src[-1]
+    return Coverage(covered, first, last)
+
+
+def translated_starts(rows: Rows) -> list[int]:
+    """Rows where a stretch of translated rows begins (a row with a translated sentence whose previous
+    row has none): where ``T`` jumps."""
+    if isinstance(rows, SourceRows):
+        return []  # no translation shown
+    out: list[int] = []
+    before = False
+    for k, row in enumerate(rows.rows):
+        now = any(row.tgt)
+        if now and not before:
+            out.append(k)
+        if row.gap is None:
+            before = now
+    return out
 
 
 def next_index(indices: Sequence[int], current: int, *, forward: bool = True) -> int | None:

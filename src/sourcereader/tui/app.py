@@ -79,7 +79,9 @@ class SourceReaderApp(App[None]):
             self._open(self.start_document)
         for problem in [*self.keymap_result.problems, *self.library.problems]:
             self.notify(problem, title="sourcereader", severity="warning", markup=False, timeout=8)
-        self.refresh_search_index()
+        # After the first frame: indexing a new long document (and segmenting what is not cached yet)
+        # holds the interpreter for a while, and made a 50 MB document's first frame twice as late.
+        self.call_after_refresh(self.refresh_search_index)
 
     def get_translator(self) -> MachineTranslator:
         """The machine translator (the Argos one unless one was injected). Called from workers."""

@@ -109,7 +109,8 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
             "library_versions",
             "Compare this secondary source with another version, side by side",
         ),
-        _b("q", "quit", "Quit", "quit", "Leave sourcereader"),
+        # The app's action: the library screen has no quit of its own (a bare "quit" did nothing).
+        _b("q", "app.quit", "Quit", "quit", "Leave sourcereader"),
     ),
     "text": (
         _b("j,down", "cursor_down", "Down", "down", "Next row", show=False),
@@ -282,6 +283,14 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
             "Versions",
             "versions",
             "This secondary source side by side with another version, word changes marked",
+            show=False,
+        ),
+        _b(
+            "T",
+            "next_translated",
+            "Translated",
+            "next_translated",
+            "Next passage a shown translation covers (where a partial translation begins)",
             show=False,
         ),
     ),

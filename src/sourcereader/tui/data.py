@@ -38,6 +38,18 @@ def worker_store(store: Store) -> Iterator[Store]:
         own.close()
 
 
+def store_failure(store: Store, exc: Exception) -> str:
+    """What went wrong with the database, in one line (a :class:`StoreError` says it already; an SQLite
+    error is worded by the store: locked, read-only, full disk…)."""
+    import sqlite3
+
+    from sourcereader.core.store import describe_error
+
+    if isinstance(exc, sqlite3.DatabaseError) and store.path is not None:
+        return describe_error(store.path, exc)
+    return str(exc)
+
+
 def document_annotations(
     store: Store, library: Library, document_id: str, *, reanchor: bool
 ) -> tuple[tuple[Annotation, ...], str]:

@@ -41,6 +41,9 @@ class Cell:
 
     text: str
     state: CellState = "text"
+    highlights: tuple[tuple[int, int, str], ...] = ()
+    """Annotation highlights: ``(start, end, colour)`` in offsets of :attr:`text` (a colour of
+    :data:`~sourcereader.core.vocabulary.HIGHLIGHTS`), later ones drawn over earlier ones."""
 
     @property
     def is_empty(self) -> bool:

@@ -10,7 +10,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-__all__ = ["Bead", "check_cover", "mark_verified", "merge_next", "move_src", "move_tgt", "split_bead"]
+__all__ = [
+    "UNSURE_BELOW",
+    "Bead",
+    "check_cover",
+    "mark_verified",
+    "merge_next",
+    "move_src",
+    "move_tgt",
+    "split_bead",
+]
+
+UNSURE_BELOW = 0.7
+"""The one definition of an *unsure* bead: confidence under this (and not verified). The confidences
+are calibrated (``aligner._CONF_SLOPE``): on text the fit never saw, beads under 0.7 are right about
+half the time, beads over 0.95 about 99 %. The reader marks and jumps to unsure rows (``l``), its panel
+and ``show --translation`` label them, ``align`` flags them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +40,11 @@ class Bead:
     """Estimated probability in [0, 1] that the bead is right (NaN from ``align(confidence=False)``)."""
     verified: bool = False
     """Confirmed by the user: stored as a correction and kept exactly when the document is re-aligned."""
+
+    @property
+    def unsure(self) -> bool:
+        """The aligner was unsure of this bead (confidence under :data:`UNSURE_BELOW`), nobody verified it."""
+        return not self.verified and self.confidence < UNSURE_BELOW
 
 
 def _check_index(beads: Sequence[Bead], k: int) -> None:

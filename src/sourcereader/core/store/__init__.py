@@ -1,7 +1,8 @@
 """The store: the one place with SQL. A class over a sqlite-utils Database that returns dataclasses.
 
 One database file (``locations.database_path()``) holds the segmentation cache, alignment
-caches and corrections, machine translations, annotations, witness links, claims and evidence. Opening it:
+caches and corrections, machine translations, annotations, witness links, claims and evidence,
+and the reader's column layouts. Opening it:
 
 * WAL journal and a busy timeout, so two app instances and a CLI script can share it;
 * a backup copy (``<db>.bak-<migration>``) is written before any pending migration runs;
@@ -12,7 +13,7 @@ caches and corrections, machine translations, annotations, witness links, claims
   message of its own — only a damaged file is ever called damaged.
 
 Domain modules (``library``, ``alignments``, ``machine_translations``, ``annotations``, ``search``,
-``links``, ``claims``) each hold their tables' migration steps and a mixin with their queries;
+``links``, ``claims``, ``layouts``) each hold their tables' migration steps and a mixin with their queries;
 :class:`Store` combines the mixins. Every domain module must be imported here: a migration
 that is registered only when some other module happens to be imported would make a database
 look "newer" to a process that did not import it.
@@ -31,6 +32,7 @@ from sourcereader.core.store import links, search  # the reader's search index a
 from sourcereader.core.store.alignments import AlignmentMixin
 from sourcereader.core.store.annotations import AnnotationMixin
 from sourcereader.core.store.claims import ClaimsMixin
+from sourcereader.core.store.layouts import ColumnLayoutMixin
 from sourcereader.core.store.library import SegmentationMixin
 from sourcereader.core.store.machine_translations import MachineTranslationMixin
 from sourcereader.core.store.migrations import MIGRATIONS
@@ -58,6 +60,7 @@ class Store(
     search.SearchIndexMixin,
     links.WitnessLinksMixin,
     ClaimsMixin,
+    ColumnLayoutMixin,
 ):
     """Typed access to the database. Use :meth:`open` or :meth:`memory`."""
 

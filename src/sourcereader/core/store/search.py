@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -55,6 +55,23 @@ class SearchHit:
 
 
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+
+INDEX_PIECE = 20_000
+"""A sentence longer than this many characters is indexed in pieces of about this size, cut at spaces
+(each a row of its own with the sentence's id): SQLite tokenises a row in one go, and one row of 50 MB
+took 200 MB and seconds. A hit then shows its piece, not the whole sentence."""
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """``text`` in pieces of about :data:`INDEX_PIECE` characters, cut at a space when there is one."""
+    start = 0
+    while len(text) - start > INDEX_PIECE:
+        cut = text.rfind(" ", start + INDEX_PIECE // 2, start + INDEX_PIECE)
+        if cut <= start:
+            cut = start + INDEX_PIECE
+        yield text[start:cut]
+        start = cut
+    yield text[start:]
 
 
 def fts_query(query: str) -> str | None:
@@ -107,7 +124,11 @@ class SearchIndexMixin:
             self.conn.executemany(
                 "INSERT INTO search_index(text, document_id, text_id, sentence_id, position) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [(text, document_id, text_id, sid, k) for k, (sid, text) in enumerate(sentences)],
+                (
+                    (piece, document_id, text_id, sid, k)
+                    for k, (sid, text) in enumerate(sentences)
+                    for piece in (_pieces(text) if len(text) > INDEX_PIECE else (text,))
+                ),
             )
             self.conn.execute(
                 "INSERT OR REPLACE INTO search_texts(document_id, text_id, version) VALUES (?, ?, ?)",

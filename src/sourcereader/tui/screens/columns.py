@@ -1,4 +1,4 @@
-"""Choosing, ordering and hiding the reader's columns."""
+"""Choosing, ordering and hiding the reader's columns (kept per document, and optionally as the default)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, SelectionList
+from textual.widgets import Checkbox, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
 from sourcereader.tui.bindings import bindings_for
@@ -23,8 +23,18 @@ class ColumnChoice:
     title: str
 
 
-class ColumnsDialog(ModalScreen[tuple[str, ...] | None]):
-    """Tick the columns to show; shift+up/down (or K/J) move the highlighted one. Returns the shown keys."""
+@dataclass(frozen=True)
+class ColumnsChosen:
+    """What the dialog returns: the shown columns in order, and whether they become the default."""
+
+    keys: tuple[str, ...]
+    as_default: bool = False
+    """Documents the user has not arranged open with this layout too."""
+
+
+class ColumnsDialog(ModalScreen[ColumnsChosen | None]):
+    """Tick the columns to show; shift+up/down (or K/J) move the highlighted one; the box below makes the
+    layout the default. Returns the shown keys (kept for this document)."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("columns"))
 
@@ -39,8 +49,11 @@ class ColumnsDialog(ModalScreen[tuple[str, ...] | None]):
         with Vertical(id="columns-dialog", classes="dialog"):
             yield Label("Columns", classes="dialog-title")
             yield SelectionList[str](*self._selections(), id="columns-list")
+            yield Checkbox("Also for documents I have not arranged", id="columns-default")
             yield Label(
-                "space: show/hide · shift+↑/↓: reorder · enter: apply · esc: cancel", classes="dialog-help"
+                "space: show/hide · shift+↑/↓: reorder · tab: the box · enter: apply (kept for next time)"
+                " · esc: cancel",
+                classes="dialog-help",
             )
 
     def _selections(self) -> list[Selection[str]]:
@@ -59,10 +72,11 @@ class ColumnsDialog(ModalScreen[tuple[str, ...] | None]):
         listing.highlighted = k + direction
 
     def action_apply(self) -> None:
-        """Return the ticked columns in order."""
+        """Return the ticked columns in order (nothing ticked: no change)."""
         selected = set(self.query_one(SelectionList).selected)
         keys = tuple(c.key for c in self.order if c.key in selected)
-        self.dismiss(keys or None)
+        as_default = self.query_one("#columns-default", Checkbox).value
+        self.dismiss(ColumnsChosen(keys, as_default) if keys else None)
 
     def action_cancel(self) -> None:
         """Close without changes."""

@@ -20,8 +20,10 @@ The screen asks the app for navigation with messages (:class:`ShowLibrary`, :cla
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -29,6 +31,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
@@ -36,11 +39,21 @@ from textual.widgets import Footer, Input, Label, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
 from sourcereader.core import reading
-from sourcereader.core.alignment.beads import Bead, mark_verified, merge_next, move_src, move_tgt, split_bead
+from sourcereader.core.alignment.beads import (
+    UNSURE_BELOW,
+    Bead,
+    mark_verified,
+    merge_next,
+    move_src,
+    move_tgt,
+    split_bead,
+)
 from sourcereader.core.alignment.document import document_alignment, save_alignment
-from sourcereader.core.annotations import Annotation
-from sourcereader.core.documents import Document, Library, LibraryEntry, Sentence, Translation
+from sourcereader.core.annotations import Annotation, AnnotationDraft
+from sourcereader.core.documents import Document, Library, LibraryEntry, Sentence, Translation, id_range
+from sourcereader.core.errors import StoreError
 from sourcereader.core.reading import Row, Rows, annotation_rows, build_rows, find_rows, low_rows, next_index
+from sourcereader.core.store.layouts import DEFAULT_LAYOUT, apply_layout, portable_layout
 from sourcereader.core.wording import counted
 from sourcereader.tui import data
 from sourcereader.tui.bindings import bindings_for
@@ -80,6 +93,15 @@ class _Cancelled(Exception):
     """Raised inside the translation worker to stop between batches."""
 
 
+DIALOG_MODULES = (
+    "sourcereader.tui.screens.annotate",
+    "sourcereader.tui.screens.export",
+    "sourcereader.tui.screens.annotations",
+    "sourcereader.tui.screens.columns",
+    "sourcereader.core.export",
+)
+"""What the reader's dialogs import, imported in the background once the document is shown."""
+
 FIND_DELAY = 0.15
 """Seconds of no typing before the in-document search runs (each run scans every row)."""
 
@@ -94,6 +116,27 @@ class _AlignmentUndo:
 
 class ReaderScreen(Screen[None]):
     """Read one document with its translations."""
+
+    @dataclass
+    class NotSaved(Message):
+        """A write of the reader did not reach the database (moved away, full, read-only…)."""
+
+        what: str
+        """What was not saved, as a sentence's subject: "The annotation on s3"."""
+        reason: str
+        kept: Path | None = None
+        """Where what the user wrote was kept instead (``import-annotations`` reads it)."""
+        keep_error: str = ""
+        """Why it could not be kept in a file either."""
+        unsaved: tuple[AnnotationDraft, ...] = ()
+
+    @dataclass
+    class LayoutLoaded(Message):
+        """The document's kept column layout (or the default one) was read; None when there is none."""
+
+        columns: tuple[str, ...] | None
+        portable: bool
+        """The default layout (translation slots), not the document's own."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("reader"))
     SCOPES = ("app", "reader", "text")
@@ -165,10 +208,20 @@ class ReaderScreen(Screen[None]):
         self._find_timer: Timer | None = None
         self._hits: list[int] = []
         self._low: list[int] = []
+        self._translated: list[int] = []
+        self._aligning: set[str] = set()
+        """Translations whose alignment a worker is loading."""
+        self._coverage: dict[str, tuple[list[Bead], reading.Coverage]] = {}
         # The jump waits for the alignments: rows are only final once they are loaded.
         self._pending_row: tuple[str, str] | None = start_at
         self.show_provenance_auto = True
         self._provenance_timer: Timer | None = None
+        self.layout_kept = False
+        """The columns come from a kept layout (the user's choice): cached MT does not add its column."""
+        self._columns_touched = False
+        """The user changed the columns before the kept layout was read: it is not applied over them."""
+        self._mt_column_on_result = False
+        """``t`` was pressed: the MT column is shown once a translation arrives (never for a failure)."""
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -176,7 +229,10 @@ class ReaderScreen(Screen[None]):
         title = Text(display_text(meta.title), style="bold")
         if meta.status == "partial":
             title.append("  PARTIAL", style="bold reverse")
-        yield Static(title, id="reader-title")
+        with Horizontal(id="reader-titlebar"):
+            yield Static(title, id="reader-title")
+            # The current row's sentence ids, visible at any width: the row every action acts on.
+            yield Static(id="reader-position")
         with Horizontal(id="reader-body"):
             with Vertical(id="reader-main"):
                 yield ColumnHeader(id="column-header").data_bind(view=ReaderScreen.view)
@@ -193,6 +249,8 @@ class ReaderScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#find", Input).display = False
         self.query_one("#mt-progress").display = False
+        # A row read from the database in a worker: usually back before the alignments are asked for.
+        self.load_layout()
         self._rebuild()
         self.query_one(ParallelText).focus()
         # The workers start once the first frame is out: they hold the GIL for long stretches
@@ -200,10 +258,23 @@ class ReaderScreen(Screen[None]):
         self.call_after_refresh(self._start_loading)
 
     def _start_loading(self) -> None:
-        self.load_alignments(self._shown_translation_ids())
+        shown = self._shown_translation_ids()
+        self._align(shown)
+        if not shown:
+            self._go_to_pending()  # no alignment to wait for: the rows are final already
         self.load_machine_translation()
         self.annotator.load()
         self.claimer.load()
+        self.warm_dialogs()
+
+    @work(thread=True, exit_on_error=False, group="warm", description="Preparing the dialogs")
+    def warm_dialogs(self) -> None:
+        """Import the dialogs' modules while the user reads: the first a or e then costs what the
+        next ones do (the imports were ~40 % of the first press)."""
+        import importlib
+
+        for name in DIALOG_MODULES:
+            importlib.import_module(name)
 
     # ------------------------------------------------------------------ state → view
     def translation(self, translation_id: str) -> Translation:
@@ -212,6 +283,18 @@ class ReaderScreen(Screen[None]):
             if t.id == translation_id:
                 return t
         raise KeyError(translation_id)
+
+    def translation_coverage(self, translation_id: str) -> reading.Coverage | None:
+        """What part of the source a translation covers, by its alignment (None until it is loaded)."""
+        beads = self.alignments.get(translation_id)
+        if beads is None:
+            return None
+        kept = self._coverage.get(translation_id)
+        if kept is None or kept[0] is not beads:
+            # Once per alignment (a correction replaces the list): a scan of every bead.
+            kept = (beads, reading.coverage(beads))
+            self._coverage[translation_id] = kept
+        return kept[1]
 
     def _shown_translation_ids(self) -> list[str]:
         return [key[2:] for key in self.columns if key.startswith("t:")]
@@ -224,6 +307,7 @@ class ReaderScreen(Screen[None]):
         self.row_translations = shown
         self.rows = build_rows(n, doc.gaps, [self.alignments[tid] for tid in shown])
         self._low = low_rows(self.rows)
+        self._translated = reading.translated_starts(self.rows)
         self._place_annotations()
         self._make_view()
 
@@ -237,9 +321,7 @@ class ReaderScreen(Screen[None]):
     def watch_columns(self) -> None:
         if not self.is_mounted:
             return
-        missing = [tid for tid in self._shown_translation_ids() if tid not in self.alignments]
-        if missing:
-            self.load_alignments(missing)
+        self._align([tid for tid in self._shown_translation_ids() if tid not in self.alignments])
         self._rebuild()
 
     def watch_alignments(self) -> None:
@@ -258,10 +340,12 @@ class ReaderScreen(Screen[None]):
     def watch_view(self) -> None:
         if self.is_mounted:
             self._update_provenance()
+            self._update_position()
 
     def watch_cursor(self) -> None:
         self.selected_annotation = 0
         if self.is_mounted:
+            self._update_position()
             # The panel is re-laid out when its text changes: while a key is held, only the row
             # the cursor stops on is worth that cost (a key must reach the screen within a frame).
             if self._provenance_timer is not None:
@@ -278,6 +362,28 @@ class ReaderScreen(Screen[None]):
     @on(ParallelText.CursorMoved, "#parallel")
     def _cursor_moved(self, message: ParallelText.CursorMoved) -> None:
         self.cursor = message.row
+
+    def position_text(self) -> str:
+        """Where the cursor is: the row's sentence ids (of the source, else of the first translation that
+        has some, else the gap's id) and its number among the rows."""
+        if not len(self.rows):
+            return ""
+        cursor = min(self.cursor, len(self.rows) - 1)
+        row = self.rows[cursor]
+        where = ""
+        if row.gap is not None:
+            where = f"{row.gap.kind} {row.gap.id}"
+        elif row.src:
+            where = _span_ids(self.sentences, row.src)
+        else:
+            for tid, span in zip(self.row_translations, row.tgt, strict=False):
+                if span:
+                    where = f"{tid} {_span_ids(self.translation_sentences[tid], span)}"
+                    break
+        return f"{where} · {cursor + 1}/{len(self.rows)}"
+
+    def _update_position(self) -> None:
+        self.query_one("#reader-position", Static).update(Text(display_text(self.position_text())))
 
     def flush_provenance(self) -> None:
         """Bring the provenance panel up to date now instead of after the cursor rests (tests, snapshots)."""
@@ -317,7 +423,54 @@ class ReaderScreen(Screen[None]):
         return out
 
     # ------------------------------------------------------------------ workers
-    @work(thread=True, exclusive=True, exit_on_error=False, group="align", description="Aligning")
+    @work(thread=True, exit_on_error=False, group="layout", description="Reading the column layout")
+    def load_layout(self) -> None:
+        """Read the document's kept column layout, else the default one, in a thread."""
+        with data.worker_store(self.store) as store:
+            own = store.column_layout(self.document.id)
+            layout = own if own is not None else store.column_layout(DEFAULT_LAYOUT)
+        self.post_message(self.LayoutLoaded(layout, portable=own is None))
+
+    @on(LayoutLoaded)
+    def _layout_loaded(self, message: LayoutLoaded) -> None:
+        if message.columns is None or self._columns_touched:
+            return
+        humans = [t.id for t in self.entry.translations if t.meta.kind == "human"]
+        others = [t.id for t in self.entry.translations if t.meta.kind != "human"]
+        columns = apply_layout(message.columns, [*humans, *others], portable=message.portable)
+        if columns:
+            self.layout_kept = True
+            self.columns = columns
+
+    def choose_columns(self, columns: tuple[str, ...], *, as_default: bool = False) -> None:
+        """Show ``columns`` and keep them as this document's layout (and as the default, if asked)."""
+        self._columns_touched = True
+        self.layout_kept = True
+        self.columns = columns
+        self.save_layout(columns, as_default)
+
+    @work(thread=True, exit_on_error=False, group="save-layout", description="Keeping the column layout")
+    def save_layout(self, columns: tuple[str, ...], as_default: bool) -> None:
+        """Keep the columns for this document (and as the default), in a thread."""
+        try:
+            with data.worker_store(self.store) as store:
+                store.set_column_layout(self.document.id, columns)
+                if as_default:
+                    store.set_column_layout(DEFAULT_LAYOUT, portable_layout(columns))
+        except (StoreError, sqlite3.Error) as exc:
+            reason = data.store_failure(self.store, exc)
+            self.post_message(self.NotSaved("The column layout (shown, not kept for next time)", reason))
+
+    def _align(self, translation_ids: list[str]) -> None:
+        """Load the alignments of these translations, unless a worker is loading them already (the kept
+        layout may change the columns while the first alignment is on its way: it is not asked twice,
+        and no worker is cancelled for another)."""
+        wanted = [tid for tid in translation_ids if tid not in self._aligning]
+        if wanted:
+            self._aligning.update(wanted)
+            self.load_alignments(wanted)
+
+    @work(thread=True, exit_on_error=False, group="align", description="Aligning")
     def load_alignments(self, translation_ids: list[str]) -> None:
         """Align (or read the cached alignment of) the given translations, in a thread."""
         result: dict[str, list[Bead]] = {}
@@ -328,7 +481,12 @@ class ReaderScreen(Screen[None]):
 
     @on(AlignmentsLoaded)
     def _alignments_loaded(self, message: AlignmentsLoaded) -> None:
+        self._aligning.difference_update(message.alignments)
         self.alignments = {**self.alignments, **message.alignments}
+        self._go_to_pending()
+
+    def _go_to_pending(self) -> None:
+        """Put the cursor on the sentence the reader was opened at (once the rows are final)."""
         if self._pending_row is not None:
             text_id, sentence_id = self._pending_row
             self._pending_row = None
@@ -344,7 +502,14 @@ class ReaderScreen(Screen[None]):
     @on(MachineTranslationLoaded)
     def _machine_loaded(self, message: MachineTranslationLoaded) -> None:
         self.machine = dict(message.rows)
-        if message.rows and MT_KEY not in self.columns:
+        if not message.rows or MT_KEY in self.columns:
+            return
+        if self._mt_column_on_result:
+            # The user asked for a translation (t) and one arrived: show it, and keep it shown.
+            self._mt_column_on_result = False
+            self.choose_columns((*self.columns, MT_KEY))
+        elif not self.layout_kept and not self._columns_touched:
+            # Cached MT shows by default, unless the user's kept layout (or a choice made now) hides it.
             self.columns = (*self.columns, MT_KEY)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="translate", description="Translating")
@@ -383,6 +548,12 @@ class ReaderScreen(Screen[None]):
             self.post_message(TranslationFinished(document.id, 0, missing_model=_no_extra_message(exc)))
         except MachineTranslationError as exc:
             self.post_message(TranslationFinished(document.id, translated, error=str(exc)))
+        except (StoreError, sqlite3.Error) as exc:
+            # The database went away (or filled up) during the run: what was stored before stays.
+            reason = data.store_failure(self.store, exc)
+            kept = f"{counted(translated, 'sentence')} saved before; " if translated else ""
+            error = f"{kept}the rest was not saved: {reason}"
+            self.post_message(TranslationFinished(document.id, translated, error=error))
 
     @on(TranslationProgressed)
     def _translation_progressed(self, message: TranslationProgressed) -> None:
@@ -391,6 +562,7 @@ class ReaderScreen(Screen[None]):
     @on(TranslationFinished)
     def _translation_finished(self, message: TranslationFinished) -> None:
         self.translating = False
+        self._mt_column_on_result = False
         if message.missing_model:
             from sourcereader.tui.screens.no_model import NoModelScreen
 
@@ -409,13 +581,12 @@ class ReaderScreen(Screen[None]):
         if event.state.name == "ERROR" and event.worker.error is not None:
             if event.worker.group == "translate":
                 self.translating = False
+            if event.worker.group == "align":
+                self._aligning.clear()  # asked again when the columns next change
             error = event.worker.error
-            self.notify(
-                f"{type(error).__name__}: {error}",
-                title=f"{event.worker.description} failed",
-                severity="error",
-                markup=False,
-            )
+            # A database fault says what it is in its own words; anything else is named by its type.
+            text = str(error) if isinstance(error, StoreError) else f"{type(error).__name__}: {error}"
+            self.notify(text, title=f"{event.worker.description} failed", severity="error", markup=False)
 
     # ------------------------------------------------------------------ actions
     def action_back(self) -> None:
@@ -447,11 +618,12 @@ class ReaderScreen(Screen[None]):
         else:
             keys[keys.index(f"t:{current}")] = f"t:{nxt}"
             keys = list(dict.fromkeys(keys))
-        self.columns = tuple(keys)
+        if tuple(keys) != self.columns:
+            self.choose_columns(tuple(keys))
 
     def action_columns(self) -> None:
         """Choose, order and hide columns."""
-        from sourcereader.tui.screens.columns import ColumnChoice, ColumnsDialog
+        from sourcereader.tui.screens.columns import ColumnChoice, ColumnsChosen, ColumnsDialog
 
         choices = [ColumnChoice(SOURCE_KEY, f"Source ({self.document.language})")]
         choices += [
@@ -459,9 +631,9 @@ class ReaderScreen(Screen[None]):
         ]
         choices.append(ColumnChoice(MT_KEY, f"Machine translation ({self.mt_target})"))
 
-        def chosen(keys: tuple[str, ...] | None) -> None:
-            if keys:
-                self.columns = keys
+        def chosen(choice: ColumnsChosen | None) -> None:
+            if choice is not None:
+                self.choose_columns(choice.keys, as_default=choice.as_default)
 
         self.app.push_screen(ColumnsDialog(choices, self.columns), chosen)
 
@@ -470,8 +642,9 @@ class ReaderScreen(Screen[None]):
         if self.translating:
             self.notify("Already translating; x stops.", title="Machine translation")
             return
-        if MT_KEY not in self.columns:
-            self.columns = (*self.columns, MT_KEY)
+        # A hidden MT column is shown once a translation arrives, not now: without a model there is
+        # nothing to show, and the user's choice to hide it stands.
+        self._mt_column_on_result = MT_KEY not in self.columns
         self.translating = True
         self.query_one("#mt-progress-bar", ProgressBar).update(total=None, progress=0)
         self.translate_document()
@@ -483,12 +656,24 @@ class ReaderScreen(Screen[None]):
         self.workers.cancel_group(self, "translate")
 
     def action_next_low(self) -> None:
-        """Jump to the next low-confidence row."""
-        self._jump(self._low, forward=True, empty="No low-confidence rows.")
+        """Jump to the next unsure row (a bead under the alignment's UNSURE_BELOW, not verified)."""
+        self._jump(self._low, forward=True, empty=self._no_unsure())
 
     def action_previous_low(self) -> None:
-        """Jump to the previous low-confidence row."""
-        self._jump(self._low, forward=False, empty="No low-confidence rows.")
+        """Jump to the previous unsure row."""
+        self._jump(self._low, forward=False, empty=self._no_unsure())
+
+    def _no_unsure(self) -> str:
+        if not self.row_translations:
+            return "No unsure rows: no translation is shown (w or c shows one)."
+        return f"No unsure rows: every bead is at confidence {UNSURE_BELOW:.2f} or more, or verified."
+
+    def action_next_translated(self) -> None:
+        """Jump to where the next stretch of translated rows begins (a partial translation's passage)."""
+        empty = "No translation is shown (w or c shows one)."
+        if self.row_translations:
+            empty = "The shown translations have no sentence in this document."
+        self._jump(self._translated, forward=True, empty=empty)
 
     def _jump(self, indices: list[int], *, forward: bool, empty: str) -> None:
         target = next_index(indices, self.cursor, forward=forward)
@@ -621,8 +806,13 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="save-alignment", description="Saving the alignment")
     def save_corrections(self, tid: str, beads: list[Bead]) -> None:
         """Persist a corrected alignment through the alignment module (its own store connection)."""
-        with data.worker_store(self.store) as store:
-            save_alignment(store, self.document, self.translation(tid), beads)
+        try:
+            with data.worker_store(self.store) as store:
+                save_alignment(store, self.document, self.translation(tid), beads)
+        except (StoreError, sqlite3.Error) as exc:
+            what = f"The alignment correction ({self.translation(tid).meta.label})"
+            reason = data.store_failure(self.store, exc)
+            self.post_message(self.NotSaved(f"{what}, shown until you leave this document,", reason))
 
     def action_merge_next(self) -> None:
         """Merge the cursor row's bead with the next bead."""
@@ -702,11 +892,25 @@ class ReaderScreen(Screen[None]):
 
     @on(AnnotationWritten)
     def _annotation_written(self, message: AnnotationWritten) -> None:
+        # The worker that wrote reads the annotations again on its connection and posts them.
         if message.undo is not None:
             self.undo_history.append(message.undo)
         self.notify(message.message, title="Annotations", markup=False)
         self.post_message(AnnotationsChanged(message.document_id))
-        self.annotator.load()
+
+    @on(NotSaved)
+    def _not_saved(self, message: NotSaved) -> None:
+        """Say what was not saved and why, and where what the user wrote is (it is never dropped)."""
+        text = f"{message.what} was not saved: {message.reason}."
+        if message.kept is not None:
+            text += (
+                f" What you wrote is kept in {message.kept}; `sourcereader import-annotations "
+                f"{message.kept}` adds it once the database is back."
+            )
+        elif message.unsaved:
+            notes = " / ".join(d.note or d.highlight or ", ".join(d.tags) for d in message.unsaved)
+            text += f" It could not be kept in a file either ({message.keep_error}). What you wrote: {notes}"
+        self.notify(text, title="Not saved", severity="error", markup=False, timeout=60)
 
     @on(ExcerptReady)
     def _excerpt_ready(self, message: ExcerptReady) -> None:
@@ -764,6 +968,15 @@ class ReaderScreen(Screen[None]):
             return
         index = self.translation(text_id).sentence(sentence_id).index
         parallel.go_to(self.rows.row_of_target(self.row_translations.index(text_id), index))
+
+
+def _span_ids(sentences: Sequence[Sentence], span: range) -> str:
+    """``s3`` or ``s3–s5`` for the sentences of ``span`` (only the two ends are looked at)."""
+    return id_range(
+        [sentences[span.start].id, sentences[span.stop - 1].id]
+        if len(span) > 1
+        else [sentences[span.start].id]
+    )
 
 
 def _no_extra_message(exc: ImportError) -> str:

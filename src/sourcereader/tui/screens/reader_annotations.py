@@ -16,13 +16,16 @@ Every read and write runs in a thread worker of the screen with its own store co
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sourcereader.core.annotations import Annotation, AnnotationDraft, AnnotationError
 from sourcereader.core.documents import Document, Sentence, Translation, id_range
+from sourcereader.core.errors import StoreError
 from sourcereader.core.reading import excerpt_markdown
 from sourcereader.tui import data
 from sourcereader.tui.messages import (
@@ -77,14 +80,20 @@ class Annotator:
         change: Callable[[Store], object],
         message: str,
         undo_for: Callable[[object], AnnotationUndo] | None,
+        *,
+        what: str = "The annotation change",
+        unsaved: Sequence[AnnotationDraft] = (),
     ) -> None:
-        """Apply ``change`` to the store in a thread with its own connection (one durable transaction).
+        """Apply ``change`` to the store in a thread with its own connection (one durable transaction),
+        then read the document's annotations again on that connection (one round trip, not two).
 
         ``undo_for`` makes the undo from what ``change`` returned (a new annotation's id is known only
-        then); None for a write that is itself an undo.
+        then); None for a write that is itself an undo. When the database cannot take the write (moved
+        away, full, read-only) the reader is told, as ``what`` was not saved, and ``unsaved`` (what the
+        user wrote) is kept in a file that ``import-annotations`` reads.
         """
         self.screen.run_worker(
-            partial(self._write, change, message, undo_for),
+            partial(self._write, change, message, undo_for, what, tuple(unsaved)),
             name="write_annotation",
             group="annotation-write",
             description="Saving the annotation",
@@ -97,16 +106,35 @@ class Annotator:
         change: Callable[[Store], object],
         message: str,
         undo_for: Callable[[object], AnnotationUndo] | None,
+        what: str,
+        unsaved: tuple[AnnotationDraft, ...],
     ) -> None:
         screen = self.screen
-        with data.worker_store(screen.store) as store:
-            try:
-                result = change(store)
-            except AnnotationError as exc:
-                screen.post_message(AnnotationWritten(screen.document.id, f"Not saved: {exc}"))
-                return
+        document_id = screen.document.id
+        try:
+            with data.worker_store(screen.store) as store:
+                try:
+                    result = change(store)
+                except AnnotationError as exc:
+                    screen.post_message(AnnotationWritten(document_id, f"Not saved: {exc}"))
+                    return
+                found = tuple(store.annotations(document_id=document_id))
+        except (StoreError, sqlite3.Error) as exc:
+            reason = data.store_failure(screen.store, exc)
+            kept: Path | None = None
+            keep_error = ""
+            if unsaved:
+                from sourcereader.tui.recovery import keep_unsaved
+
+                try:
+                    kept = keep_unsaved(unsaved, reason)
+                except OSError as error:
+                    keep_error = str(error)
+            screen.post_message(screen.NotSaved(what, reason, kept, keep_error, unsaved))
+            return
         undo = undo_for(result) if undo_for is not None else None
-        screen.post_message(AnnotationWritten(screen.document.id, message, undo))
+        screen.post_message(AnnotationWritten(document_id, message, undo))
+        screen.post_message(AnnotationsLoaded(document_id, found))
 
     # ------------------------------------------------------------------ a: annotate
     def row_targets(self) -> list[Target]:
@@ -136,7 +164,7 @@ class Annotator:
             if len(ids) > 1:
                 targets.append(Target(f"{label} {span} (whole row)", text, ids))
             for sentence in sentences:
-                excerpt = display_text(sentence.text)
+                excerpt = display_text(sentence.text[:200])  # a sentence may be megabytes long
                 excerpt = excerpt if len(excerpt) <= 48 else excerpt[:47] + "…"
                 targets.append(Target(f"{label} {sentence.id}: {excerpt}", text, (sentence.id,)))
         return targets
@@ -178,6 +206,8 @@ class Annotator:
                 lambda store: store.add_annotation(saved),
                 f"Annotation saved on {draft.anchor.describe()}.",
                 undo_add,
+                what=f"The annotation on {draft.anchor.describe()}",
+                unsaved=(saved,),
             )
 
         screen.app.push_screen(
@@ -224,10 +254,14 @@ class Annotator:
                     old.id, note=old.note or "", tags=old.tags, highlight=old.highlight or ""
                 )
 
+            # What is kept if the edit cannot be saved: the annotation as edited (imported, a new one).
+            edited = replace(draft, anchor=old.anchor, kind=old.kind)
             self.write(
                 update,
                 f"Annotation {old.id} changed.",
                 lambda _: AnnotationUndo(f"Annotation {old.id} changed back.", revert),
+                what=f"The change to annotation {old.id}",
+                unsaved=(edited,),
             )
 
         screen.app.push_screen(
@@ -252,6 +286,7 @@ class Annotator:
             lambda _: AnnotationUndo(
                 f"Annotation {old.id} restored.", lambda store: store.restore_annotation(old.id)
             ),
+            what=f"The deletion of annotation {old.id}",
         )
 
     # ------------------------------------------------------------------ N, e: every annotation

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from sourcereader.core.documents import Document, Sentence, Translation
-from sourcereader.core.reading import Row, Rows
+from sourcereader.core.documents import Document, Sentence, Translation, id_range
+from sourcereader.core.reading import Coverage, Row, Rows
 from sourcereader.tui.view import EMPTY, Cell, CellState, ColumnSpec, ParallelView
 
 if TYPE_CHECKING:
@@ -87,8 +87,17 @@ class ReaderState(Protocol):
         """Annotations by row index."""
         ...
 
+    @property
+    def annotations(self) -> tuple[Annotation, ...]:
+        """The document's live annotations (their highlight colours are drawn)."""
+        ...
+
     def translation(self, translation_id: str) -> Translation:
         """A translation of the document, by id."""
+        ...
+
+    def translation_coverage(self, translation_id: str) -> Coverage | None:
+        """What part of the source a translation covers (None until its alignment is loaded)."""
         ...
 
 
@@ -101,12 +110,13 @@ def reader_view(state: ReaderState) -> ParallelView:
     translation_sentences = state.translation_sentences
     machine = state.machine
     translating = state.translating
+    colours = highlight_marks(state)
 
     def cells(row: Row) -> tuple[Cell, ...]:
         out: list[Cell] = []
         for key in columns:
             if key == SOURCE_KEY:
-                out.append(Cell(" ".join(sentences[i].text for i in row.src)) if row.src else EMPTY)
+                out.append(joined_cell(sentences, row.src, colours.get(None, {})) if row.src else EMPTY)
             elif key == MT_KEY:
                 out.append(mt_cell(row, sentences, machine, translating))
             else:
@@ -116,11 +126,52 @@ def reader_view(state: ReaderState) -> ParallelView:
                     continue
                 tgt = row.tgt[position[tid]]
                 ts = translation_sentences[tid]
-                out.append(Cell(" ".join(ts[j].text for j in tgt)) if tgt else EMPTY)
+                out.append(joined_cell(ts, tgt, colours.get(tid, {})) if tgt else EMPTY)
         return tuple(out)
 
     marks = {k: MARKS.get(found[0].kind, "✎") for k, found in state.row_annotations.items()}
     return ParallelView(state.rows, specs, cells, marks)
+
+
+Mark = tuple[int, int | None, str]
+"""A highlight on one sentence: start, end (None: to the sentence's end) and colour."""
+
+
+def highlight_marks(state: ReaderState) -> dict[str | None, dict[int, list[Mark]]]:
+    """The highlight colours of the live annotations, by text (None: the source; else a shown translation's
+    id) and sentence index: a whole sentence, or a span of the one sentence a span annotation is on."""
+    shown = set(state.row_translations)
+    marks: dict[str | None, dict[int, list[Mark]]] = {}
+    for a in state.annotations:
+        if not a.highlight or a.is_orphan or a.is_deleted:
+            continue
+        tid = a.translation_id
+        if tid is not None and tid not in shown:
+            continue
+        text = state.document if tid is None else state.translation(tid)
+        for n, sid in enumerate(a.sentence_ids):
+            try:
+                index = text.sentence(sid).index
+            except KeyError:
+                continue
+            lo, hi = a.anchor.span if a.anchor.span is not None and n == 0 else (0, None)
+            marks.setdefault(tid, {}).setdefault(index, []).append((lo, hi, a.highlight))
+    return marks
+
+
+def joined_cell(sentences: Sequence[Sentence], indices: range, marks: Mapping[int, list[Mark]]) -> Cell:
+    """The cell of a row's sentences of one text (joined by a space), with their highlights."""
+    texts = [sentences[i].text for i in indices]
+    text = " ".join(texts)
+    if not marks or not any(i in marks for i in indices):
+        return Cell(text)
+    highlights: list[tuple[int, int, str]] = []
+    offset = 0
+    for i, sentence_text in zip(indices, texts, strict=True):
+        for lo, hi, colour in marks.get(i, ()):
+            highlights.append((offset + lo, offset + (len(sentence_text) if hi is None else hi), colour))
+        offset += len(sentence_text) + 1
+    return Cell(text, highlights=tuple(highlights))
 
 
 def column_spec(state: ReaderState, key: str) -> ColumnSpec:
@@ -133,13 +184,30 @@ def column_spec(state: ReaderState, key: str) -> ColumnSpec:
         return mt_spec(state)
     t = state.translation(key[2:])
     missing = t.id not in state.alignments
+    warning = "aligning…" if missing else partial_warning(state, t.id)
     return ColumnSpec(
         key,
         f"{t.meta.label} ({t.language})",
         "human" if t.meta.kind == "human" else "machine",
         t.language,
-        "aligning…" if missing else "",
+        warning,
     )
+
+
+def partial_warning(state: ReaderState, translation_id: str) -> str:
+    """For a translation that covers part of the source: which part, and the key that goes there."""
+    found = state.translation_coverage(translation_id)
+    sentences = state.sentences
+    if found is None or found.covered >= len(sentences):
+        return ""
+    if found.first is None or found.last is None:
+        return "translates none of this text"
+    if found.contiguous:
+        where = id_range([sentences[found.first].id, sentences[found.last].id])
+        if found.first == found.last:
+            where = sentences[found.first].id
+        return f"covers {where} only · T goes there"
+    return f"covers {found.covered} of {len(sentences)} sentences · T: next"
 
 
 def mt_spec(state: ReaderState) -> ColumnSpec:

@@ -1,8 +1,11 @@
 """The parallel text: rows of aligned sentences in columns, drawn with Textual's Line API.
 
-Only what is visible is rendered. A row's wrapped lines are rendered once per width and kept in
-an LRU cache; nothing is done for rows off screen, so a document of 100,000 sentences costs
-what a screenful does.
+Only what is visible is rendered, and only what is visible is wrapped. A cell's text is wrapped
+lazily (:class:`~sourcereader.tui.wrapping.LazyWrap`): line breaks are found as far as the screen
+needs them, two integers a line, and a line's text is cut out and styled when it is drawn. A
+sentence of megabytes costs what a screenful of it does. Wrapped cells are kept by their text and
+width (a new view with the same texts — an annotation saved, a correction made — wraps nothing
+again), drawn lines in an LRU cache.
 
 Scrolling is by row: ``scroll_y`` is the index of the top row, so the columns of a row always
 start on the same line and cannot drift apart. The virtual height is the number of rows plus one
@@ -11,6 +14,9 @@ screen, and the last scroll position is the one that shows the last row at the b
 A row taller than the screen (a long paragraph in a narrow terminal) would be cut off by that
 rule, so the top row may start ``line_offset`` lines into it: while the cursor is on such a row,
 down/up (and page down/up) scroll through it by line (by screen) before the cursor moves on.
+
+Highlight colours of annotations (``Cell.highlights``) are drawn over their sentences or spans, in
+the ``parallel-text--hl-<colour>`` component styles.
 """
 
 from __future__ import annotations
@@ -24,16 +30,27 @@ from rich.text import Text
 from textual import events
 from textual.binding import BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from sourcereader.core.sanitize import for_terminal
+from sourcereader.core.vocabulary import HIGHLIGHTS
 from sourcereader.tui.bindings import bindings_for
 from sourcereader.tui.view import Cell, ParallelView
+from sourcereader.tui.wrapping import LazyWrap, display_offset, display_text
+
+__all__ = [
+    "GUTTER",
+    "SEPARATOR",
+    "ColumnHeader",
+    "ParallelText",
+    "column_widths",
+    "display_text",
+    "highlight_spans",
+]
 
 GUTTER = 3
 """Cells left of the first column: a mark (low confidence, verified), an extra mark, a space."""
@@ -49,11 +66,6 @@ def column_widths(total: int, n: int) -> list[int]:
     widths = [base] * n
     widths[-1] += free - base * n
     return widths
-
-
-def display_text(text: str) -> str:
-    """A sentence as shown: control characters made visible, runs of whitespace (hard wraps) collapsed."""
-    return " ".join(for_terminal(text).split())
 
 
 def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
@@ -73,6 +85,53 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     return spans
 
 
+WRAP_CACHE = 2048
+"""Wrapped cells kept (by text and width) across views."""
+ROW_CACHE = 512
+"""Rows laid out (their cells' wraps and styles) for the current view."""
+LINE_CACHE = 4096
+"""Drawn lines kept for the current view."""
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One column of a laid-out row: its wrapped text and how to style it."""
+
+    wrap: LazyWrap
+    style: Style
+    spans: tuple[tuple[int, int, Style], ...] = ()
+    """Fixed styles in display offsets (a gap's kind label, annotation highlights)."""
+    hits_from: int = 0
+    """Search hits are marked from this offset on (after a gap's kind label)."""
+
+
+@dataclass(frozen=True)
+class _RowLayout:
+    """A row's columns (None: an empty cell), widths and gutter marks; lines are made on demand."""
+
+    columns: tuple[_Column | None, ...]
+    widths: tuple[int, ...]
+    gutter: Strip
+    """The gutter of the row's first line (a gap's runs down every line)."""
+    gap: bool = False
+
+    def height(self, at_most: int | None = None) -> int:
+        """The row's lines with its blank last line; with ``at_most``, exact when not more than that,
+        else some number above it (and only as many lines are wrapped as that takes)."""
+        content = 0
+        for column in self.columns:
+            if column is not None:
+                found = column.wrap.count() if at_most is None else column.wrap.ensure(max(0, at_most))
+                content = max(content, found)
+        return max(1, content) + 1
+
+    def has_line(self, line: int) -> bool:
+        """Line ``line`` holds text (it is not the blank line that ends the row)."""
+        if line == 0:
+            return True
+        return any(c is not None and c.wrap.ensure(line + 1) > line for c in self.columns)
+
+
 class ParallelText(ScrollView, can_focus=True):
     """Aligned rows in columns; one row is the cursor."""
 
@@ -90,6 +149,7 @@ class ParallelText(ScrollView, can_focus=True):
         "parallel-text--pending",
         "parallel-text--stale",
         "parallel-text--synthetic",
+        *(f"parallel-text--hl-{colour}" for colour in HIGHLIGHTS),
     }
 
     view: var[ParallelView | None] = var(None, always_update=True)
@@ -119,8 +179,12 @@ class ParallelText(ScrollView, can_focus=True):
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._lines: LRUCache[int, list[Strip]] = LRUCache(4096)
-        self._cache_key: tuple[object, ...] = ()
+        self._wraps: LRUCache[tuple[str, str, int], LazyWrap] = LRUCache(WRAP_CACHE)
+        self._shown: LRUCache[tuple[str, str], str] = LRUCache(WRAP_CACHE)
+        self._rows: LRUCache[int, _RowLayout] = LRUCache(ROW_CACHE)
+        self._rows_key: tuple[object, ...] = ()
+        self._lines: LRUCache[tuple[int, int], Strip] = LRUCache(LINE_CACHE)
+        self._lines_key: tuple[object, ...] = ()
         self._layout: list[tuple[int, int]] = []
         self._layout_key: tuple[object, ...] = ()
         self._max_top = 0
@@ -138,7 +202,9 @@ class ParallelText(ScrollView, can_focus=True):
         self.refresh()
 
     def watch_highlight(self) -> None:
-        self._invalidate()
+        # The wraps and row layouts stay: only the drawn lines carry the search's marks.
+        self._lines.clear()
+        self._layout_key = ()
         self.refresh()
 
     def validate_cursor(self, cursor: int) -> int:
@@ -155,7 +221,7 @@ class ParallelText(ScrollView, can_focus=True):
         if new == old - 1 and self.top == new and self.view is not None:
             # Reading upward into a row taller than the view: start at its last screen, k goes on up.
             height = max(1, self.scrollable_content_region.height)
-            hidden = self._row_height(new) - height
+            hidden = self._row_height(new) - height  # every line of the row: wrapped to its end
             if hidden > 0:
                 self._line_offset = hidden
                 self._offset_top = new
@@ -172,12 +238,16 @@ class ParallelText(ScrollView, can_focus=True):
     def _refresh_row(self, row: int) -> None:
         lines = [y for y, (k, _line) in enumerate(self._visible_layout()) if k == row]
         if lines:
-            self.refresh_lines(lines[0], len(lines))
+            # Lines of the widget, not of the virtual space: ScrollView.refresh_lines subtracts the
+            # scroll offset (a row index here), which put the region off screen once the view had
+            # scrolled, and the old cursor row kept its highlight.
+            self.refresh(Region(0, lines[0], self.size.width, len(lines)))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        # Theme changes change component styles: cached strips carry the old colours.
+        # Theme changes change component styles: cached rows and lines carry the old colours.
         self._styles.clear()
+        self._rows.clear()
         self._invalidate()
 
     def _on_focus(self, event: events.Focus) -> None:
@@ -208,21 +278,23 @@ class ParallelText(ScrollView, can_focus=True):
         self._layout_key = ()
         self.refresh()
 
-    def _tall_remaining(self, direction: int) -> int:
-        """Lines the cursor row can still scroll by in ``direction`` when it is the top row and taller
-        than the view (0 otherwise)."""
+    def _tall_remaining(self, direction: int, wanted: int = 1) -> int:
+        """Lines (at most ``wanted``) the cursor row can still scroll by in ``direction`` when it is the
+        top row and taller than the view (0 otherwise)."""
         if self.view is None or not len(self.view) or self.cursor != self.top:
             return 0
         height = max(1, self.scrollable_content_region.height)
-        rows_height = self._row_height(self.cursor)
+        offset = self.line_offset
+        rows_height = self._row_height(self.cursor, height + offset + wanted)
         if rows_height <= height:
             return 0
         if direction > 0:
-            return max(0, rows_height - height - self.line_offset)
-        return self.line_offset
+            return min(wanted, max(0, rows_height - height - offset))
+        return min(wanted, offset)
 
     def _invalidate(self) -> None:
         self._lines.clear()
+        self._rows_key = ()
         self._layout_key = ()
 
     def _content_width(self) -> int:
@@ -238,7 +310,7 @@ class ParallelText(ScrollView, can_focus=True):
         used = 0
         k = len(view) - 1
         while k >= 0:
-            h = self._row_height(k)
+            h = self._row_height(k, height - used)
             if used + h > height:
                 break
             used += h
@@ -247,8 +319,10 @@ class ParallelText(ScrollView, can_focus=True):
         self.virtual_size = Size(self._content_width(), self._max_top + height)
 
     # ------------------------------------------------------------------ geometry
-    def _row_height(self, k: int) -> int:
-        return len(self._row_strips(k))
+    def _row_height(self, k: int, at_most: int | None = None) -> int:
+        """Lines of row ``k`` with its blank last line; with ``at_most``, exact when not more than that,
+        else some number above it, so that a huge row is wrapped only as far as the question needs."""
+        return self._row_layout(k).height(at_most)
 
     def _rows_fully_visible(self, top: int) -> int:
         """How many rows from ``top`` fit on screen in full (at least 1)."""
@@ -257,7 +331,7 @@ class ParallelText(ScrollView, can_focus=True):
         used = 0
         k = top
         while k < len(self.view):
-            used += self._row_height(k)
+            used += self._row_height(k, height - used)
             if used > height:
                 break
             k += 1
@@ -275,7 +349,7 @@ class ParallelText(ScrollView, can_focus=True):
             k = cursor
             # The top that shows the cursor row last on screen, if the current top does not show it.
             while k >= top:
-                used += self._row_height(k)
+                used += self._row_height(k, height - used)
                 if used > height:
                     break
                 k -= 1
@@ -315,7 +389,8 @@ class ParallelText(ScrollView, can_focus=True):
             k = self.top
             first = self.line_offset
             while len(layout) < height and k < len(view):
-                for line in range(first, self._row_height(k)):
+                wanted = first + height - len(layout)
+                for line in range(first, min(wanted, self._row_height(k, wanted))):
                     layout.append((k, line))
                 first = 0
                 k += 1
@@ -332,86 +407,132 @@ class ParallelText(ScrollView, can_focus=True):
             self._styles[name] = style
         return style
 
-    def _wrap(self, text: Text, width: int) -> list[Strip]:
-        console = self.app.console
-        lines = text.wrap(console, width, justify="left", overflow="fold", no_wrap=False)
-        return [Strip(list(line.render(console, end=""))).adjust_cell_length(width) for line in lines]
+    def _wrapped(self, text: str, prefix: str, width: int) -> LazyWrap:
+        """``prefix`` and the display text of ``text`` wrapped to ``width`` (kept across views)."""
+        key = (text, prefix, width)
+        wrap = self._wraps.get(key)
+        if wrap is None:
+            # The display text is kept apart from the width: a resize (or the first layouts, which try
+            # more than one width) wraps again without scanning a long text again.
+            shown = self._shown.get((text, prefix))
+            if shown is None:
+                shown = prefix + display_text(text) if prefix else display_text(text)
+                self._shown[(text, prefix)] = shown
+            wrap = LazyWrap(shown, width)
+            self._wraps[key] = wrap
+        return wrap
 
-    def _cell_text(self, cell: Cell, column_warning: bool) -> Text:
+    def _cell_column(self, cell: Cell, column_warning: bool, width: int) -> _Column | None:
         if cell.state == "pending":
-            return Text("…", style=self._style("pending"))
-        shown = display_text(cell.text)
+            return _Column(self._wrapped("…", "", width), self._style("pending"))
+        if not cell.text:
+            return None
         style = Style()
+        prefix = ""
         if cell.state == "stale":
-            style = self._style("stale")
+            style, prefix = self._style("stale"), "(stale) "
         elif cell.state == "synthetic" or column_warning:
             style = self._style("synthetic")
-        text = Text(shown, style=style)
-        if cell.state == "stale":
-            text = Text.assemble(Text("(stale) ", style=self._style("stale")), text)
-        for start, end in highlight_spans(text.plain, self.highlight):
-            text.stylize(self._style("hit"), start, end)
-        return text
+        wrap = self._wrapped(cell.text, prefix, width)
+        spans: list[tuple[int, int, Style]] = []
+        if cell.highlights:
+            clean = len(wrap.text) == len(prefix) + len(cell.text)
+            for start, end, colour in cell.highlights:
+                if colour not in HIGHLIGHTS:
+                    continue
+                a = start if clean else display_offset(cell.text, start)
+                b = end if clean else display_offset(cell.text, end)
+                spans.append((len(prefix) + a, len(prefix) + b, self._style(f"hl-{colour}")))
+        return _Column(wrap, style, tuple(spans), len(prefix))
 
-    def _row_strips(self, k: int) -> list[Strip]:
-        key = (self.view.version if self.view else None, self._content_width(), self.highlight)
-        if key != self._cache_key:
-            self._lines.clear()
-            self._cache_key = key
-        cached = self._lines.get(k)
-        if cached is not None:
-            return cached
-        strips = self._render_row(k)
-        self._lines[k] = strips
-        return strips
-
-    def _render_row(self, k: int) -> list[Strip]:
+    def _row_layout(self, k: int) -> _RowLayout:
         view = self.view
         assert view is not None
         width = self._content_width()
+        key = (view.version, width)
+        if key != self._rows_key:
+            self._rows.clear()
+            self._rows_key = key
+        layout = self._rows.get(k)
+        if layout is not None:
+            return layout
         row = view.rows[k]
-        mark_style = self._style("mark")
         if row.gap is not None:
             gap_style = self._style("gap")
-            text = Text.assemble(
-                Text(f"{row.gap.kind.upper()} ", style=self._style("gap-kind")),
-                Text(display_text(row.gap.explanation) or "(no explanation given)", style=gap_style),
-            )
-            body = self._wrap(text, width - GUTTER)
-            gutter = Strip([Segment("┆  ", gap_style)])
-            lines = [Strip.join([gutter, line]) for line in body]
-            return [*lines, Strip.blank(width)]
-        cells = view.cells(row)
-        widths = column_widths(width, len(view.columns))
-        columns = [
-            self._wrap(self._cell_text(cell, bool(spec.warning)), w)
-            if cell.text or cell.state == "pending"
-            else []
-            for cell, spec, w in zip(cells, view.columns, widths, strict=True)
-        ]
-        height = max([1, *(len(c) for c in columns)])
-        if row.is_low(view.low_threshold):
-            first_mark = Segment("?", self._style("low"))
-        elif row.verified:
-            first_mark = Segment("✓", self._style("verified"))
+            label = f"{row.gap.kind.upper()} "
+            explanation = display_text(row.gap.explanation) or "(no explanation given)"
+            wrap = self._wrapped(explanation, label, width - GUTTER)
+            column = _Column(wrap, gap_style, ((0, len(label), self._style("gap-kind")),), len(label))
+            layout = _RowLayout((column,), (width - GUTTER,), Strip([Segment("┆  ", gap_style)]), gap=True)
         else:
-            first_mark = Segment(" ")
-        extra = view.marks.get(k, " ")[:1] or " "
-        separator = Segment(SEPARATOR, self._style("separator"))
-        out: list[Strip] = []
-        for line in range(height):
-            parts: list[Strip] = [
-                Strip([first_mark, Segment(extra, mark_style), Segment(" ")])
-                if line == 0
-                else Strip.blank(GUTTER)
-            ]
-            for n, (column, w) in enumerate(zip(columns, widths, strict=True)):
+            widths = column_widths(width, len(view.columns))
+            columns = tuple(
+                self._cell_column(cell, bool(spec.warning), w)
+                for cell, spec, w in zip(view.cells(row), view.columns, widths, strict=True)
+            )
+            if row.is_low(view.low_threshold):
+                first_mark = Segment("?", self._style("low"))
+            elif row.verified:
+                first_mark = Segment("✓", self._style("verified"))
+            else:
+                first_mark = Segment(" ")
+            extra = view.marks.get(k, " ")[:1] or " "
+            gutter = Strip([first_mark, Segment(extra, self._style("mark")), Segment(" ")])
+            layout = _RowLayout(columns, tuple(widths), gutter)
+        self._rows[k] = layout
+        return layout
+
+    def _column_line(self, column: _Column, line: int, width: int) -> Strip:
+        """Line ``line`` of a column, styled: its base style, fixed spans, then the search's hits."""
+        a, b = column.wrap.span(line)
+        source = column.wrap.text
+        text = Text(source[a:b], style=column.style)
+        for start, end, style in column.spans:
+            if start < b and end > a:
+                text.stylize(style, max(start, a) - a, min(end, b) - a)
+        query = self.highlight
+        if query:
+            # A hit may run across the line's ends: look a query's length beyond them.
+            lo = max(a - len(query) + 1, column.hits_from)
+            window = source[lo : b + len(query) - 1]
+            for start, end in highlight_spans(window, query):
+                start, end = lo + start, lo + end
+                if start < b and end > a:
+                    text.stylize(self._style("hit"), max(start, a) - a, min(end, b) - a)
+        console = self.app.console
+        return Strip(list(text.render(console, end=""))).adjust_cell_length(width)
+
+    def _line_strip(self, k: int, line: int) -> Strip:
+        """Line ``line`` of row ``k`` (drawn once per view, width and search)."""
+        key = (self.view.version if self.view else None, self._content_width(), self.highlight)
+        if key != self._lines_key:
+            self._lines.clear()
+            self._lines_key = key
+        strip = self._lines.get((k, line))
+        if strip is not None:
+            return strip
+        layout = self._row_layout(k)
+        width = self._content_width()
+        if not layout.has_line(line):
+            strip = Strip.blank(width)
+        elif layout.gap:
+            (column,) = layout.columns
+            assert column is not None
+            body = self._column_line(column, line, layout.widths[0])
+            strip = Strip.join([layout.gutter, body])
+        else:
+            separator = Strip([Segment(SEPARATOR, self._style("separator"))])
+            parts: list[Strip] = [layout.gutter if line == 0 else Strip.blank(GUTTER)]
+            for n, (column, w) in enumerate(zip(layout.columns, layout.widths, strict=True)):
                 if n:
-                    parts.append(Strip([separator]))
-                parts.append(column[line] if line < len(column) else Strip.blank(w))
-            out.append(Strip.join(parts))
-        out.append(Strip.blank(width))
-        return out
+                    parts.append(separator)
+                if column is not None and column.wrap.ensure(line + 1) > line:
+                    parts.append(self._column_line(column, line, w))
+                else:
+                    parts.append(Strip.blank(w))
+            strip = Strip.join(parts)
+        self._lines[(k, line)] = strip
+        return strip
 
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the widget (the Line API)."""
@@ -421,9 +542,8 @@ class ParallelText(ScrollView, can_focus=True):
         if y >= len(layout):
             return Strip.blank(width, base)
         k, line = layout[y]
-        strips = self._row_strips(k)
-        strip = strips[line] if line < len(strips) else Strip.blank(width)
-        if k == self.cursor and line < len(strips) - 1:
+        strip = self._line_strip(k, line)
+        if k == self.cursor and self._row_layout(k).has_line(line):
             strip = strip.apply_style(self._style("cursor"))
         return strip.apply_style(base).crop_extend(0, width, base)
 
@@ -454,10 +574,10 @@ class ParallelText(ScrollView, can_focus=True):
     def _page(self, fraction: float, direction: int) -> None:
         if self.view is None or not len(self.view):
             return
-        remaining = self._tall_remaining(direction)
+        lines = max(1, int(self.scrollable_content_region.height * fraction))
+        remaining = self._tall_remaining(direction, lines)
         if remaining:
-            lines = max(1, int(self.scrollable_content_region.height * fraction))
-            self._set_line_offset(self.line_offset + direction * min(lines, remaining))
+            self._set_line_offset(self.line_offset + direction * remaining)
             return
         step = max(1, int(self._rows_fully_visible(self.top) * fraction))
         top = max(0, min(self.top + direction * step, self._max_top))

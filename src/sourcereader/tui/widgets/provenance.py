@@ -29,6 +29,8 @@ def _field(text: Text, name: str, value: str) -> None:
 
 NOTE_LINES = 4
 """Lines of a note shown in the panel (the annotations screen and the export show all of it)."""
+QUOTE_CHARS = 300
+"""Characters of a span annotation's quote shown in the panel."""
 
 
 def annotations_text(annotations: Sequence[Annotation], selected: int) -> Text:
@@ -45,7 +47,10 @@ def annotations_text(annotations: Sequence[Annotation], selected: int) -> Text:
         text.append(head, style="bold reverse" if chosen and len(annotations) > 1 else "bold")
         text.append(f" · {display_text(a.anchor.describe())}\n")
         if a.anchor.span is not None:
-            text.append(f"“{display_text(a.anchor.exact)}”\n", style="italic")
+            quote = display_text(a.anchor.exact[: QUOTE_CHARS + 1])  # a span may be megabytes long
+            if len(quote) > QUOTE_CHARS:
+                quote = quote[: QUOTE_CHARS - 1] + "…"
+            text.append(f"“{quote}”\n", style="italic")
         if a.tags:
             text.append(f"tags: {display_text(', '.join(a.tags))}\n", style="dim")
         if a.note:
@@ -92,7 +97,14 @@ def provenance_text(
                 conf = min(beads[k].confidence for k in span)
                 verified = all(beads[k].verified for k in span)
                 text.append(f"  bead {span.start + 1}{'–' + str(span.stop) if len(span) > 1 else ''}, ")
-                text.append("verified\n" if verified else f"confidence {conf:.2f}\n")
+                if verified:
+                    text.append("verified\n")
+                else:
+                    text.append(f"confidence {conf:.2f}")
+                    # The alignment's one definition of unsure: what the ? mark and l go by.
+                    if any(beads[k].unsure for k in span):
+                        text.append(" · unsure", style="bold")
+                    text.append("\n")
             if translation.meta.translator:
                 text.append(f"  translator: {display_text(translation.meta.translator)}\n")
             if translation.meta.engine:
