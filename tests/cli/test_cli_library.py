@@ -89,7 +89,7 @@ def test_bad_input_is_one_line_and_exit_2(
 def test_every_command_words_an_unknown_language_the_same(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    from sourcereader.core.vocabulary import UnknownLanguage, check_language
+    from sourcereader.core.choices import UnknownLanguage, check_language
 
     with pytest.raises(UnknownLanguage) as caught:
         check_language("xx")

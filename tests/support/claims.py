@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sourcereader.core.documents import Library, format_header, text_hash
+from sourcereader.core.documents import Library, format_header, sentence_hash
 from sourcereader.core.store import Store
 from sourcereader.core.translation import machine as tr
 from tests.support.texts import BODY, HEADER, TRANSLATION_BODY
@@ -107,7 +107,7 @@ def cache_machine_translation(store: Store, library: Library, *, synthetic: bool
             packages=("translate-ru_en",),
             package_versions=("1.9",),
             model_hashes=("0" * 16,),
-            source_hash=text_hash(sentence.text),
+            source_hash=sentence_hash(sentence.text),
             translated_at="2026-01-02T00:00:00+00:00",
             source="ru",
             target="en",

@@ -10,8 +10,8 @@ import pytest
 
 from sourcereader import locations
 from sourcereader.core.alignment.beads import Bead
-from sourcereader.core.documents import Document, Library, Translation, format_header, text_hash
-from sourcereader.core.reading import one_to_one
+from sourcereader.core.documents import Document, Library, Translation, format_header, sentence_hash
+from sourcereader.core.parallel_rows import one_to_one
 from sourcereader.core.store import Store
 from sourcereader.core.translation.errors import ModelMissing
 from sourcereader.core.translation.machine import (
@@ -65,7 +65,7 @@ class FakeTranslator:
                 packages=(f"translate-{source}_{target}",),
                 package_versions=("1.0",),
                 model_hashes=("0" * 16,),
-                source_hash=text_hash(s),
+                source_hash=sentence_hash(s),
                 translated_at="2026-01-01T00:00:00+00:00",
                 source=source,
                 target=target,

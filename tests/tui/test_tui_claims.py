@@ -21,7 +21,7 @@ from textual.widgets import Input, OptionList, Select, TextArea
 from textual.widgets.text_area import Selection
 
 from sourcereader.core.claims import Claim, ClaimDraft, EvidenceDraft, claim_anchor, evidence_anchor, span_of
-from sourcereader.core.documents import Library, text_hash
+from sourcereader.core.documents import Library, sentence_hash
 from sourcereader.core.store import Store
 from sourcereader.core.translation import machine as mt
 from sourcereader.tui.app import SourceReaderApp
@@ -77,7 +77,7 @@ def cache_machine_translation(store: Store, library: Library, sentence_ids: tupl
             packages=("translate-ru_en",),
             package_versions=("1.9",),
             model_hashes=("0" * 16,),
-            source_hash=text_hash(sentence.text),
+            source_hash=sentence_hash(sentence.text),
             translated_at="2026-01-02T00:00:00+00:00",
             source="ru",
             target="en",

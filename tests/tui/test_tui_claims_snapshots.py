@@ -18,7 +18,7 @@ from textual.widgets import Input, Select, TextArea
 from sourcereader.core.alignment.document import DocumentAlignment
 from sourcereader.core.claims import ClaimDraft, claim_anchor
 from sourcereader.core.documents import Document, Translation
-from sourcereader.core.reading import one_to_one
+from sourcereader.core.parallel_rows import one_to_one
 from sourcereader.tui.app import SourceReaderApp
 from sourcereader.tui.screens.reader import ReaderScreen
 from tests.support.tui import (

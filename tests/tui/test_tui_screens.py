@@ -16,7 +16,7 @@ from textual import events
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
-from sourcereader.core.documents import text_hash
+from sourcereader.core.documents import sentence_hash
 from sourcereader.core.store.links import Passage, WitnessLink
 from sourcereader.core.store.search import SOURCE_TEXT
 from sourcereader.tui.screens.library import LibraryScreen
@@ -162,8 +162,8 @@ async def test_witnesses_open_at_the_linked_passage_in_the_other_record(tmp_path
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=SIZE) as pilot:
         soviet, german = app.library.document(SOVIET), app.library.document(GERMAN)
-        a = Passage(SOVIET, "s21", "s21", text_hash(soviet.sentence("s21").text))
-        b = Passage(GERMAN, "s9", "s9", text_hash(german.sentence("s9").text))
+        a = Passage(SOVIET, "s21", "s21", sentence_hash(soviet.sentence("s21").text))
+        b = Passage(GERMAN, "s9", "s9", sentence_hash(german.sentence("s9").text))
         app.store.add_witness_link(WitnessLink(a, b))
         screen = await open_witnesses_at(pilot, "s21")
         left, right = screen.query_one("#left", WitnessPane), screen.query_one("#right", WitnessPane)

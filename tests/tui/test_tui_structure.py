@@ -16,7 +16,7 @@ from sourcereader import tui
 from sourcereader.core.alignment.beads import Bead
 from sourcereader.core.annotations import Annotation, AnnotationDraft, anchor_for
 from sourcereader.core.documents import Document, Sentence, Translation
-from sourcereader.core.reading import Coverage, Rows, annotation_rows, build_rows, coverage, one_to_one
+from sourcereader.core.parallel_rows import Coverage, Rows, annotation_rows, build_rows, coverage, one_to_one
 from sourcereader.core.store import Store
 from sourcereader.core.translation.machine import StoredMachineSentence
 from sourcereader.tui.bindings import TABLE, KeymapResult, load_keymap

@@ -508,7 +508,7 @@ def _loads_numpy(module: str) -> bool:
         "sourcereader.core.alignment.beads",
         "sourcereader.core.alignment.corrections",
         "sourcereader.core.alignment.features",
-        "sourcereader.core.reading",
+        "sourcereader.core.parallel_rows",
         "sourcereader.tui.screens.reader",
     ],
 )

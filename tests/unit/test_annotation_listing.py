@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sourcereader.core.annotations import Anchor, Annotation, AnnotationDraft, anchor_for, reanchor_document
-from sourcereader.core.construct import builder
+from sourcereader.core.slot_builder import builder
 from sourcereader.core.store import Store
 from tests.support.texts import BODY, make_document
 

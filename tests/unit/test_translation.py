@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from sourcereader.core.documents import Document, Library, parse_translation, segment_body, text_hash
+from sourcereader.core.documents import Document, Library, parse_translation, segment_body, sentence_hash
 from sourcereader.core.store import Store
 from sourcereader.core.translation import argos_packages
 from sourcereader.core.translation.argos import ArgosTranslator
@@ -269,7 +269,7 @@ def test_one_output_per_input_with_provenance(installed: list[PackageInfo]) -> N
             None,
         )
         assert p.model_hashes == (argos_packages.model_hash(ru_en.path),)
-        assert p.source_hash == text_hash(original)
+        assert p.source_hash == sentence_hash(original)
         assert p.synthetic and p.beam_size == 1 and (p.source, p.target) == ("ru", "en")
         assert Provenance.from_json(p.to_json()) == p
     assert out[1].text == SYNTHETIC_LABEL  # empty in, nothing translated, still marked

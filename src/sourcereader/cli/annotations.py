@@ -34,7 +34,7 @@ _SPAN_RE = re.compile(r"^\s*(\d+)\s*:\s*(\d+)\s*$")
 
 def register(sub: SubParsers) -> None:
     """Add ``annotate``, ``notes`` and ``reanchor``."""
-    from sourcereader.core.vocabulary import HIGHLIGHTS, KINDS
+    from sourcereader.core.choices import HIGHLIGHTS, KINDS
 
     p = sub.add_parser(
         "annotate",

@@ -574,7 +574,7 @@ def run_reanchor(args: argparse.Namespace) -> int:
 
 def run_purge(args: argparse.Namespace) -> int:
     """``sourcereader claims purge``."""
-    from sourcereader.core.wording import counted
+    from sourcereader.core.plurals import counted
 
     if not args.yes:
         raise UserError("purging deletes claims and links for good; add --yes to confirm")
@@ -625,8 +625,8 @@ def save_claim_items(imported: ImportedClaims, name: str) -> str:
 
     from sourcereader.core import claims_export
     from sourcereader.core.claims import ClaimError
+    from sourcereader.core.plurals import counted
     from sourcereader.core.sanitize import one_line
-    from sourcereader.core.wording import counted
 
     store, library = _open()
     for document_id in claims_export.documents_missing(library, imported):

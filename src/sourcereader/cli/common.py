@@ -82,8 +82,8 @@ def open_library(store: Store | None = None) -> Library:
 
 def check_language(code: str) -> str:
     """A ``--lang``/``--to`` value checked by the core's one language check, or its message as a UserError."""
-    from sourcereader.core.vocabulary import UnknownLanguage
-    from sourcereader.core.vocabulary import check_language as core_check
+    from sourcereader.core.choices import UnknownLanguage
+    from sourcereader.core.choices import check_language as core_check
 
     try:
         return core_check(code)

@@ -42,8 +42,8 @@ def _ids(ids: tuple[str, ...]) -> str:
 def diff_lines(diff: VersionDiff, *, everything: bool = False) -> list[str]:
     """What ``sourcereader diff`` prints: a heading per run of rows of one kind (unchanged runs as
     one line unless ``everything``), then each row's text with its changes marked."""
+    from sourcereader.core.plurals import counted
     from sourcereader.core.sanitize import one_line
-    from sourcereader.core.wording import counted
 
     a = f"{diff.a_id} ({counted(diff.a_sentences, 'sentence')})"
     b = f"{diff.b_id} ({counted(diff.b_sentences, 'sentence')})"

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sourcereader.cli.common import UserError, bounded_int, get_document, open_library, open_store
-from sourcereader.core.wording import counted
+from sourcereader.core.plurals import counted
 
 if TYPE_CHECKING:
     from sourcereader.cli.common import SubParsers
@@ -22,7 +22,7 @@ MAX_CONTEXT = 1000
 
 def register(sub: SubParsers) -> None:
     """Add ``export`` and ``import-annotations``."""
-    from sourcereader.core.vocabulary import EXPORT_FORMATS, KINDS, TAGS_AS
+    from sourcereader.core.choices import EXPORT_FORMATS, KINDS, TAGS_AS
 
     p = sub.add_parser(
         "export",

@@ -16,7 +16,7 @@ from sourcereader.cli.common import (
     open_store,
     read_input_text,
 )
-from sourcereader.core.wording import counted
+from sourcereader.core.plurals import counted
 
 if TYPE_CHECKING:
     from sourcereader.cli.common import SubParsers

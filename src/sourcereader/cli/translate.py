@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, TextIO
 
 from sourcereader.cli.common import UserError, bounded_int, check_language
-from sourcereader.core.wording import counted
+from sourcereader.core.plurals import counted
 
 if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress

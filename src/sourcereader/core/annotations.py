@@ -31,18 +31,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
-from sourcereader.core import vocabulary
+from sourcereader.core import choices
 from sourcereader.core.documents import Document, Sentence, Text, Translation, id_range
+from sourcereader.core.plurals import counted
 from sourcereader.core.sanitize import CONTROL_RE
-from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
     from sourcereader.core.documents import Library
 
 #: What an annotation is meant to be.
-KINDS = vocabulary.KINDS
-HIGHLIGHTS = vocabulary.HIGHLIGHTS
-RELATION_TAGS = vocabulary.RELATION_TAGS
+KINDS = choices.KINDS
+HIGHLIGHTS = choices.HIGHLIGHTS
+RELATION_TAGS = choices.RELATION_TAGS
 #: Characters of context kept on either side of a quote (W3C TextQuoteSelector prefix/suffix).
 CONTEXT = 32
 #: Minimum rapidfuzz score (0–100) for a fuzzy re-anchoring to count.

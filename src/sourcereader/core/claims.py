@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Literal
 
 from sourcereader.core.annotations import METHODS, Anchor, AnnotationError, anchor_for, reanchor, sentence_run
 from sourcereader.core.documents import SECONDARY_KIND, Document, Sentence
+from sourcereader.core.plurals import counted
 from sourcereader.core.sanitize import CONTROL_RE
-from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
     from sourcereader.core.alignment.beads import Bead

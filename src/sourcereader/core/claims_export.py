@@ -53,7 +53,7 @@ from sourcereader.core.claims import (
     claim_view,
 )
 from sourcereader.core.export import SR_VOCAB, W3C_CONTEXT, escape_note, escape_text, from_w3c, to_w3c
-from sourcereader.core.wording import counted
+from sourcereader.core.plurals import counted
 
 if TYPE_CHECKING:
     from sourcereader.core.documents import Library

@@ -28,7 +28,6 @@ own header fields (see :data:`TRANSLATION_FIELDS`).
 from __future__ import annotations
 
 import bisect
-import hashlib
 import json
 import re
 import tomllib
@@ -40,10 +39,11 @@ from pathlib import Path
 from typing import Literal, NamedTuple, Protocol, TypeVar
 
 from sourcereader.core import files, segmenting
+from sourcereader.core.choices import UnknownLanguage, check_language
 from sourcereader.core.errors import DocumentError as DocumentError  # re-exported: raised here
-from sourcereader.core.hashing import text_hash as text_hash  # re-exported: Sentence.hash
+from sourcereader.core.hashing import body_sha256
+from sourcereader.core.hashing import sentence_hash as sentence_hash  # re-exported: Sentence.hash
 from sourcereader.core.sanitize import CONTROL_RE, one_line
-from sourcereader.core.vocabulary import UnknownLanguage, check_language
 
 FENCE = "+++"
 _T = TypeVar("_T")
@@ -116,7 +116,7 @@ class Sentence:
     @property
     def hash(self) -> str:
         """A content hash (whitespace-normalised) used by caches and anchors."""
-        return text_hash(self.text)
+        return sentence_hash(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +271,7 @@ class Text:
         """Sentences and gaps, in text order."""
         if self.preset_elements is not None:
             return self.preset_elements
-        return segment_body(self.body, self.language, self.cache, digest=self.digest)
+        return segment_body(self.body, self.language, self.cache, sha256=self.sha256)
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
@@ -288,7 +288,7 @@ class Text:
         """(sentences, gaps), from the segmentation cache when the text has not been segmented yet."""
         if "elements" not in self.__dict__ and self.preset_elements is None and self.cache is not None:
             counts = self.cache.get_segmentation_counts(
-                segmentation_key(self.body, self.language, self.digest)
+                segmentation_key(self.body, self.language, self.sha256)
             )
             if counts is not None:
                 return counts
@@ -296,13 +296,15 @@ class Text:
 
     @property
     def version(self) -> str:
-        """A hash of the body: changes whenever the text changes."""
-        return self.digest[:16]
+        """The text's version: the first 16 hex digits of :attr:`sha256`, stored with every anchor
+        computed on it (an annotation's ``anchor_version``); changes whenever the text changes."""
+        return self.sha256[:16]
 
     @cached_property
-    def digest(self) -> str:
-        """SHA-256 of the body, computed once (the version and the segmentation cache key use it)."""
-        return body_digest(self.body)
+    def sha256(self) -> str:
+        """``hashing.body_sha256`` of the body, computed once (the version and the segmentation
+        cache key use it)."""
+        return body_sha256(self.body)
 
     def paragraph_breaks(self) -> frozenset[int]:
         """Sentence indices ``i > 0`` that begin a new paragraph (or follow a gap)."""
@@ -379,24 +381,20 @@ class SegmentationCache(Protocol):
         """(sentences, gaps) of the cached segmentation for ``key``, or None."""
 
 
-def body_digest(body: str) -> str:
-    """SHA-256 of a body (hex): the text's identity for caches and versions."""
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
-
-
-def segmentation_key(body: str, language: str, digest: str | None = None) -> str:
-    """The cache key: text (or its ``body_digest``, when already known), language, segmenter version."""
-    return f"{segmenting.SEGMENTER_VERSION}:{language}:{digest or body_digest(body)}"
+def segmentation_key(body: str, language: str, sha256: str | None = None) -> str:
+    """The segmentation cache's key (not a hash of its own): segmenter version, language and the
+    body's ``body_sha256`` (passed when already known)."""
+    return f"{segmenting.SEGMENTER_VERSION}:{language}:{sha256 or body_sha256(body)}"
 
 
 def segment_body(
-    body: str, language: str, cache: SegmentationCache | None = None, *, digest: str | None = None
+    body: str, language: str, cache: SegmentationCache | None = None, *, sha256: str | None = None
 ) -> tuple[Element, ...]:
     """Split a body into sentences and gaps (cached when a cache is given).
 
     Concatenating the elements with the whitespace between them gives back ``body``.
     """
-    key = segmentation_key(body, language, digest)
+    key = segmentation_key(body, language, sha256)
     rows = cache.get_segmentation(key) if cache is not None else None
     if rows is None:
         rows = _segment_rows(body, language)
@@ -632,7 +630,7 @@ def validate_id(value: str, where: str, what: str = "id") -> str:
 
 
 def validate_language(value: str, where: str) -> str:
-    """Languages are ISO 639-1 codes the segmenter knows (:func:`vocabulary.check_language`)."""
+    """Languages are ISO 639-1 codes the segmenter knows (:func:`choices.check_language`)."""
     try:
         return check_language(value)
     except UnknownLanguage as exc:

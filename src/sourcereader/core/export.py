@@ -36,18 +36,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sourcereader.core import vocabulary
+from sourcereader.core import choices
 from sourcereader.core.annotations import Anchor, Annotation, AnnotationDraft, AnnotationError
 from sourcereader.core.documents import Document, Gap, Sentence, Text, Translation, id_range
-from sourcereader.core.wording import counted
+from sourcereader.core.plurals import counted
 
 if TYPE_CHECKING:
     from sourcereader.core.alignment.beads import Bead
     from sourcereader.core.documents import Library
     from sourcereader.core.store import Store
 
-TAGS_AS = vocabulary.TAGS_AS
-FORMATS = vocabulary.EXPORT_FORMATS
+TAGS_AS = choices.TAGS_AS
+FORMATS = choices.EXPORT_FORMATS
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 #: Our extension vocabulary in the JSON-LD (sentence ids, text version, kind, compared translations).
 SR_VOCAB = "https://github.com/sourcereader/sourcereader/ns#"

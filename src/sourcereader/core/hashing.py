@@ -1,4 +1,12 @@
-"""The one content hash of a piece of text (a light module: the aligner's start-up needs it)."""
+"""The text hashes, one name each (a light module: the aligner's start-up needs it).
+
+* :func:`sentence_hash` — the *words* of a sentence or passage: NFC-normalised, runs of whitespace
+  collapsed, 16 hex digits. ``Sentence.hash``; machine-translation caches, alignment corrections and
+  witness links key on it, so re-wrapping a text does not orphan them.
+* :func:`body_sha256` — the exact *bytes* of a text's body (64 hex digits): ``Text.sha256``, part of
+  the segmentation cache's key. Its first 16 digits are ``Text.version``, the version stored with
+  every anchor computed on the text.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ import unicodedata
 
 
 @functools.lru_cache(maxsize=1 << 18)
-def text_hash(text: str) -> str:
+def sentence_hash(text: str) -> str:
     """Hash of ``text``, NFC-normalised with runs of whitespace collapsed (16 hex digits).
 
     Sentence ids shift when a text is edited; this hash does not, so caches (machine
@@ -19,3 +27,8 @@ def text_hash(text: str) -> str:
     """
     normal = " ".join(unicodedata.normalize("NFC", text).split())
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
+
+
+def body_sha256(body: str) -> str:
+    """SHA-256 of a text's body exactly as it is (hex): its identity for caches and versions."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()

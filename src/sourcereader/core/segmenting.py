@@ -39,7 +39,7 @@ import re
 from collections.abc import Iterable
 
 from sourcereader.core import pysbd_linear
-from sourcereader.core.vocabulary import SUPPORTED_LANGUAGES as SUPPORTED_LANGUAGES  # re-exported
+from sourcereader.core.choices import SUPPORTED_LANGUAGES as SUPPORTED_LANGUAGES  # re-exported
 
 SEGMENTER_VERSION = "5"
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sourcereader.core.reading import LOW_CONFIDENCE, Row, Rows
+from sourcereader.core.parallel_rows import LOW_CONFIDENCE, Row, Rows
 
 ColumnKind = Literal["source", "human", "machine"]
 CellState = Literal["text", "empty", "pending", "stale", "synthetic"]
@@ -43,7 +43,7 @@ class Cell:
     state: CellState = "text"
     highlights: tuple[tuple[int, int, str], ...] = ()
     """Annotation highlights: ``(start, end, colour)`` in offsets of :attr:`text` (a colour of
-    :data:`~sourcereader.core.vocabulary.HIGHLIGHTS`), later ones drawn over earlier ones."""
+    :data:`~sourcereader.core.choices.HIGHLIGHTS`), later ones drawn over earlier ones."""
 
     @property
     def is_empty(self) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sourcereader.core.alignment.beads import Bead
-from sourcereader.core.hashing import text_hash
+from sourcereader.core.hashing import sentence_hash
 
 __all__ = ["Correction", "corrections_from", "remap_corrections"]
 
@@ -47,8 +47,8 @@ def corrections_from(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[st
     si = ti = 0
     for b in beads:
         if b.verified:
-            out.append(Correction(tuple(text_hash(src[i]) for i in b.src),
-                                  tuple(text_hash(tgt[j]) for j in b.tgt), si, ti))  # fmt: skip
+            out.append(Correction(tuple(sentence_hash(src[i]) for i in b.src),
+                                  tuple(sentence_hash(tgt[j]) for j in b.tgt), si, ti))  # fmt: skip
         si += len(b.src)
         ti += len(b.tgt)
     return out
@@ -72,8 +72,8 @@ def remap_corrections(
     and the corrections dropped because one of their sentences changed or vanished, or because they
     no longer fit in order.
     """
-    sh = [text_hash(s) for s in src]
-    th = [text_hash(t) for t in tgt]
+    sh = [sentence_hash(s) for s in src]
+    th = [sentence_hash(t) for t in tgt]
     fixed: list[Bead] = []
     dropped: list[Correction] = []
     si = ti = 0  # everything before these positions is taken by earlier fixed beads

@@ -33,9 +33,9 @@ from sourcereader.core.store.alignments import AlignmentMixin
 from sourcereader.core.store.annotations import AnnotationMixin
 from sourcereader.core.store.claims import ClaimsMixin
 from sourcereader.core.store.layouts import ColumnLayoutMixin
-from sourcereader.core.store.library import SegmentationMixin
 from sourcereader.core.store.machine_translations import MachineTranslationMixin
 from sourcereader.core.store.migrations import MIGRATIONS
+from sourcereader.core.store.segmentations import SegmentationMixin
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

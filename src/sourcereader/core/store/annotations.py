@@ -64,7 +64,7 @@ from sourcereader.core.annotations import (
     normalise_tag,
     normalise_tags,
 )
-from sourcereader.core.construct import builder
+from sourcereader.core.slot_builder import builder
 from sourcereader.core.store.migrations import MIGRATIONS
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sourcereader.core.hashing import text_hash
+from sourcereader.core.hashing import sentence_hash
 from sourcereader.core.translation.argos_packages import (
     PackageInfo,
     installed_packages,
@@ -199,7 +199,7 @@ class ArgosTranslator:
                 packages=tuple(e.info.name for e in engines),
                 package_versions=tuple(e.info.version for e in engines),
                 model_hashes=tuple(e.hash for e in engines),
-                source_hash=text_hash(original),
+                source_hash=sentence_hash(original),
                 translated_at=when,
                 source=source,
                 target=target,

@@ -24,8 +24,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from sourcereader.core.plurals import counted
 from sourcereader.core.translation.errors import MachineTranslationError, ModelMissing
-from sourcereader.core.wording import counted
 
 if TYPE_CHECKING:
     from sourcereader.core.documents import Document, Sentence
@@ -52,7 +52,7 @@ class Provenance:
     model_hashes: tuple[str, ...]
     """sha256 of each package's model files (``argos_packages.model_hash``)."""
     source_hash: str
-    """``documents.text_hash`` of the source sentence that was translated (= ``Sentence.hash``)."""
+    """``hashing.sentence_hash`` of the source sentence that was translated (= ``Sentence.hash``)."""
     translated_at: str
     """UTC date and time, ISO 8601, seconds."""
     source: str
@@ -93,7 +93,7 @@ class StoredMachineSentence:
     text: str
     """As stored: starts with the synthetic label when ``provenance.synthetic``."""
     source_hash: str
-    """The hash of the source sentence it was made from (``documents.text_hash``)."""
+    """The hash of the source sentence it was made from (``hashing.sentence_hash``)."""
     provenance: Provenance
 
     def is_stale(self, current_hash: str) -> bool:

@@ -49,8 +49,8 @@ from sourcereader.core.claims import (
     PassageView,
     VersionCounterpart,
 )
+from sourcereader.core.plurals import counted
 from sourcereader.core.sanitize import for_terminal, one_line
-from sourcereader.core.wording import counted
 from sourcereader.tui.bindings import bindings_for
 from sourcereader.tui.data import worker_store
 from sourcereader.tui.messages import OpenVersions

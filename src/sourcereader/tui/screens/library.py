@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from sourcereader.core.documents import Library, LibraryEntry
-from sourcereader.core.wording import counted
+from sourcereader.core.plurals import counted
 from sourcereader.tui.bindings import bindings_for
 from sourcereader.tui.messages import LibraryFilesChanged, OpenDocument, OpenVersions, OpenWitnesses
 from sourcereader.tui.screens.versions import group_key, version_key, versions_heading

@@ -38,7 +38,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 from textual.worker import Worker, get_current_worker
 
-from sourcereader.core import reading
+from sourcereader.core import parallel_rows
 from sourcereader.core.alignment.beads import (
     UNSURE_BELOW,
     Bead,
@@ -52,9 +52,17 @@ from sourcereader.core.alignment.document import document_alignment, save_alignm
 from sourcereader.core.annotations import Annotation, AnnotationDraft
 from sourcereader.core.documents import Document, Library, LibraryEntry, Sentence, Translation, id_range
 from sourcereader.core.errors import StoreError
-from sourcereader.core.reading import Row, Rows, annotation_rows, build_rows, find_rows, low_rows, next_index
+from sourcereader.core.parallel_rows import (
+    Row,
+    Rows,
+    annotation_rows,
+    build_rows,
+    find_rows,
+    low_rows,
+    next_index,
+)
+from sourcereader.core.plurals import counted
 from sourcereader.core.store.layouts import DEFAULT_LAYOUT, apply_layout, portable_layout
-from sourcereader.core.wording import counted
 from sourcereader.tui import data
 from sourcereader.tui.bindings import bindings_for
 from sourcereader.tui.messages import (
@@ -211,7 +219,7 @@ class ReaderScreen(Screen[None]):
         self._translated: list[int] = []
         self._aligning: set[str] = set()
         """Translations whose alignment a worker is loading."""
-        self._coverage: dict[str, tuple[list[Bead], reading.Coverage]] = {}
+        self._coverage: dict[str, tuple[list[Bead], parallel_rows.Coverage]] = {}
         # The jump waits for the alignments: rows are only final once they are loaded.
         self._pending_row: tuple[str, str] | None = start_at
         self.show_provenance_auto = True
@@ -284,7 +292,7 @@ class ReaderScreen(Screen[None]):
                 return t
         raise KeyError(translation_id)
 
-    def translation_coverage(self, translation_id: str) -> reading.Coverage | None:
+    def translation_coverage(self, translation_id: str) -> parallel_rows.Coverage | None:
         """What part of the source a translation covers, by its alignment (None until it is loaded)."""
         beads = self.alignments.get(translation_id)
         if beads is None:
@@ -292,7 +300,7 @@ class ReaderScreen(Screen[None]):
         kept = self._coverage.get(translation_id)
         if kept is None or kept[0] is not beads:
             # Once per alignment (a correction replaces the list): a scan of every bead.
-            kept = (beads, reading.coverage(beads))
+            kept = (beads, parallel_rows.coverage(beads))
             self._coverage[translation_id] = kept
         return kept[1]
 
@@ -307,7 +315,7 @@ class ReaderScreen(Screen[None]):
         self.row_translations = shown
         self.rows = build_rows(n, doc.gaps, [self.alignments[tid] for tid in shown])
         self._low = low_rows(self.rows)
-        self._translated = reading.translated_starts(self.rows)
+        self._translated = parallel_rows.translated_starts(self.rows)
         self._place_annotations()
         self._make_view()
 
@@ -781,7 +789,7 @@ class ReaderScreen(Screen[None]):
                 new = merge_next(beads, k)
             elif change == "split":
                 b = beads[k]
-                src_cut, tgt_cut = reading.split_cut(len(b.src), len(b.tgt))
+                src_cut, tgt_cut = parallel_rows.split_cut(len(b.src), len(b.tgt))
                 new = split_bead(beads, k, src_cut, tgt_cut)
             elif change == "verify":
                 new = mark_verified(beads, k, not beads[k].verified)

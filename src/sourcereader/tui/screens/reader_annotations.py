@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from sourcereader.core.annotations import Annotation, AnnotationDraft, AnnotationError
 from sourcereader.core.documents import Document, Sentence, Translation, id_range
 from sourcereader.core.errors import StoreError
-from sourcereader.core.reading import excerpt_markdown
+from sourcereader.core.parallel_rows import excerpt_markdown
 from sourcereader.tui import data
 from sourcereader.tui.messages import (
     AnnotationsLoaded,

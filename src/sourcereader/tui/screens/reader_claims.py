@@ -37,7 +37,7 @@ from sourcereader.tui.view import ParallelView
 
 if TYPE_CHECKING:
     from sourcereader.core.documents import Document
-    from sourcereader.core.reading import Rows
+    from sourcereader.core.parallel_rows import Rows
     from sourcereader.core.store import Store
     from sourcereader.tui.screens.claim_dialogs import LinkChoice
     from sourcereader.tui.screens.reader import ReaderScreen

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from sourcereader.core.documents import Document, Sentence, Translation, id_range
-from sourcereader.core.reading import Coverage, Row, Rows
+from sourcereader.core.parallel_rows import Coverage, Row, Rows
 from sourcereader.tui.view import EMPTY, Cell, CellState, ColumnSpec, ParallelView
 
 if TYPE_CHECKING:

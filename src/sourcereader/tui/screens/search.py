@@ -18,10 +18,10 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from sourcereader.core.plurals import counted
 from sourcereader.core.sanitize import for_terminal
 from sourcereader.core.store import Store
 from sourcereader.core.store.search import SOURCE_TEXT, SearchHit
-from sourcereader.core.wording import counted
 from sourcereader.tui.bindings import bindings_for
 from sourcereader.tui.data import worker_store
 from sourcereader.tui.widgets.parallel_text import display_text

@@ -30,8 +30,8 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker
 
 from sourcereader.core.documents import Document, Library, LibraryEntry, id_range
+from sourcereader.core.plurals import counted
 from sourcereader.core.sanitize import one_line
-from sourcereader.core.wording import counted
 from sourcereader.tui.bindings import bindings_for
 from sourcereader.tui.data import worker_store
 from sourcereader.tui.widgets.version_diff import DiffHeader, DiffLine, DiffText, DiffView

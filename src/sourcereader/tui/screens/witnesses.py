@@ -24,7 +24,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker
 
 from sourcereader.core.documents import Document
-from sourcereader.core.reading import Row, build_rows
+from sourcereader.core.parallel_rows import Row, build_rows
 from sourcereader.core.sanitize import one_line
 from sourcereader.core.store import Store
 from sourcereader.core.store.links import Passage, WitnessLink
@@ -91,10 +91,10 @@ class WitnessPane(Vertical):
             return None
         sentences = self.document.sentences
         first, last = sentences[row.src.start], sentences[row.src.stop - 1]
-        from sourcereader.core.documents import text_hash
+        from sourcereader.core.documents import sentence_hash
 
         body = " ".join(sentences[i].text for i in row.src)
-        return Passage(self.document.id, first.id, last.id, text_hash(body))
+        return Passage(self.document.id, first.id, last.id, sentence_hash(body))
 
     def go_to_passage(self, passage: Passage) -> None:
         """Show a passage of this witness."""

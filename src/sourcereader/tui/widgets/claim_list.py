@@ -24,8 +24,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from sourcereader.core.claims import ClaimSummary
+from sourcereader.core.plurals import counted
 from sourcereader.core.sanitize import one_line
-from sourcereader.core.wording import counted
 from sourcereader.tui.bindings import bindings_for
 
 ENTRY_HEIGHT = 3

@@ -37,7 +37,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from sourcereader.core.vocabulary import HIGHLIGHTS
+from sourcereader.core.choices import HIGHLIGHTS
 from sourcereader.tui.bindings import bindings_for
 from sourcereader.tui.view import Cell, ParallelView
 from sourcereader.tui.wrapping import LazyWrap, display_offset, display_text

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from sourcereader.core.alignment.beads import Bead
 from sourcereader.core.annotations import Annotation
 from sourcereader.core.documents import Document, Sentence, Translation, id_range
-from sourcereader.core.reading import Row
+from sourcereader.core.parallel_rows import Row
 from sourcereader.tui.widgets.parallel_text import display_text
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Small pieces of English shared by the command line, the reader and the export."""
+"""Counting in English ("1 note", "3 notes"), shared by the command line, the reader and the export."""
 
 from __future__ import annotations
 

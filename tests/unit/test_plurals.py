@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sourcereader.core.wording import counted
+from sourcereader.core.plurals import counted
 
 
 @pytest.mark.parametrize(

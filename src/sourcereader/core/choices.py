@@ -1,5 +1,5 @@
-"""Fixed vocabularies shared by the core and the command line, and the one check of a language code
-(a light module: no imports)."""
+"""The fixed choices (annotation kinds, highlight colours, relation tags, export formats) shared by
+the core and the command line, and the one check of a language code (a light module: no imports)."""
 
 from __future__ import annotations
 

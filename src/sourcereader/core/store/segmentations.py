@@ -1,4 +1,4 @@
-"""Library-side tables: the segmentation cache."""
+"""The segmentation cache: each text's sentences and gaps, kept so a document opens without pySBD."""
 
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ def _segmentation_counts(db: Database) -> None:
 
 
 class SegmentationMixin:
-    """Segmentations cached by text hash, language and segmenter version (see documents.py)."""
+    """Segmentations cached by ``documents.segmentation_key``: segmenter version, language and the
+    body's SHA-256."""
 
     conn: sqlite3.Connection
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from sourcereader.core.alignment.beads import Bead
 from sourcereader.core.documents import Gap
-from sourcereader.core.reading import (
+from sourcereader.core.parallel_rows import (
     Row,
     Rows,
     build_rows,
@@ -236,7 +236,7 @@ def test_the_fast_path_agrees_with_the_general_one(data: tuple[int, list[Gap], l
 def test_lazy_source_rows_agree_with_built_ones(data: tuple[int, list[Gap], list[list[Bead]]]) -> None:
     # Without a translation the rows are made on demand; they must sit where the rows of a translation
     # that covers nothing (every source sentence alone) sit.
-    from sourcereader.core.reading import SourceRows
+    from sourcereader.core.parallel_rows import SourceRows
 
     n_src, gaps, _alignments = data
     lazy = build_rows(n_src, gaps, [])
