@@ -12,6 +12,7 @@ import pytest
 from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.widgets import Input
 
 from sourcereader.tui.screens.library import LibraryScreen
 from sourcereader.tui.screens.reader import ReaderScreen
@@ -88,7 +89,48 @@ async def test_q_then_q_from_the_reader_leaves_the_program(tmp_path: Path) -> No
         assert not app.is_running
 
 
+async def test_q_then_q_quits_after_opening_a_document_by_typing_its_name(tmp_path: Path) -> None:
+    # As a user does it: type in the library to filter, Enter, read, q, q. The filter box had the
+    # focus back when the library returned, so the second q was typed into it ("…q": no match).
+    app = app_for(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"1940-11-12-soviet", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.screen.query_one("#filter", Input).value == "1940-11-12-soviet"  # the filter is kept
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
 # ---------------------------------------------------------------------------------------------- 12.2
+async def test_the_cursor_stays_on_its_sentence_when_the_rows_change(tmp_path: Path) -> None:
+    # The telegram's alignment adds a row (a translated line with no source) and merges s6 and s7:
+    # showing the translation moved the rows under the cursor, which stayed at its row number, so an
+    # alignment arriving while the user read (or a column shown) put them on another sentence.
+    from sourcereader.core.store.search import SOURCE_TEXT
+    from sourcereader.tui.screens.reader_view import SOURCE_KEY
+
+    telegram = "1940-11-25-schulenburg-telegram"
+    app = app_for(tmp_path, document_id=telegram)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        screen = reader(app)
+        shown = screen.columns
+        screen.choose_columns((SOURCE_KEY,))
+        await settle(app, pilot)
+        screen.go_to_sentence(SOURCE_TEXT, "s12")
+        await pilot.pause()
+        before = screen.cursor
+        screen.choose_columns(shown)
+        await settle(app, pilot)
+        assert screen.cursor != before  # the rows did move
+        assert screen.rows[screen.cursor].src == range(11, 12)  # s12 is still the current sentence
+
+
 async def test_the_highlighted_row_is_the_current_row_at_the_end(tmp_path: Path) -> None:
     app = app_for(tmp_path, document_id=SOVIET)
     async with app.run_test(size=(160, 45)) as pilot:

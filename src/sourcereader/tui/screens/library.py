@@ -145,6 +145,12 @@ class LibraryScreen(Screen[None]):
         self._signature = library_signature(self.library)
         self.set_interval(WATCH_SECONDS, self.check_library_files)
 
+    def on_screen_resume(self) -> None:
+        """Back from a document: the list has the focus, so the library's keys (``q``) act at once; the
+        filter keeps what was typed (typing again goes on filtering)."""
+        self._typing = False
+        self.query_one("#documents", OptionList).focus()
+
     def check_library_files(self) -> None:
         """Ask the app to read the library again when its folders changed (another process imported a
         document or a translation)."""

@@ -311,6 +311,9 @@ class ReaderScreen(Screen[None]):
         """Rows from the shown translations' alignments, then a new view."""
         doc = self.document
         n = len(self.sentences)
+        # The reader stays on the sentence it is at: an alignment that arrives while the user reads, a
+        # correction, a column shown or hidden all change which row holds it.
+        kept = self._cursor_source_sentence()
         shown = [tid for tid in self._shown_translation_ids() if tid in self.alignments]
         self.row_translations = shown
         self.rows = build_rows(n, doc.gaps, [self.alignments[tid] for tid in shown])
@@ -318,6 +321,15 @@ class ReaderScreen(Screen[None]):
         self._translated = parallel_rows.translated_starts(self.rows)
         self._place_annotations()
         self._make_view()
+        if kept is not None and self.rows.row_of_source(kept) != self.cursor:
+            self.query_one(ParallelText).go_to(self.rows.row_of_source(kept), center=False)
+
+    def _cursor_source_sentence(self) -> int | None:
+        """The first source sentence of the cursor row (None before the first rows, or on a gap row)."""
+        if not 0 <= self.cursor < len(self.rows):
+            return None
+        src = self.rows[self.cursor].src
+        return src.start if len(src) else None
 
     def _place_annotations(self) -> None:
         shown = [self.translation(tid) for tid in self.row_translations]
@@ -805,11 +817,8 @@ class ReaderScreen(Screen[None]):
         self._set_alignment(tid, new)
 
     def _set_alignment(self, tid: str, beads: list[Bead]) -> None:
-        first_src = self.rows[self.cursor].src.start if len(self.rows) else 0
-        self.alignments = {**self.alignments, tid: beads}
+        self.alignments = {**self.alignments, tid: beads}  # the rebuild keeps the cursor's sentence
         self.save_corrections(tid, beads)
-        if first_src < len(self.sentences):
-            self.query_one(ParallelText).go_to(self.rows.row_of_source(first_src), center=False)
 
     @work(thread=True, exit_on_error=False, group="save-alignment", description="Saving the alignment")
     def save_corrections(self, tid: str, beads: list[Bead]) -> None:
