@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sourcereader.core.documents import Library
@@ -100,3 +102,35 @@ def test_column_layouts_round_trip_and_the_default_is_portable(store: Store) -> 
     assert apply_layout(("t:gone", "source"), ["en"], portable=False) == ("source",)
     store.forget_column_layout("doc")
     assert store.column_layout("doc") is None
+
+
+def test_the_segmentation_cache_keeps_out_of_another_threads_transaction(tmp_path: Path) -> None:
+    # A library segments its texts on whichever thread reads them first, through the app's store. On
+    # the store's one connection, a worker's cache write committed the main thread's half-done
+    # transaction and moved its last row id (a witness link read back as None), and a read saw what
+    # the main thread had not committed.
+    import threading
+
+    store = Store.open(tmp_path / "db.sqlite")
+    rows: list[list[object]] = [["s", 0, 5, 0]]
+    store.conn.execute("BEGIN")
+    store.conn.execute(
+        "INSERT INTO segmentations(key, rows, created) VALUES ('uncommitted', '[]', datetime('now'))"
+    )
+    seen: list[object] = []
+
+    def worker() -> None:
+        seen.append(store.get_segmentation("uncommitted"))
+        store.put_segmentation("theirs", rows)
+
+    # The worker's write waits for the main thread's write lock: it runs while the transaction is
+    # open, and finishes once the main thread rolls back.
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(timeout=0.5)
+    store.conn.rollback()
+    thread.join()
+    assert seen == [None]  # the main thread's uncommitted row is not the worker's to read
+    assert store.get_segmentation("uncommitted") is None  # the rollback undid it: nothing committed it
+    assert store.get_segmentation("theirs") == rows  # the worker's own write is kept
+    store.close()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,6 +68,8 @@ class Store(
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
         self.conn = conn
         """The connection every query goes through (one per thread: workers open their own store)."""
+        self.thread = threading.get_ident()
+        """The thread that opened the store, whose connection this is (see ``SegmentationMixin``)."""
         self.path = path
         self.identity = _identity(path) if path is not None else None
         """The database file's (device, inode) when opened: :meth:`reopen` checks it is still there."""
