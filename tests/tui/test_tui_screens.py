@@ -7,6 +7,7 @@ Snapshots live in tests/tui/snapshots/test_tui_screens/.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,23 @@ async def test_the_library_shows_what_another_process_imported(tmp_path: Path) -
         assert "1 document" not in str(screen.query_one("#library-title").render())
         screen.check_library_files()  # nothing changed since: nothing is read again
         assert not [w for w in app.workers if w.group == "library" and not w.is_finished]
+
+
+async def test_the_library_sees_a_document_edited_in_place(tmp_path: Path) -> None:
+    # An editor that writes into the file (not a new file renamed into place) leaves the folder's
+    # modification time alone: the watch looked only at the folders, and missed it.
+    path = write_user_document("edited", "One sentence.", title="Before the edit")
+    app = app_for(tmp_path)
+    folder_times = path.parent.stat()
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        screen = library(app)
+        assert app.library.document("edited").meta.title == "Before the edit"
+        write_user_document("edited", "One sentence. And a second, added.", title="After the edit")
+        os.utime(path.parent, ns=(folder_times.st_atime_ns, folder_times.st_mtime_ns))
+        screen.check_library_files()
+        await settled(pilot)
+        assert app.library.document("edited").meta.title == "After the edit"
 
 
 async def test_the_library_watch_runs_on_a_timer(tmp_path: Path) -> None:

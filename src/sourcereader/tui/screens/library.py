@@ -53,9 +53,10 @@ def groups(library: Library) -> list[Group]:
 WATCH_SECONDS = 1.5
 
 
-def library_signature(library: Library) -> tuple[tuple[str, int], ...]:
-    """The modification times of the user library's folders: an import, a replacement (a file renamed
-    into place) or a removal changes one of them. A few ``stat`` calls, cheap enough for a timer."""
+def library_signature(library: Library) -> tuple[tuple[str, int, int], ...]:
+    """The user library's folders and files, each with its modification time and size: an import, a
+    replacement (a file renamed into place), a removal or a file edited in place changes one of them.
+    A ``stat`` a file (about 2 ms for 1,000 documents), cheap enough for a timer."""
     folders: list[Path] = []
     for root, origin in library.roots:
         if origin != "user":
@@ -63,13 +64,21 @@ def library_signature(library: Library) -> tuple[tuple[str, int], ...]:
         folders += [root, root / "sources", root / "translations"]
         with contextlib.suppress(OSError):  # no translations folder yet
             folders += [Path(e.path) for e in os.scandir(root / "translations") if e.is_dir()]
-    found = []
+    found: list[tuple[str, int, int]] = []
     for folder in folders:
         try:
-            found.append((str(folder), folder.stat().st_mtime_ns))
+            info = folder.stat()
+            entries = list(os.scandir(folder))
         except OSError:
-            found.append((str(folder), -1))
-    return tuple(found)
+            found.append((str(folder), -1, -1))
+            continue
+        found.append((str(folder), info.st_mtime_ns, 0))
+        for entry in entries:
+            with contextlib.suppress(OSError):  # removed meanwhile: the folder's time says so
+                if entry.is_file():
+                    stat = entry.stat()
+                    found.append((entry.path, stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(found))
 
 
 def matches(entry: LibraryEntry, query: str) -> bool:
@@ -117,7 +126,7 @@ class LibraryScreen(Screen[None]):
         self.annotation_counts = annotation_counts
         """Live annotations per document id: asked once per listing, not once per document."""
         self.shown: list[LibraryEntry | None] = []
-        self._signature: tuple[tuple[str, int], ...] = ()
+        self._signature: tuple[tuple[str, int, int], ...] = ()
         """The user library's folders as last read (:func:`library_signature`)."""
         self._typing = False
         """True from a key typed on the list (sent on to the filter box) until the list has the focus
