@@ -69,7 +69,7 @@ def insert(conn: sqlite3.Connection, table: str, values: Mapping[str, Any]) -> i
     return int(cursor.lastrowid or 0)
 
 
-def set_deleted(conn: sqlite3.Connection, table: str, row_id: int, deleted: bool) -> None:
+def set_deleted(conn: sqlite3.Connection, table: str, row_id: int, *, deleted: bool) -> None:
     """Put a row in the bin (``deleted``) or take it out."""
     conn.execute(f"UPDATE {table} SET deleted_at = ? WHERE id = ?", [now() if deleted else None, row_id])
 

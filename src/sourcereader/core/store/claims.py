@@ -270,7 +270,7 @@ class ClaimsMixin:
 
     def _set_bin(self, table: str, row_id: int, *, deleted: bool) -> None:
         with self._claims_action() as conn:
-            set_deleted(conn, table, row_id, deleted)
+            set_deleted(conn, table, row_id, deleted=deleted)
 
     def _reattach(self, table: str, what: str, current: Claim | EvidenceLink, anchor: Anchor) -> None:
         """Put ``current`` (``what``, in messages) on ``anchor``, which must be in the same document."""
