@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import uuid as uuidlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -36,6 +37,24 @@ def anchor_values(anchor: Anchor) -> dict[str, Any]:
         "quote_suffix": anchor.suffix,
         "position_start": anchor.start,
         "position_end": anchor.end,
+    }
+
+
+def new_row_values(
+    anchor: Anchor, uuid: str | None, created: str | None, updated: str | None, stamp: str
+) -> dict[str, Any]:
+    """The columns every new row on an anchor starts with, made at time ``stamp``: anchored, its
+    quote the original one. An imported row comes with its ``uuid`` (and keeps its times); a new
+    one gets a fresh uuid."""
+    return {
+        **anchor_values(anchor),
+        "uuid": uuid or str(uuidlib.uuid4()),
+        "created": created or stamp,
+        "updated": updated or created or stamp,
+        "status": "anchored",
+        "anchor_method": "imported" if uuid else "created",
+        "checked_version": anchor.version,
+        "original_quote": anchor.exact,
     }
 
 

@@ -45,7 +45,6 @@ from __future__ import annotations
 import gc
 import json
 import sqlite3
-import uuid as uuidlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -67,6 +66,7 @@ from sourcereader.core.slot_builder import builder
 from sourcereader.core.store.anchored_rows import (
     anchor_values,
     insert,
+    new_row_values,
     now,
     reattach,
     save_reanchored,
@@ -413,19 +413,13 @@ class AnnotationMixin:
             return [self._insert(conn, d, stamp) for d in checked]
 
     def _insert(self, conn: sqlite3.Connection, draft: AnnotationDraft, stamp: str) -> int:
-        values = _anchor_values(draft.anchor)
+        values = new_row_values(draft.anchor, draft.uuid, draft.created, draft.updated, stamp)
         values.update(
-            uuid=draft.uuid or str(uuidlib.uuid4()),
+            translation_id=draft.anchor.translation_id,
             kind=draft.kind,
             note=draft.note,
             highlight=draft.highlight,
-            created=draft.created or stamp,
-            updated=draft.updated or draft.created or stamp,
             deleted_at=None,
-            status="anchored",
-            anchor_method="imported" if draft.uuid else "created",
-            checked_version=draft.anchor.version,
-            original_quote=draft.anchor.exact,
             compared_list=_compared_list(draft),
         )
         try:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid as uuidlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -52,6 +51,7 @@ from sourcereader.core.claims import (
 from sourcereader.core.store.anchored_rows import (
     anchor_values,
     insert,
+    new_row_values,
     now,
     reattach,
     save_reanchored,
@@ -208,18 +208,8 @@ class ClaimsMixin:
         return self.claim(claim_id)
 
     def _insert_claim(self, conn: sqlite3.Connection, draft: ClaimDraft, stamp: str) -> int:
-        values = anchor_values(draft.anchor)
-        values.update(
-            uuid=draft.uuid or str(uuidlib.uuid4()),
-            label=draft.label,
-            note=draft.note,
-            created=draft.created or stamp,
-            updated=draft.updated or draft.created or stamp,
-            status="anchored",
-            anchor_method="imported" if draft.uuid else "created",
-            checked_version=draft.anchor.version,
-            original_quote=draft.anchor.exact,
-        )
+        values = new_row_values(draft.anchor, draft.uuid, draft.created, draft.updated, stamp)
+        values.update(label=draft.label, note=draft.note)
         try:
             return insert(conn, "claims", values)
         except sqlite3.IntegrityError:
@@ -300,19 +290,8 @@ class ClaimsMixin:
         return self.evidence_link(link_id)
 
     def _insert_link(self, conn: sqlite3.Connection, draft: EvidenceDraft, stamp: str) -> int:
-        values = anchor_values(draft.anchor)
-        values.update(
-            uuid=draft.uuid or str(uuidlib.uuid4()),
-            claim_id=draft.claim_id,
-            stance=draft.stance,
-            note=draft.note,
-            created=draft.created or stamp,
-            updated=draft.updated or draft.created or stamp,
-            status="anchored",
-            anchor_method="imported" if draft.uuid else "created",
-            checked_version=draft.anchor.version,
-            original_quote=draft.anchor.exact,
-        )
+        values = new_row_values(draft.anchor, draft.uuid, draft.created, draft.updated, stamp)
+        values.update(claim_id=draft.claim_id, stance=draft.stance, note=draft.note)
         try:
             return insert(conn, "evidence_links", values)
         except sqlite3.IntegrityError:
