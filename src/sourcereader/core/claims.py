@@ -101,8 +101,33 @@ class EvidenceDraft:
     updated: str | None = None
 
 
+class _Anchored:
+    """What a saved claim and a saved evidence link share: a place in a document, whether it was
+    found again there after the text changed, and the bin."""
+
+    __slots__ = ()
+    anchor: Anchor
+    status: str
+    deleted_at: str | None
+
+    @property
+    def document_id(self) -> str:
+        """The document it is in: a claim's secondary source, a link's primary document."""
+        return self.anchor.document_id
+
+    @property
+    def is_orphan(self) -> bool:
+        """True when its text could not be found in the current version of its document."""
+        return self.status == "orphan"
+
+    @property
+    def is_deleted(self) -> bool:
+        """True while it is in the bin (``claims restore``, ``claims restore-link``)."""
+        return self.deleted_at is not None
+
+
 @dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(_Anchored):
     """A saved claim."""
 
     id: int
@@ -125,24 +150,9 @@ class Claim:
     checked_version: str
     """The text version the anchor was last checked against."""
 
-    @property
-    def document_id(self) -> str:
-        """The secondary source the claim is in."""
-        return self.anchor.document_id
-
-    @property
-    def is_orphan(self) -> bool:
-        """True when the claim's text could not be found in the current version of its source."""
-        return self.status == "orphan"
-
-    @property
-    def is_deleted(self) -> bool:
-        """True while the claim is in the bin."""
-        return self.deleted_at is not None
-
 
 @dataclass(frozen=True, slots=True)
-class EvidenceLink:
+class EvidenceLink(_Anchored):
     """A saved link from a claim to a passage of a primary document."""
 
     id: int
@@ -160,21 +170,6 @@ class EvidenceLink:
     anchor_method: str
     original_quote: str
     checked_version: str
-
-    @property
-    def document_id(self) -> str:
-        """The primary document the passage is in."""
-        return self.anchor.document_id
-
-    @property
-    def is_orphan(self) -> bool:
-        """True when the passage could not be found in the current text."""
-        return self.status == "orphan"
-
-    @property
-    def is_deleted(self) -> bool:
-        """True while the link is in the bin."""
-        return self.deleted_at is not None
 
 
 @dataclass(frozen=True, slots=True)
