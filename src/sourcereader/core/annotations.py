@@ -489,20 +489,17 @@ def _settle(anchor: Anchor, index: _Index, start: int, end: int) -> Anchor | Non
 
 # --------------------------------------------------------------------------- documents
 @dataclass(frozen=True)
-class ReanchorReport:
-    """What re-anchoring a document's annotations did."""
+class ReanchorCounts:
+    """How many anchors on one document re-anchoring settled by each method: what annotations'
+    and claims' reports share, and report in one line alike."""
 
     document_id: str
     counts: Mapping[str, int]
-    """Annotations per method (:data:`METHODS`), ``unchanged`` included."""
-    orphaned: tuple[int, ...] = ()
-    """Ids of annotations that are orphans after this run."""
-    missing_texts: tuple[str, ...] = ()
-    """Translation ids annotated but no longer in the library (their annotations are orphans)."""
+    """Anchors per method (:data:`METHODS`), ``unchanged`` included."""
 
     @property
     def checked(self) -> int:
-        """How many annotations were looked at."""
+        """How many anchors were looked at."""
         return sum(self.counts.values())
 
     @property
@@ -520,6 +517,16 @@ class ReanchorReport:
         moved = f"{self.moved} re-anchored ({how})" if self.moved else "0 re-anchored"
         orphans = self.counts.get("orphan", 0)
         return f"{self.document_id}: {self.checked} checked, {moved}, {counted(orphans, 'orphan')}"
+
+
+@dataclass(frozen=True)
+class ReanchorReport(ReanchorCounts):
+    """What re-anchoring a document's annotations did."""
+
+    orphaned: tuple[int, ...] = ()
+    """Ids of annotations that are orphans after this run."""
+    missing_texts: tuple[str, ...] = ()
+    """Translation ids annotated but no longer in the library (their annotations are orphans)."""
 
 
 class AnnotationStore(Protocol):
