@@ -116,8 +116,33 @@ class AnnotationDraft:
     """Kept when importing."""
 
 
+class AnchoredRecord:
+    """What saved annotations, claims and evidence links share: a place in a document, whether it
+    was found again there after the text changed, and the bin."""
+
+    __slots__ = ()  # the dataclasses below hold the fields, in slots of their own
+    anchor: Anchor
+    status: str
+    deleted_at: str | None
+
+    @property
+    def document_id(self) -> str:
+        """The document it is in (a claim's secondary source, an evidence link's primary document)."""
+        return self.anchor.document_id
+
+    @property
+    def is_orphan(self) -> bool:
+        """True when its text could not be found in the current version of its document."""
+        return self.status == "orphan"
+
+    @property
+    def is_deleted(self) -> bool:
+        """True while it is in the bin (restorable)."""
+        return self.deleted_at is not None
+
+
 @dataclass(frozen=True, slots=True)
-class Annotation:
+class Annotation(AnchoredRecord):
     """A saved annotation."""
 
     id: int
@@ -145,11 +170,6 @@ class Annotation:
     """The text version the anchor was last checked against (orphans are not searched twice)."""
 
     @property
-    def document_id(self) -> str:
-        """The document annotated."""
-        return self.anchor.document_id
-
-    @property
     def translation_id(self) -> str | None:
         """The translation annotated, if the annotation is on a translation."""
         return self.anchor.translation_id
@@ -158,16 +178,6 @@ class Annotation:
     def sentence_ids(self) -> tuple[str, ...]:
         """The sentences the annotation covers."""
         return self.anchor.sentence_ids
-
-    @property
-    def is_orphan(self) -> bool:
-        """True when the annotation could not be found in the current text."""
-        return self.status == "orphan"
-
-    @property
-    def is_deleted(self) -> bool:
-        """True when the annotation is in the bin (restorable)."""
-        return self.deleted_at is not None
 
 
 # --------------------------------------------------------------------------- normalising input

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Literal
 
 from sourcereader.core.annotations import (
     Anchor,
+    AnchoredRecord,
     AnnotationError,
     ReanchorCounts,
     anchor_for,
@@ -108,33 +109,8 @@ class EvidenceDraft:
     updated: str | None = None
 
 
-class _Anchored:
-    """What a saved claim and a saved evidence link share: a place in a document, whether it was
-    found again there after the text changed, and the bin."""
-
-    __slots__ = ()
-    anchor: Anchor
-    status: str
-    deleted_at: str | None
-
-    @property
-    def document_id(self) -> str:
-        """The document it is in: a claim's secondary source, a link's primary document."""
-        return self.anchor.document_id
-
-    @property
-    def is_orphan(self) -> bool:
-        """True when its text could not be found in the current version of its document."""
-        return self.status == "orphan"
-
-    @property
-    def is_deleted(self) -> bool:
-        """True while it is in the bin (``claims restore``, ``claims restore-link``)."""
-        return self.deleted_at is not None
-
-
 @dataclass(frozen=True, slots=True)
-class Claim(_Anchored):
+class Claim(AnchoredRecord):
     """A saved claim."""
 
     id: int
@@ -159,7 +135,7 @@ class Claim(_Anchored):
 
 
 @dataclass(frozen=True, slots=True)
-class EvidenceLink(_Anchored):
+class EvidenceLink(AnchoredRecord):
     """A saved link from a claim to a passage of a primary document."""
 
     id: int
