@@ -18,9 +18,10 @@ from sourcereader.cli.common import (
     ANNOTATION_ID,
     UserError,
     get_document,
-    open_library,
     open_store,
-    read_input_text,
+    open_store_and_library,
+    print_json,
+    read_note,
 )
 from sourcereader.core.sanitize import one_line
 
@@ -173,16 +174,6 @@ def get_translation(library: Library, document_id: str, translation_id: str) -> 
         raise UserError(exc.args[0]) from None
 
 
-def read_note(value: str | None) -> str | None:
-    """The note from the option, or from standard input for ``-`` (empty input is an error)."""
-    if value != "-":
-        return value
-    text = read_input_text("-")
-    if not text.strip():
-        raise UserError("the note read from standard input is empty")
-    return text
-
-
 def _anchor(
     library: Library,
     document: Document,
@@ -200,12 +191,6 @@ def _anchor(
         if parsed is not None and last is not None and last != first:
             raise UserError("--span and --to cannot be combined: a span lies inside one sentence")
         return anchor_for(text, ids, parsed)
-
-
-def _print_json(value: object) -> None:
-    from sourcereader.core.documents import dumps
-
-    print(dumps(value))
 
 
 def _line(annotation: Annotation) -> str:
@@ -242,8 +227,7 @@ def run_annotate(args: argparse.Namespace) -> int:
     compared = tuple(c.strip() for c in (args.compare or "").split(",") if c.strip())
     if compared and not args.relation:
         raise UserError("--compare goes with --relation")
-    store = open_store()
-    library = open_library(store)
+    store, library = open_store_and_library()
     document = get_document(library, args.id)
     anchor = _anchor(library, document, args.translation, args.sentence, args.to, args.span)
     compared_sentences: dict[str, tuple[str, ...]] = {}
@@ -266,7 +250,7 @@ def run_annotate(args: argparse.Namespace) -> int:
         )
         saved = store.add_annotation(draft)
     if args.json:
-        _print_json(to_json(saved))
+        print_json(to_json(saved))
     else:
         print(saved.id)
     return 0
@@ -277,8 +261,7 @@ def run_notes(args: argparse.Namespace) -> int:
     """``sourcereader notes``: list."""
     from sourcereader.core.annotations import reanchor_annotated, to_json
 
-    store = open_store()
-    library = open_library(store)
+    store, library = open_store_and_library()
     if args.doc is not None:
         get_document(library, args.doc)
     # Texts may have changed since the annotations were made: settle them before listing.
@@ -293,7 +276,7 @@ def run_notes(args: argparse.Namespace) -> int:
             include_deleted=args.deleted,
         )
     if args.json:
-        _print_json([to_json(a) for a in found])
+        print_json([to_json(a) for a in found])
         return 0
     if not found:
         print("No annotations.")
@@ -348,8 +331,7 @@ def run_retag(args: argparse.Namespace) -> int:
 
 def run_reattach(args: argparse.Namespace) -> int:
     """``sourcereader notes reattach``."""
-    store = open_store()
-    library = open_library(store)
+    store, library = open_store_and_library()
     with annotation_errors():
         current = store.annotation(args.ann, include_deleted=True)
     document = get_document(library, current.document_id)
@@ -374,8 +356,7 @@ def run_reanchor(args: argparse.Namespace) -> int:
     """``sourcereader reanchor``."""
     from sourcereader.core.annotations import reanchor_annotated
 
-    store = open_store()
-    library = open_library(store)
+    store, library = open_store_and_library()
     if args.id is not None:
         get_document(library, args.id)
     run = reanchor_annotated(store, library, None if args.id is None else [args.id], force=args.force)
@@ -387,7 +368,7 @@ def run_reanchor(args: argparse.Namespace) -> int:
         )
     reports = run.reports
     if args.json:
-        _print_json(
+        print_json(
             [
                 {
                     "document": r.document_id,

@@ -14,7 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from sourcereader.cli.common import UserError, get_document, open_library, open_store, read_input_text
+from sourcereader.cli.common import (
+    UserError,
+    get_document,
+    open_store,
+    open_store_and_library,
+    print_json,
+    read_note,
+)
 
 if TYPE_CHECKING:
     from sourcereader.cli.common import SubParsers
@@ -221,27 +228,6 @@ def _span(value: str | None) -> tuple[int, int] | None:
     return int(m.group(1)), int(m.group(2))
 
 
-def _note(value: str | None) -> str | None:
-    """The note from the option, or from standard input for ``-`` (empty input is an error)."""
-    if value != "-":
-        return value
-    text = read_input_text("-")
-    if not text.strip():
-        raise UserError("the note read from standard input is empty")
-    return text
-
-
-def _print_json(value: object) -> None:
-    from sourcereader.core.documents import dumps
-
-    print(dumps(value))
-
-
-def _open() -> tuple[Store, Library]:
-    store = open_store()
-    return store, open_library(store)
-
-
 def _settled(store: Store, library: Library) -> None:
     """Texts may have changed since claims were made: find them again before showing them."""
     from sourcereader.core.claims import ensure_claims_anchored
@@ -272,13 +258,13 @@ def run_add(args: argparse.Namespace) -> int:
 
     if args.label is None:
         raise UserError("give the claim a label with --label (a few words saying what it claims)")
-    note = _note(args.note)
+    note = read_note(args.note)
     span = _span(args.span)
     with claim_errors():
         label = check_label(args.label)
     if args.quote is not None and (span is not None or args.to is not None):
         raise UserError("--quote picks words inside one sentence: it cannot be combined with --span or --to")
-    store, library = _open()
+    store, library = open_store_and_library()
     document = get_document(library, args.document)
     with claim_errors():
         if args.quote is not None:
@@ -286,7 +272,7 @@ def run_add(args: argparse.Namespace) -> int:
         anchor = claim_anchor(document, args.sentence, args.to, span)
         claim = store.add_claim(ClaimDraft(anchor, label, note))
     if args.json:
-        _print_json(claim_to_json(claim))
+        print_json(claim_to_json(claim))
     else:
         print(claim.id)
     return 0
@@ -301,8 +287,8 @@ def run_link(args: argparse.Namespace) -> int:
         raise UserError(f"give the link a stance with --stance ({_STANCE_HELP})")
     with claim_errors():
         stance = check_stance(args.stance)
-    note = _note(args.note)
-    store, library = _open()
+    note = read_note(args.note)
+    store, library = open_store_and_library()
     with claim_errors():
         store.claim(claim_id)
     document = get_document(library, args.document)
@@ -310,7 +296,7 @@ def run_link(args: argparse.Namespace) -> int:
         anchor = evidence_anchor(document, args.sentence, args.to)
         link = store.add_evidence(EvidenceDraft(claim_id, anchor, stance, note))
     if args.json:
-        _print_json(link_to_json(link))
+        print_json(link_to_json(link))
     else:
         print(link.id)
     return 0
@@ -331,7 +317,7 @@ def run_list(args: argparse.Namespace) -> int:
     """``sourcereader claims list``."""
     from sourcereader.core.claims import claim_to_json
 
-    store, library = _open()
+    store, library = open_store_and_library()
     if args.doc is not None:
         get_document(library, args.doc)
     _settled(store, library)
@@ -339,7 +325,7 @@ def run_list(args: argparse.Namespace) -> int:
         document_id=args.doc, orphans=True if args.orphans else None, include_deleted=args.deleted
     )
     if args.json:
-        _print_json([claim_to_json(s.claim, s.status) for s in found])
+        print_json([claim_to_json(s.claim, s.status) for s in found])
         return 0
     if not found:
         print("No claims.")
@@ -428,12 +414,12 @@ def run_show(args: argparse.Namespace) -> int:
 
     claim_id = number(args.claim, "CLAIM")
     kinds = _kinds(args.translations)
-    store, library = _open()
+    store, library = open_store_and_library()
     _settled(store, library)
     with claim_errors():
         view = claim_view(store, library, claim_id, kinds=kinds, include_deleted=True, versions=True)
     if args.json:
-        _print_json(view_to_json(view))
+        print_json(view_to_json(view))
     else:
         print("\n".join(show_lines(view)))
     return 0
@@ -443,7 +429,7 @@ def run_show(args: argparse.Namespace) -> int:
 def run_edit(args: argparse.Namespace) -> int:
     """``sourcereader claims edit``."""
     claim_id = number(args.claim, "CLAIM")
-    note = _note(args.note)
+    note = read_note(args.note)
     if args.label is None and note is None:
         raise UserError("nothing to change: give --label and/or --note")
     store = open_store()
@@ -456,7 +442,7 @@ def run_edit(args: argparse.Namespace) -> int:
 def run_edit_link(args: argparse.Namespace) -> int:
     """``sourcereader claims edit-link``."""
     link_id = number(args.link, "LINK")
-    note = _note(args.note)
+    note = read_note(args.note)
     if args.stance is None and note is None:
         raise UserError("nothing to change: give --stance and/or --note")
     store = open_store()
@@ -512,7 +498,7 @@ def run_reattach(args: argparse.Namespace) -> int:
 
     claim_id = number(args.claim, "CLAIM")
     span = _span(args.span)
-    store, library = _open()
+    store, library = open_store_and_library()
     with claim_errors():
         current = store.claim(claim_id, include_deleted=True)
     document = get_document(library, current.document_id)
@@ -527,7 +513,7 @@ def run_reattach_link(args: argparse.Namespace) -> int:
     from sourcereader.core.claims import evidence_anchor
 
     link_id = number(args.link, "LINK")
-    store, library = _open()
+    store, library = open_store_and_library()
     with claim_errors():
         current = store.evidence_link(link_id, include_deleted=True)
     document = get_document(library, current.document_id)
@@ -543,7 +529,7 @@ def run_reanchor(args: argparse.Namespace) -> int:
 
     from sourcereader.core.claims import reanchor_claims
 
-    store, library = _open()
+    store, library = open_store_and_library()
     for document_id in sorted(store.claim_anchor_versions()):
         if document_id not in library:
             print(
@@ -553,7 +539,7 @@ def run_reanchor(args: argparse.Namespace) -> int:
             )
     reports = reanchor_claims(store, library, force=args.force)
     if args.json:
-        _print_json(
+        print_json(
             [
                 {
                     "document": r.document_id,
@@ -593,7 +579,7 @@ def export_claims(
     from sourcereader.core import claims_export
 
     ids = [number(v, "CLAIM") for v in values] or None
-    store, library = _open()
+    store, library = open_store_and_library()
     _settled(store, library)
     options = claims_export.BriefOptions(translations=translations, generated=generated)
     with claim_errors():
@@ -628,7 +614,7 @@ def save_claim_items(imported: ImportedClaims, name: str) -> str:
     from sourcereader.core.plurals import counted
     from sourcereader.core.sanitize import one_line
 
-    store, library = _open()
+    store, library = open_store_and_library()
     for document_id in claims_export.documents_missing(library, imported):
         print(
             f"sourcereader: warning: {one_line(document_id)} is not in the library; its claims and links are "

@@ -80,6 +80,12 @@ def open_library(store: Store | None = None) -> Library:
     return library
 
 
+def open_store_and_library() -> tuple[Store, Library]:
+    """:func:`open_store`, then :func:`open_library` with its segmentation cache."""
+    store = open_store()
+    return store, open_library(store)
+
+
 def check_language(code: str) -> str:
     """A ``--lang``/``--to`` value checked by the core's one language check, or its message as a UserError."""
     from sourcereader.core.choices import UnknownLanguage
@@ -97,6 +103,13 @@ def get_document(library: Library, document_id: str) -> Document:
         return library.document(document_id)
     except KeyError as exc:
         raise UserError(exc.args[0]) from None
+
+
+def print_json(value: object) -> None:
+    """Print ``value`` as the JSON every ``--json`` prints (``core.documents.dumps``)."""
+    from sourcereader.core.documents import dumps
+
+    print(dumps(value))
 
 
 def read_input_text(path: str | None) -> str:
@@ -117,3 +130,13 @@ def read_input_text(path: str | None) -> str:
         return read_text_file(Path(path))
     except DocumentError as exc:
         raise UserError(str(exc)) from None
+
+
+def read_note(value: str | None) -> str | None:
+    """A ``--note`` value, or the note from standard input for ``-`` (empty input is an error)."""
+    if value != "-":
+        return value
+    text = read_input_text("-")
+    if not text.strip():
+        raise UserError("the note read from standard input is empty")
+    return text

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from sourcereader.cli.common import UserError, get_document, open_library, open_store
+from sourcereader.cli.common import UserError, get_document, open_store_and_library, print_json
 
 if TYPE_CHECKING:
     from sourcereader.cli.common import SubParsers
@@ -73,11 +73,9 @@ def diff_lines(diff: VersionDiff, *, everything: bool = False) -> list[str]:
 
 def run_diff(args: argparse.Namespace) -> int:
     """``sourcereader diff``."""
-    from sourcereader.core.documents import dumps
     from sourcereader.core.versions import diff_to_json, diff_versions
 
-    store = open_store()
-    library = open_library(store)
+    store, library = open_store_and_library()
     a = get_document(library, args.a)
     b = get_document(library, args.b)
     if a.language != b.language:
@@ -87,7 +85,7 @@ def run_diff(args: argparse.Namespace) -> int:
         )
     diff = diff_versions(a, b, cache=store)
     if args.json:
-        print(dumps(diff_to_json(diff)))
+        print_json(diff_to_json(diff))
     else:
         print("\n".join(diff_lines(diff, everything=args.all)))
     return 0

@@ -116,8 +116,33 @@ class AnnotationDraft:
     """Kept when importing."""
 
 
+class AnchoredRecord:
+    """What saved annotations, claims and evidence links share: a place in a document, whether it
+    was found again there after the text changed, and the bin."""
+
+    __slots__ = ()  # the dataclasses below hold the fields, in slots of their own
+    anchor: Anchor
+    status: str
+    deleted_at: str | None
+
+    @property
+    def document_id(self) -> str:
+        """The document it is in (a claim's secondary source, an evidence link's primary document)."""
+        return self.anchor.document_id
+
+    @property
+    def is_orphan(self) -> bool:
+        """True when its text could not be found in the current version of its document."""
+        return self.status == "orphan"
+
+    @property
+    def is_deleted(self) -> bool:
+        """True while it is in the bin (restorable)."""
+        return self.deleted_at is not None
+
+
 @dataclass(frozen=True, slots=True)
-class Annotation:
+class Annotation(AnchoredRecord):
     """A saved annotation."""
 
     id: int
@@ -145,11 +170,6 @@ class Annotation:
     """The text version the anchor was last checked against (orphans are not searched twice)."""
 
     @property
-    def document_id(self) -> str:
-        """The document annotated."""
-        return self.anchor.document_id
-
-    @property
     def translation_id(self) -> str | None:
         """The translation annotated, if the annotation is on a translation."""
         return self.anchor.translation_id
@@ -158,16 +178,6 @@ class Annotation:
     def sentence_ids(self) -> tuple[str, ...]:
         """The sentences the annotation covers."""
         return self.anchor.sentence_ids
-
-    @property
-    def is_orphan(self) -> bool:
-        """True when the annotation could not be found in the current text."""
-        return self.status == "orphan"
-
-    @property
-    def is_deleted(self) -> bool:
-        """True when the annotation is in the bin (restorable)."""
-        return self.deleted_at is not None
 
 
 # --------------------------------------------------------------------------- normalising input
@@ -489,20 +499,17 @@ def _settle(anchor: Anchor, index: _Index, start: int, end: int) -> Anchor | Non
 
 # --------------------------------------------------------------------------- documents
 @dataclass(frozen=True)
-class ReanchorReport:
-    """What re-anchoring a document's annotations did."""
+class ReanchorCounts:
+    """How many anchors on one document re-anchoring settled by each method: what annotations'
+    and claims' reports share, and report in one line alike."""
 
     document_id: str
     counts: Mapping[str, int]
-    """Annotations per method (:data:`METHODS`), ``unchanged`` included."""
-    orphaned: tuple[int, ...] = ()
-    """Ids of annotations that are orphans after this run."""
-    missing_texts: tuple[str, ...] = ()
-    """Translation ids annotated but no longer in the library (their annotations are orphans)."""
+    """Anchors per method (:data:`METHODS`), ``unchanged`` included."""
 
     @property
     def checked(self) -> int:
-        """How many annotations were looked at."""
+        """How many anchors were looked at."""
         return sum(self.counts.values())
 
     @property
@@ -520,6 +527,16 @@ class ReanchorReport:
         moved = f"{self.moved} re-anchored ({how})" if self.moved else "0 re-anchored"
         orphans = self.counts.get("orphan", 0)
         return f"{self.document_id}: {self.checked} checked, {moved}, {counted(orphans, 'orphan')}"
+
+
+@dataclass(frozen=True)
+class ReanchorReport(ReanchorCounts):
+    """What re-anchoring a document's annotations did."""
+
+    orphaned: tuple[int, ...] = ()
+    """Ids of annotations that are orphans after this run."""
+    missing_texts: tuple[str, ...] = ()
+    """Translation ids annotated but no longer in the library (their annotations are orphans)."""
 
 
 class AnnotationStore(Protocol):

@@ -30,7 +30,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from sourcereader.core.annotations import METHODS, Anchor, AnnotationError, anchor_for, reanchor, sentence_run
+from sourcereader.core.annotations import (
+    Anchor,
+    AnchoredRecord,
+    AnnotationError,
+    ReanchorCounts,
+    anchor_for,
+    reanchor,
+    sentence_run,
+)
 from sourcereader.core.documents import SECONDARY_KIND, Document, Sentence
 from sourcereader.core.plurals import counted
 from sourcereader.core.sanitize import CONTROL_RE
@@ -102,7 +110,7 @@ class EvidenceDraft:
 
 
 @dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(AnchoredRecord):
     """A saved claim."""
 
     id: int
@@ -125,24 +133,9 @@ class Claim:
     checked_version: str
     """The text version the anchor was last checked against."""
 
-    @property
-    def document_id(self) -> str:
-        """The secondary source the claim is in."""
-        return self.anchor.document_id
-
-    @property
-    def is_orphan(self) -> bool:
-        """True when the claim's text could not be found in the current version of its source."""
-        return self.status == "orphan"
-
-    @property
-    def is_deleted(self) -> bool:
-        """True while the claim is in the bin."""
-        return self.deleted_at is not None
-
 
 @dataclass(frozen=True, slots=True)
-class EvidenceLink:
+class EvidenceLink(AnchoredRecord):
     """A saved link from a claim to a passage of a primary document."""
 
     id: int
@@ -160,21 +153,6 @@ class EvidenceLink:
     anchor_method: str
     original_quote: str
     checked_version: str
-
-    @property
-    def document_id(self) -> str:
-        """The primary document the passage is in."""
-        return self.anchor.document_id
-
-    @property
-    def is_orphan(self) -> bool:
-        """True when the passage could not be found in the current text."""
-        return self.status == "orphan"
-
-    @property
-    def is_deleted(self) -> bool:
-        """True while the link is in the bin."""
-        return self.deleted_at is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,30 +337,14 @@ def check_evidence(draft: EvidenceDraft) -> EvidenceDraft:
 
 # --------------------------------------------------------------------------- re-anchoring
 @dataclass(frozen=True)
-class ClaimReanchorReport:
-    """What re-anchoring the claims and evidence links on one document did."""
+class ClaimReanchorReport(ReanchorCounts):
+    """What re-anchoring the claims and evidence links on one document did (``counts``: claims and
+    links together)."""
 
-    document_id: str
-    counts: Mapping[str, int]
-    """Claims and links per method (the annotations' ``METHODS``), ``unchanged`` included."""
     orphan_claims: tuple[int, ...] = ()
     """Ids of claims on this document that are orphans after this run."""
     orphan_links: tuple[int, ...] = ()
     """Ids of evidence links on this document that are orphans after this run."""
-
-    @property
-    def checked(self) -> int:
-        """How many anchors were looked at."""
-        return sum(self.counts.values())
-
-    def summary(self) -> str:
-        """One line: ``doc: 3 checked, 1 re-anchored (1 quote), 1 orphan``."""
-        moved = {m: n for m, n in self.counts.items() if m not in ("unchanged", "orphan") and n}
-        how = ", ".join(f"{moved[m]} {m}" for m in METHODS if m in moved)
-        total = sum(moved.values())
-        moved_text = f"{total} re-anchored ({how})" if total else "0 re-anchored"
-        orphans = self.counts.get("orphan", 0)
-        return f"{self.document_id}: {self.checked} checked, {moved_text}, {counted(orphans, 'orphan')}"
 
 
 def reanchor_claims(

@@ -42,11 +42,9 @@ crash, a kill or a power cut. Nothing is hard-deleted except by :meth:`purge_del
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import json
 import sqlite3
-import uuid as uuidlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -65,6 +63,16 @@ from sourcereader.core.annotations import (
     normalise_tags,
 )
 from sourcereader.core.slot_builder import builder
+from sourcereader.core.store.anchored_rows import (
+    anchor_values,
+    insert,
+    new_row_values,
+    now,
+    reattach,
+    save_reanchored,
+    set_deleted,
+    user_action,
+)
 from sourcereader.core.store.migrations import MIGRATIONS
 
 if TYPE_CHECKING:
@@ -158,11 +166,6 @@ def _annotation_listing(db: Database) -> None:
         "CREATE INDEX annotations_listing ON annotations"
         "(document_id, translation_id, position_start, id, deleted_at, status, kind)"
     )
-
-
-def now() -> str:
-    """The current time, ISO 8601 UTC with milliseconds (sorts as text)."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 _COLUMNS = (
@@ -326,19 +329,8 @@ def _json_or_none(ids: Sequence[str] | None) -> str | None:
 
 
 def _anchor_values(anchor: Anchor) -> dict[str, Any]:
-    return {
-        "document_id": anchor.document_id,
-        "translation_id": anchor.translation_id,
-        "anchor_version": anchor.version,
-        "sentence_ids": json.dumps(list(anchor.sentence_ids)),
-        "span_start": anchor.span[0] if anchor.span else None,
-        "span_end": anchor.span[1] if anchor.span else None,
-        "quote_exact": anchor.exact,
-        "quote_prefix": anchor.prefix,
-        "quote_suffix": anchor.suffix,
-        "position_start": anchor.start,
-        "position_end": anchor.end,
-    }
+    # An annotation may sit on a translation's sentences: the one anchor column claims do not have.
+    return {**anchor_values(anchor), "translation_id": anchor.translation_id}
 
 
 def _filters(
@@ -382,22 +374,9 @@ class AnnotationMixin:
     # ----------------------------------------------------------------- transactions
     @contextmanager
     def _action(self) -> Iterator[sqlite3.Connection]:
-        """One user action: ``BEGIN IMMEDIATE`` (so a read-then-write never hits a stale snapshot
-        in WAL mode; the busy timeout queues us behind another writer), committed durably."""
-        conn = self.conn
-        if conn.in_transaction:
-            raise RuntimeError("an annotation action was started inside another transaction")
-        conn.execute("PRAGMA synchronous = FULL")
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.execute("COMMIT")
-        finally:
-            conn.execute("PRAGMA synchronous = NORMAL")
+        """One user action, durable: a saved annotation survives a power cut (see ``user_action``)."""
+        with user_action(self.conn, "an annotation action") as conn:
+            yield conn
 
     def _select(self, where: str = "", params: Sequence[Any] = ()) -> list[Annotation]:
         sql = f"SELECT {_COLUMNS} FROM annotations a {where}"
@@ -434,28 +413,19 @@ class AnnotationMixin:
             return [self._insert(conn, d, stamp) for d in checked]
 
     def _insert(self, conn: sqlite3.Connection, draft: AnnotationDraft, stamp: str) -> int:
-        values = _anchor_values(draft.anchor)
+        values = new_row_values(draft.anchor, draft.uuid, draft.created, draft.updated, stamp)
         values.update(
-            uuid=draft.uuid or str(uuidlib.uuid4()),
+            translation_id=draft.anchor.translation_id,
             kind=draft.kind,
             note=draft.note,
             highlight=draft.highlight,
-            created=draft.created or stamp,
-            updated=draft.updated or draft.created or stamp,
             deleted_at=None,
-            status="anchored",
-            anchor_method="imported" if draft.uuid else "created",
-            checked_version=draft.anchor.version,
-            original_quote=draft.anchor.exact,
             compared_list=_compared_list(draft),
         )
-        names = ", ".join(values)
-        marks = ", ".join(f":{k}" for k in values)
         try:
-            cursor = conn.execute(f"INSERT INTO annotations ({names}) VALUES ({marks})", values)
+            annotation_id = insert(conn, "annotations", values)
         except sqlite3.IntegrityError:
             raise AnnotationError(f"an annotation with uuid {draft.uuid} already exists") from None
-        annotation_id = int(cursor.lastrowid or 0)
         self._write_tags(conn, annotation_id, draft.tags)
         conn.executemany(
             "INSERT INTO annotation_compared (annotation_id, translation_id, position, sentence_ids) "
@@ -522,7 +492,7 @@ class AnnotationMixin:
         """Put an annotation in the bin (soft delete; :meth:`restore_annotation` undoes it)."""
         self.annotation(annotation_id)
         with self._action() as conn:
-            conn.execute("UPDATE annotations SET deleted_at = ? WHERE id = ?", [now(), annotation_id])
+            set_deleted(conn, "annotations", annotation_id, deleted=True)
         return self.annotation(annotation_id, include_deleted=True)
 
     def restore_annotation(self, annotation_id: int) -> Annotation:
@@ -531,7 +501,7 @@ class AnnotationMixin:
         if not current.is_deleted:
             raise AnnotationError(f"annotation {annotation_id} is not deleted")
         with self._action() as conn:
-            conn.execute("UPDATE annotations SET deleted_at = NULL WHERE id = ?", [annotation_id])
+            set_deleted(conn, "annotations", annotation_id, deleted=False)
         return self.annotation(annotation_id)
 
     def purge_deleted(self, *, before: str | None = None) -> int:
@@ -551,15 +521,8 @@ class AnnotationMixin:
             raise AnnotationError(
                 f"annotation {annotation_id} belongs to {current.document_id}, not {anchor.document_id}"
             )
-        values = _anchor_values(anchor)
-        values.update(id=annotation_id, updated=now(), checked_version=anchor.version)
-        sets = ", ".join(f"{k} = :{k}" for k in values if k != "id")
         with self._action() as conn:
-            conn.execute(
-                f"UPDATE annotations SET {sets}, status = 'anchored', anchor_method = 'manual' "
-                "WHERE id = :id",
-                values,
-            )
+            reattach(conn, "annotations", annotation_id, _anchor_values(anchor))
         return self.annotation(annotation_id)
 
     def save_reanchored(self, results: Sequence[tuple[Annotation, Anchor | None, str, str]]) -> int:
@@ -572,32 +535,8 @@ class AnnotationMixin:
         written = 0
         with self._action() as conn:
             for old, new, method, checked in results:
-                guard = (
-                    "id = :id AND anchor_version = :old_version AND position_start = :old_start "
-                    "AND quote_exact = :old_exact"
-                )
-                values: dict[str, Any] = {
-                    "id": old.id,
-                    "old_version": old.anchor.version,
-                    "old_start": old.anchor.start,
-                    "old_exact": old.anchor.exact,
-                    "checked": checked,
-                    "method": method,
-                }
-                if new is None:
-                    sql = (
-                        "UPDATE annotations SET status = 'orphan', anchor_method = 'orphan', "
-                        f"checked_version = :checked WHERE {guard}"
-                    )
-                else:
-                    fields = _anchor_values(new)
-                    values.update(fields)
-                    sets = ", ".join(f"{k} = :{k}" for k in fields)
-                    sql = (
-                        f"UPDATE annotations SET {sets}, status = 'anchored', anchor_method = :method, "
-                        f"checked_version = :checked WHERE {guard}"
-                    )
-                written += conn.execute(sql, values).rowcount
+                fields = None if new is None else _anchor_values(new)
+                written += save_reanchored(conn, "annotations", old.id, old.anchor, fields, method, checked)
         return written
 
     # ----------------------------------------------------------------- reading

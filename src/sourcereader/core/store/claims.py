@@ -28,8 +28,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid as uuidlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +47,16 @@ from sourcereader.core.claims import (
     check_label,
     check_note,
     check_stance,
+)
+from sourcereader.core.store.anchored_rows import (
+    anchor_values,
+    insert,
+    new_row_values,
+    now,
+    reattach,
+    save_reanchored,
+    set_deleted,
+    user_action,
 )
 from sourcereader.core.store.migrations import MIGRATIONS
 
@@ -114,12 +123,6 @@ def _claims(db: Database) -> None:
     db.execute("CREATE INDEX evidence_links_checked ON evidence_links(document_id, checked_version)")
 
 
-def _now() -> str:
-    import datetime as dt
-
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 _ANCHOR_SELECT = (
     "document_id, sentence_ids, span_start, span_end, quote_exact, quote_prefix, quote_suffix, "
     "position_start, position_end, anchor_version"
@@ -184,28 +187,6 @@ def _link(row: Sequence[Any]) -> EvidenceLink:
     )
 
 
-def _anchor_values(anchor: Anchor) -> dict[str, Any]:
-    return {
-        "document_id": anchor.document_id,
-        "anchor_version": anchor.version,
-        "sentence_ids": json.dumps(list(anchor.sentence_ids)),
-        "span_start": anchor.span[0] if anchor.span else None,
-        "span_end": anchor.span[1] if anchor.span else None,
-        "quote_exact": anchor.exact,
-        "quote_prefix": anchor.prefix,
-        "quote_suffix": anchor.suffix,
-        "position_start": anchor.start,
-        "position_end": anchor.end,
-    }
-
-
-def _insert(conn: sqlite3.Connection, table: str, values: Mapping[str, Any]) -> int:
-    names = ", ".join(values)
-    marks = ", ".join(f":{k}" for k in values)
-    cursor = conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", dict(values))
-    return int(cursor.lastrowid or 0)
-
-
 class ClaimsMixin:
     """Claims and evidence links: one durable transaction per user action, a bin, dataclasses out."""
 
@@ -214,46 +195,23 @@ class ClaimsMixin:
     # ----------------------------------------------------------------- transactions
     @contextmanager
     def _claims_action(self) -> Iterator[sqlite3.Connection]:
-        """One user action: ``BEGIN IMMEDIATE`` (a read-then-write never sees a stale snapshot in WAL
-        mode), committed with ``synchronous=FULL`` so that a saved claim survives a power cut."""
-        conn = self.conn
-        if conn.in_transaction:
-            raise RuntimeError("a claims action was started inside another transaction")
-        conn.execute("PRAGMA synchronous = FULL")
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.execute("COMMIT")
-        finally:
-            conn.execute("PRAGMA synchronous = NORMAL")
+        """One user action, durable: a saved claim survives a power cut (see ``user_action``)."""
+        with user_action(self.conn, "a claims action") as conn:
+            yield conn
 
     # ----------------------------------------------------------------- writing claims
     def add_claim(self, draft: ClaimDraft) -> Claim:
         """Save a new claim and return it."""
         draft = check_claim(draft)
         with self._claims_action() as conn:
-            claim_id = self._insert_claim(conn, draft, _now())
+            claim_id = self._insert_claim(conn, draft, now())
         return self.claim(claim_id)
 
     def _insert_claim(self, conn: sqlite3.Connection, draft: ClaimDraft, stamp: str) -> int:
-        values = _anchor_values(draft.anchor)
-        values.update(
-            uuid=draft.uuid or str(uuidlib.uuid4()),
-            label=draft.label,
-            note=draft.note,
-            created=draft.created or stamp,
-            updated=draft.updated or draft.created or stamp,
-            status="anchored",
-            anchor_method="imported" if draft.uuid else "created",
-            checked_version=draft.anchor.version,
-            original_quote=draft.anchor.exact,
-        )
+        values = new_row_values(draft.anchor, draft.uuid, draft.created, draft.updated, stamp)
+        values.update(label=draft.label, note=draft.note)
         try:
-            return _insert(conn, "claims", values)
+            return insert(conn, "claims", values)
         except sqlite3.IntegrityError:
             raise ClaimError(f"a claim with uuid {draft.uuid} already exists") from None
 
@@ -267,46 +225,49 @@ class ClaimsMixin:
             changes["note"] = check_note(note)
         if not changes:
             raise ClaimError("nothing to change: give a label or a note")
-        sets = ", ".join(f"{k} = :{k}" for k in changes)
-        with self._claims_action() as conn:
-            conn.execute(
-                f"UPDATE claims SET {sets}, updated = :updated WHERE id = :id",
-                {**changes, "updated": _now(), "id": claim_id},
-            )
+        self._update_row("claims", claim_id, changes)
         return self.claim(claim_id, include_deleted=True)
 
     def delete_claim(self, claim_id: int) -> Claim:
         """Put a claim (with its links) in the bin; :meth:`restore_claim` undoes it."""
         self.claim(claim_id)
-        with self._claims_action() as conn:
-            conn.execute("UPDATE claims SET deleted_at = ? WHERE id = ?", [_now(), claim_id])
+        self._set_bin("claims", claim_id, deleted=True)
         return self.claim(claim_id, include_deleted=True)
 
     def restore_claim(self, claim_id: int) -> Claim:
         """Take a claim out of the bin."""
         if not self.claim(claim_id, include_deleted=True).is_deleted:
             raise ClaimError(f"claim {claim_id} is not deleted")
-        with self._claims_action() as conn:
-            conn.execute("UPDATE claims SET deleted_at = NULL WHERE id = ?", [claim_id])
+        self._set_bin("claims", claim_id, deleted=False)
         return self.claim(claim_id)
 
     def reattach_claim(self, claim_id: int, anchor: Anchor) -> Claim:
         """Put a claim (an orphan, usually) on an anchor the user chose, in the same document."""
         current = self.claim(claim_id, include_deleted=True)
-        if anchor.document_id != current.document_id:
-            raise ClaimError(f"claim {claim_id} is in {current.document_id}, not {anchor.document_id}")
-        self._reattach("claims", claim_id, anchor)
+        self._reattach("claims", f"claim {claim_id}", current, anchor)
         return self.claim(claim_id, include_deleted=True)
 
-    def _reattach(self, table: str, row_id: int, anchor: Anchor) -> None:
-        values = _anchor_values(anchor)
-        sets = ", ".join(f"{k} = :{k}" for k in values)
+    # What the claims and evidence_links tables share: the public methods above and below check
+    # what the user asked for, with their own messages, and write through these.
+    def _update_row(self, table: str, row_id: int, changes: dict[str, Any]) -> None:
+        """Write checked ``changes`` (column: value) to a row, and when it was updated."""
+        sets = ", ".join(f"{k} = :{k}" for k in changes)
         with self._claims_action() as conn:
             conn.execute(
-                f"UPDATE {table} SET {sets}, status = 'anchored', anchor_method = 'manual', "
-                "checked_version = :anchor_version, updated = :updated WHERE id = :id",
-                {**values, "updated": _now(), "id": row_id},
+                f"UPDATE {table} SET {sets}, updated = :updated WHERE id = :id",
+                {**changes, "updated": now(), "id": row_id},
             )
+
+    def _set_bin(self, table: str, row_id: int, *, deleted: bool) -> None:
+        with self._claims_action() as conn:
+            set_deleted(conn, table, row_id, deleted=deleted)
+
+    def _reattach(self, table: str, what: str, current: Claim | EvidenceLink, anchor: Anchor) -> None:
+        """Put ``current`` (``what``, in messages) on ``anchor``, which must be in the same document."""
+        if anchor.document_id != current.document_id:
+            raise ClaimError(f"{what} is in {current.document_id}, not {anchor.document_id}")
+        with self._claims_action() as conn:
+            reattach(conn, table, current.id, anchor_values(anchor))
 
     def purge_deleted_claims(self) -> tuple[int, int]:
         """Empty the bin for good: claims in it (with all their links) and unlinked links.
@@ -325,25 +286,14 @@ class ClaimsMixin:
         draft = check_evidence(draft)
         self.claim(draft.claim_id)
         with self._claims_action() as conn:
-            link_id = self._insert_link(conn, draft, _now())
+            link_id = self._insert_link(conn, draft, now())
         return self.evidence_link(link_id)
 
     def _insert_link(self, conn: sqlite3.Connection, draft: EvidenceDraft, stamp: str) -> int:
-        values = _anchor_values(draft.anchor)
-        values.update(
-            uuid=draft.uuid or str(uuidlib.uuid4()),
-            claim_id=draft.claim_id,
-            stance=draft.stance,
-            note=draft.note,
-            created=draft.created or stamp,
-            updated=draft.updated or draft.created or stamp,
-            status="anchored",
-            anchor_method="imported" if draft.uuid else "created",
-            checked_version=draft.anchor.version,
-            original_quote=draft.anchor.exact,
-        )
+        values = new_row_values(draft.anchor, draft.uuid, draft.created, draft.updated, stamp)
+        values.update(claim_id=draft.claim_id, stance=draft.stance, note=draft.note)
         try:
-            return _insert(conn, "evidence_links", values)
+            return insert(conn, "evidence_links", values)
         except sqlite3.IntegrityError:
             raise ClaimError(f"an evidence link with uuid {draft.uuid} already exists") from None
 
@@ -359,35 +309,26 @@ class ClaimsMixin:
             changes["note"] = check_note(note)
         if not changes:
             raise ClaimError("nothing to change: give a stance or a note")
-        sets = ", ".join(f"{k} = :{k}" for k in changes)
-        with self._claims_action() as conn:
-            conn.execute(
-                f"UPDATE evidence_links SET {sets}, updated = :updated WHERE id = :id",
-                {**changes, "updated": _now(), "id": link_id},
-            )
+        self._update_row("evidence_links", link_id, changes)
         return self.evidence_link(link_id, include_deleted=True)
 
     def unlink_evidence(self, link_id: int) -> EvidenceLink:
         """Put an evidence link in the bin; :meth:`restore_evidence` undoes it."""
         self.evidence_link(link_id)
-        with self._claims_action() as conn:
-            conn.execute("UPDATE evidence_links SET deleted_at = ? WHERE id = ?", [_now(), link_id])
+        self._set_bin("evidence_links", link_id, deleted=True)
         return self.evidence_link(link_id, include_deleted=True)
 
     def restore_evidence(self, link_id: int) -> EvidenceLink:
         """Take an evidence link out of the bin."""
         if not self.evidence_link(link_id, include_deleted=True).is_deleted:
             raise ClaimError(f"evidence link {link_id} is not unlinked")
-        with self._claims_action() as conn:
-            conn.execute("UPDATE evidence_links SET deleted_at = NULL WHERE id = ?", [link_id])
+        self._set_bin("evidence_links", link_id, deleted=False)
         return self.evidence_link(link_id)
 
     def reattach_evidence(self, link_id: int, anchor: Anchor) -> EvidenceLink:
         """Put a link's passage (an orphan, usually) on other sentences of the same document."""
         current = self.evidence_link(link_id, include_deleted=True)
-        if anchor.document_id != current.document_id:
-            raise ClaimError(f"evidence link {link_id} is in {current.document_id}, not {anchor.document_id}")
-        self._reattach("evidence_links", link_id, anchor)
+        self._reattach("evidence_links", f"evidence link {link_id}", current, anchor)
         return self.evidence_link(link_id, include_deleted=True)
 
     def add_claims_and_evidence(
@@ -397,7 +338,7 @@ class ClaimsMixin:
         claim already here) in one transaction: all or none. Returns the new ids."""
         checked_claims = [check_claim(c) for c in claims]
         checked_links = [(u, check_evidence(d)) for u, d in links]
-        stamp = _now()
+        stamp = now()
         with self._claims_action() as conn:
             claim_ids = [self._insert_claim(conn, c, stamp) for c in checked_claims]
             link_ids = []
@@ -424,32 +365,8 @@ class ClaimsMixin:
         with self._claims_action() as conn:
             for table, rows in (("claims", claims), ("evidence_links", links)):
                 for old, new, method in rows:
-                    guard = (
-                        "id = :id AND anchor_version = :old_version AND position_start = :old_start "
-                        "AND quote_exact = :old_exact"
-                    )
-                    values: dict[str, Any] = {
-                        "id": old.id,
-                        "old_version": old.anchor.version,
-                        "old_start": old.anchor.start,
-                        "old_exact": old.anchor.exact,
-                        "checked": checked,
-                        "method": method,
-                    }
-                    if new is None:
-                        sql = (
-                            f"UPDATE {table} SET status = 'orphan', anchor_method = 'orphan', "
-                            f"checked_version = :checked WHERE {guard}"
-                        )
-                    else:
-                        fields = _anchor_values(new)
-                        values.update(fields)
-                        sets = ", ".join(f"{k} = :{k}" for k in fields)
-                        sql = (
-                            f"UPDATE {table} SET {sets}, status = 'anchored', anchor_method = :method, "
-                            f"checked_version = :checked WHERE {guard}"
-                        )
-                    written += conn.execute(sql, values).rowcount
+                    fields = None if new is None else anchor_values(new)
+                    written += save_reanchored(conn, table, old.id, old.anchor, fields, method, checked)
         return written
 
     # ----------------------------------------------------------------- reading
