@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 GUTTER = 3
-"""Cells left of the first column: a mark (low confidence, verified), an extra mark, a space."""
+"""Cells left of the first column: a mark (unsure, verified), an extra mark, a space."""
 SEPARATOR = " │ "
 
 
