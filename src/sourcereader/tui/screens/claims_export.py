@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Grid, Horizontal, Vertical
@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from sourcereader.core.store import Store
 
 FORMAT_CHOICES = (("Markdown evidence brief", "markdown"), ("W3C JSON-LD", "w3c"))
+NARROW = 100
+"""Terminals narrower than this get the dialog's one-choice-a-line layout."""
 SUFFIXES = {"markdown": ".md", "w3c": ".jsonld"}
 """The file name's ending for each format (the default path follows the format)."""
 
@@ -160,8 +162,22 @@ class ClaimsExportDialog(ModalScreen[ClaimsExported | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Show the first preview."""
+        """Fit the terminal, show the first preview."""
+        self._fit(self.app.size.width)
         self.update_preview()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Narrow terminals get the narrow layout."""
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        # Below NARROW columns two choices side by side would cut their values short: one choice a
+        # line instead, and compact selects (one line each) so that the preview and the buttons
+        # still fit on 24 lines.
+        narrow = width < NARROW
+        self.query_one("#dialog").set_class(narrow, "-narrow")
+        for select in self.query(Select):
+            select.compact = narrow
 
     def choices(self) -> Choices:
         """What the form says now."""
