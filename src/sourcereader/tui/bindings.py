@@ -353,7 +353,7 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
             "export",
             "Export",
             "claims_export",
-            "Export the evidence brief (or W3C JSON-LD) of the claims shown or the highlighted one",
+            "Export the evidence brief of the claims shown (or of the highlighted one)",
         ),
     ),
     "claim": (
@@ -379,7 +379,15 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
             "claim_versions",
             "The claim's source side by side with another version",
         ),
-        _b("e", "export", "Export", "claim_export", "Export this claim's evidence brief (or W3C JSON-LD)"),
+        # Not in the footer: at 80 columns it is full (the help screen and the palette list it).
+        _b(
+            "e",
+            "export",
+            "Export",
+            "claim_export",
+            "Export this claim's evidence brief (or W3C JSON-LD)",
+            show=False,
+        ),
     ),
     "claim_dialog": (
         _b("ctrl+s", "save", "Save", "claim_save", "Save the claim"),
