@@ -57,7 +57,9 @@ def two_claims(store: Store, library: Library) -> tuple[Claim, Claim]:
         )
     )
     store.add_evidence(
-        EvidenceDraft(first.id, evidence_anchor(library.document(SOVIET), "s21"), "supports", "He invites them.")
+        EvidenceDraft(
+            first.id, evidence_anchor(library.document(SOVIET), "s21"), "supports", "He invites them."
+        )
     )
     store.add_evidence(EvidenceDraft(first.id, evidence_anchor(library.document(GERMAN), "s18"), "context"))
     second = store.add_claim(ClaimDraft(claim_anchor(article, "s8"), "A written draft was presented"))
@@ -170,7 +172,8 @@ async def test_the_highlighted_claim_alone(tmp_path: Path) -> None:
         screen = await open_claims(pilot)
         screen.query_one(ClaimList).cursor = 1
         await pilot.pause()
-        assert screen.current() is not None and screen.current().claim.id == second.id  # type: ignore[union-attr]
+        current = screen.current()
+        assert current is not None and current.claim.id == second.id
         dialog = await open_dialog(pilot)
         dialog.query_one("#which", Select).value = "highlighted"
         await settled(pilot)
@@ -370,5 +373,5 @@ def test_dialog_snapshot(snap_compare: Snap, tmp_path: Path) -> None:
 
 
 def test_dialog_small_terminal_snapshot(snap_compare: Snap, tmp_path: Path) -> None:
-    # 80×24: the choices on their own lines, the preview kept, the rest scrolls; the footer shows ctrl+s / esc.
+    # 80×24: one choice a line, compact selects: the preview, the path and the buttons all fit.
     assert snap_compare(Host(tmp_path), terminal_size=(80, 24), run_before=settled_and_steady)
