@@ -375,3 +375,13 @@ def test_dialog_snapshot(snap_compare: Snap, tmp_path: Path) -> None:
 def test_dialog_small_terminal_snapshot(snap_compare: Snap, tmp_path: Path) -> None:
     # 80×24: one choice a line, compact selects: the preview, the path and the buttons all fit.
     assert snap_compare(Host(tmp_path), terminal_size=(80, 24), run_before=settled_and_steady)
+
+
+def test_the_dialog_keys_can_be_remapped(tmp_path: Path) -> None:
+    from sourcereader.tui.bindings import KeymapResult, load_keymap
+
+    path = tmp_path / "keys.toml"
+    path.write_text('[keys]\nclaims_export_write = "f6"\nclaims_export = "x"\nclaim_export = "x"\n', "utf-8")
+    assert load_keymap(path) == KeymapResult(
+        {"claims_export_write": "f6", "claims_export": "x", "claim_export": "x"}
+    )
