@@ -580,11 +580,10 @@ def export_claims(
 
     ids = [number(v, "CLAIM") for v in values] or None
     store, library = open_store_and_library()
-    _settled(store, library)
     options = claims_export.BriefOptions(translations=translations, generated=generated)
     with claim_errors():
-        views = claims_export.gather(store, library, ids, options)
-    return claims_export.render(views, options, fmt), len(views)
+        exported = claims_export.export_claims(store, library, ids, options, fmt)
+    return exported.text, exported.count
 
 
 def read_claim_items(items: list[object], name: str) -> ImportedClaims:

@@ -52,7 +52,15 @@ from sourcereader.core.claims import (
     check_stance,
     claim_view,
 )
-from sourcereader.core.export import SR_VOCAB, W3C_CONTEXT, escape_note, escape_text, from_w3c, to_w3c
+from sourcereader.core.export import (
+    SR_VOCAB,
+    W3C_CONTEXT,
+    Exported,
+    escape_note,
+    escape_text,
+    from_w3c,
+    to_w3c,
+)
 from sourcereader.core.plurals import counted
 
 if TYPE_CHECKING:
@@ -347,6 +355,20 @@ def render(views: Sequence[ClaimView], options: BriefOptions, fmt: str) -> str:
 
         return json_safe(json.dumps(export_w3c(views), ensure_ascii=False, indent=2)) + "\n"
     return for_terminal(brief_markdown(views, options))
+
+
+def export_claims(
+    store: Store, library: Library, claim_ids: Sequence[int] | None, options: BriefOptions, fmt: str
+) -> Exported:
+    """The claims export workflow, for the command line and the TUI's export dialog alike: find the
+    claims and links again where a text changed, gather these claims (None: every live claim, in
+    document order) and render them in ``fmt`` (``markdown`` or ``w3c``). ``count`` is the number
+    of claims. ClaimError for an unknown or deleted claim."""
+    from sourcereader.core.claims import ensure_claims_anchored
+
+    ensure_claims_anchored(store, library)
+    views = gather(store, library, claim_ids, options)
+    return Exported(render(views, options, fmt), len(views))
 
 
 # --------------------------------------------------------------------------- W3C in

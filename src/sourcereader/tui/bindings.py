@@ -42,6 +42,7 @@ Scope = Literal[
     "claim",
     "claim_dialog",
     "link_dialog",
+    "claims_export",
     "versions",
     "version_picker",
     "table",
@@ -127,7 +128,13 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
         _b("slash", "find", "Find", "find", "Find text in every column of this document"),
         _b("n", "next_hit", "Next hit", "next_hit", "Next match of the search", show=False),
         _b("p", "previous_hit", "Previous hit", "previous_hit", "Previous match of the search", show=False),
-        _b("l", "next_low", "Unsure", "next_low_confidence", "Next unsure row (marked ?: under 0.70, not verified)"),
+        _b(
+            "l",
+            "next_low",
+            "Unsure",
+            "next_low_confidence",
+            "Next unsure row (marked ?: under 0.70, not verified)",
+        ),
         _b(
             "L",
             "previous_low",
@@ -341,6 +348,13 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
         _b("slash", "focus_filter", "Filter", "claims_filter", "Filter by label, note, quote or source"),
         _b("d", "delete", "Delete", "claims_delete", "Put the claim in the bin (u restores it)"),
         _b("u", "restore", "Restore", "claims_restore", "Restore the claim from the bin (the last deleted)"),
+        _b(
+            "e",
+            "export",
+            "Export",
+            "claims_export",
+            "Export the evidence brief of the claims shown (or of the highlighted one)",
+        ),
     ),
     "claim": (
         _b("escape,q", "close", "Back", "claim_close", "Back to the claims"),
@@ -365,6 +379,15 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
             "claim_versions",
             "The claim's source side by side with another version",
         ),
+        # Not in the footer: at 80 columns it is full (the help screen and the palette list it).
+        _b(
+            "e",
+            "export",
+            "Export",
+            "claim_export",
+            "Export this claim's evidence brief (or W3C JSON-LD)",
+            show=False,
+        ),
     ),
     "claim_dialog": (
         _b("ctrl+s", "save", "Save", "claim_save", "Save the claim"),
@@ -381,6 +404,10 @@ TABLE: dict[Scope, tuple[Binding, ...]] = {
             show=False,
         ),
         _b("escape", "cancel", "Cancel", "link_cancel", "Close without linking"),
+    ),
+    "claims_export": (
+        _b("ctrl+s", "write", "Write", "claims_export_write", "Write the claims export file"),
+        _b("escape", "cancel", "Cancel", "claims_export_cancel", "Close without writing"),
     ),
     "versions": (
         _b("escape,q", "close", "Back", "versions_close", "Close the versions"),

@@ -7,7 +7,9 @@ the orphans or the bin, ``d`` puts a claim in the bin and ``u`` takes it out. En
 wording in the other versions of the source (word changes marked), then each evidence passage,
 grouped by stance, in its original language with its human and machine translations and the link's
 note. Enter on a passage jumps to it in the reader; on another version, compares the versions side
-by side. ``E`` edits the claim or a link, ``d`` unlinks a passage, ``u`` links it again.
+by side. ``E`` edits the claim or a link, ``d`` unlinks a passage, ``u`` links it again. On both,
+``e`` exports the evidence brief (of the claims shown, the highlighted one, or the claim on screen)
+through :class:`~sourcereader.tui.screens.claims_export.ClaimsExportDialog`.
 
 Both screens read in thread workers with their own store (re-anchoring first when a text changed,
 :func:`~sourcereader.core.claims.ensure_claims_anchored`) and write there too; they are dismissed with
@@ -252,6 +254,18 @@ class ClaimsScreen(Screen[Jump | None]):
         else:
             self._status("Nothing to restore.")
 
+    def action_export(self) -> None:
+        """Export the evidence brief of the claims shown (or of the highlighted one) to a file."""
+        if str(self.query_one("#claims-show", Select).value) == "bin":
+            self._status("Claims in the bin are not exported: restore one first (u).")
+            return
+        if not self.shown:
+            self._status("No claim is shown: nothing to export.")
+            return
+        current = self.current()
+        shown = tuple(s.claim.id for s in self.shown)
+        export_dialog(self, shown, current.claim.id if current is not None else None)
+
     @work(thread=True, exit_on_error=False, group="claims-write", description="Saving the change")
     def write(self, claim_id: int, *, restore: bool) -> None:
         """Delete or restore a claim in a thread with its own store."""
@@ -287,6 +301,21 @@ class ClaimsScreen(Screen[Jump | None]):
             self.query_one(ClaimList).focus()
             return
         self.dismiss(None)
+
+
+def export_dialog(
+    screen: ClaimsScreen | ClaimScreen, shown: tuple[int, ...], highlighted: int | None
+) -> None:
+    """Open the claims export dialog over ``screen``; a toast names the file written."""
+    from sourcereader.tui.screens.claims_export import ClaimsExportDialog, ClaimsExported, exported_toast
+
+    def written(result: ClaimsExported | None) -> None:
+        if result is not None:
+            screen.notify(exported_toast(result), title="Export", markup=False)
+
+    screen.app.push_screen(
+        ClaimsExportDialog(screen.store, screen.library, shown=shown, highlighted=highlighted), written
+    )
 
 
 # --------------------------------------------------------------------------- one claim
@@ -691,6 +720,16 @@ class ClaimScreen(Screen[Jump | None]):
             return
         link_id = self.unlinked.pop()
         self.write(lambda store: store.restore_evidence(link_id), f"Link {link_id} restored.")
+
+    def action_export(self) -> None:
+        """Export this claim's evidence brief to a file."""
+        if self.view is None:
+            self._status("The claim is still being read (or could not be): nothing to export yet.")
+            return
+        if self.view.claim.is_deleted:
+            self._status("This claim is in the bin: restore it in the claims list (u) to export it.")
+            return
+        export_dialog(self, (self.claim_id,), self.claim_id)
 
     def write(self, change: Callable[[Store], object], message: str, *, unlinked: int | None = None) -> None:
         """Apply ``change`` in a thread with its own store; the view is read again afterwards."""
