@@ -13,16 +13,17 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.screen import Screen
-from textual.widgets import Input, Label, Select, Static, TabbedContent, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, Static, TabbedContent, TextArea
 
 from sourcereader import tui
 from sourcereader.core.annotations import Annotation, AnnotationDraft, anchor_for, reanchor_document
 from sourcereader.core.documents import Library
 from sourcereader.core.store import Store
 from sourcereader.core.store.search import SOURCE_TEXT
-from sourcereader.tui.screens.annotate import AnnotationDialog, CheckList, TagSuggester, Target
+from sourcereader.tui.screens.annotate import AnnotationDialog, TagSuggester, Target
 from sourcereader.tui.screens.annotations import AnnotationsScreen
 from sourcereader.tui.screens.export import ExportDialog
+from sourcereader.tui.widgets.tick_box import CheckList
 from sourcereader.tui.widgets.virtual_table import VirtualTable
 from tests.support.texts import BODY, DOC_ID, make_document, make_translation
 from tests.support.tui import settled, steady_cursors
@@ -373,6 +374,21 @@ async def test_export_dialog_previews_and_writes(
     assert written == tmp_path / "out.jsonld" and '"AnnotationCollection"' in written.read_text(
         encoding="utf-8"
     )
+
+
+async def test_the_overwrite_box_shows_its_state_without_colour(
+    export_setup: tuple[Store, Library, list[Annotation]],
+) -> None:
+    # Textual's checkbox draws an X whether ticked or not: "overwrite" looked ticked when it was not.
+    store, library, _ = export_setup
+    app = Host(lambda: ExportDialog(store, library, default_path=Path("/tmp/x.md"), today="2026-01-01"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#overwrite", Checkbox)
+        assert box.render_line(0).text.strip().startswith("▐ ▌")
+        box.value = True
+        await pilot.pause()
+        assert box.render_line(0).text.strip().startswith("▐✓▌")
 
 
 def _export_host(setup: tuple[Store, Library, list[Annotation]]) -> Host:

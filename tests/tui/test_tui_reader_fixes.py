@@ -440,3 +440,19 @@ async def test_writes_after_the_database_was_moved_are_reported_and_notes_kept(t
         await settle(app, pilot)
         assert any("not saved" in m and "moved" in m for m in _messages(app, "Machine translation failed"))
         assert not database.exists()  # no new, empty database where the old one was
+
+
+async def test_the_columns_dialog_shows_hidden_columns_without_colour(tmp_path: Path) -> None:
+    # The list drew an X beside hidden columns too (dimmer): the machine translation column, hidden
+    # while there is no model, looked shown.
+    from textual.widgets import SelectionList
+
+    app = app_for(tmp_path, document_id=SOVIET)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        listing = app.screen.query_one("#columns-list", SelectionList)
+        lines = [listing.render_line(y).text for y in range(listing.option_count)]
+        assert "Source (ru)" in lines[0] and "▐✓▌" in lines[0]
+        assert "Machine translation" in lines[-1] and "▐ ▌" in lines[-1]

@@ -18,17 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.segment import Segment
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.strip import Strip
 from textual.suggester import Suggester
 from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static, TextArea
-from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.text_area import Selection
 
 from sourcereader.core.annotations import (
@@ -44,6 +41,7 @@ from sourcereader.core.annotations import (
 from sourcereader.core.documents import Document, Translation
 from sourcereader.core.sanitize import one_line
 from sourcereader.tui.bindings import bindings_for
+from sourcereader.tui.widgets.tick_box import CheckList
 
 KIND_LABELS = {
     "note": "Note",
@@ -127,28 +125,6 @@ class TagSuggester(Suggester):
 def split_tags(value: str) -> tuple[str, ...]:
     """Tags from the comma-separated input (empty items dropped)."""
     return tuple(t.strip() for t in value.split(",") if t.strip())
-
-
-class CheckList(SelectionList[str]):
-    """A selection list whose ticked boxes show a tick, not only another colour (legible without
-    colour, in a monochrome terminal, or to a colour-blind reader)."""
-
-    TICKED = "✓"
-    UNTICKED = " "
-
-    def render_line(self, y: int) -> Strip:
-        """The line as SelectionList draws it, its box holding a tick or a blank."""
-        strip = super().render_line(y)
-        try:
-            option = self.get_option_at_index(int(self.scroll_offset.y) + y)
-        except OptionDoesNotExist:
-            return strip
-        # SelectionList draws the box as its first three segments: left side, inside, right side.
-        segments = list(strip)
-        if len(segments) > 3:
-            mark = self.TICKED if option.value in self.selected else self.UNTICKED
-            segments[1] = Segment(mark, segments[1].style)
-        return Strip(segments, strip.cell_length)
 
 
 class AnnotationDialog(ModalScreen[AnnotationDraft | None]):

@@ -35,6 +35,7 @@ from sourcereader.core.sanitize import one_line
 from sourcereader.tui.bindings import bindings_for
 from sourcereader.tui.data import store_failure, worker_store
 from sourcereader.tui.screens.export import PREVIEW_CHARS, TRANSLATION_CHOICES
+from sourcereader.tui.widgets.tick_box import TickBox
 
 if TYPE_CHECKING:
     from sourcereader.core.documents import Library
@@ -153,7 +154,7 @@ class ClaimsExportDialog(ModalScreen[ClaimsExported | None]):
             yield TextArea("Making the preview…", id="preview", read_only=True, soft_wrap=True)
             with Horizontal(id="path-row"):
                 yield Input(str(self.default_path), id="path")
-                yield Checkbox("overwrite", id="overwrite")
+                yield TickBox("overwrite", id="overwrite")
             yield Static("", id="error")
             with Horizontal(id="buttons"):
                 yield Button("Write", variant="primary", id="write")

@@ -13,6 +13,7 @@ from textual.widgets import Checkbox, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
 from sourcereader.tui.bindings import bindings_for
+from sourcereader.tui.widgets.tick_box import CheckList, TickBox
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ class ColumnsDialog(ModalScreen[ColumnsChosen | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="columns-dialog", classes="dialog"):
             yield Label("Columns", classes="dialog-title")
-            yield SelectionList[str](*self._selections(), id="columns-list")
-            yield Checkbox("Also for documents I have not arranged", id="columns-default")
+            yield CheckList(*self._selections(), id="columns-list")
+            yield TickBox("Also for documents I have not arranged", id="columns-default")
             yield Label(
                 "space: show/hide · shift+↑/↓: reorder · tab: the box · enter: apply (kept for next time)"
                 " · esc: cancel",

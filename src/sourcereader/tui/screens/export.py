@@ -22,6 +22,7 @@ from sourcereader.core.annotations import KINDS, AnnotationError
 from sourcereader.core.export import ExportFilter, ExportOptions, export_annotations
 from sourcereader.core.files import check_output, write_output
 from sourcereader.tui.bindings import bindings_for
+from sourcereader.tui.widgets.tick_box import TickBox
 
 if TYPE_CHECKING:
     from sourcereader.core.documents import Library
@@ -96,7 +97,7 @@ class ExportDialog(ModalScreen[Path | None]):
             yield TextArea("", id="preview", read_only=True, soft_wrap=True)
             with Horizontal(id="path-row"):
                 yield Input(str(self.default_path), id="path")
-                yield Checkbox("overwrite", id="overwrite")
+                yield TickBox("overwrite", id="overwrite")
             yield Static("", id="error")
             with Horizontal(id="buttons"):
                 yield Button("Write", variant="primary", id="write")
