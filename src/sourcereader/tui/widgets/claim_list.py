@@ -20,13 +20,13 @@ from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.reactive import var
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from sourcereader.core.claims import ClaimSummary
 from sourcereader.core.plurals import counted
 from sourcereader.core.sanitize import one_line
 from sourcereader.tui.bindings import bindings_for
+from sourcereader.tui.widgets.cursor_view import CursorView
 
 ENTRY_HEIGHT = 3
 """Lines per claim: two of text and a blank one."""
@@ -67,7 +67,7 @@ class ClaimEntries:
         return len(self.summaries)
 
 
-class ClaimList(ScrollView, can_focus=True):
+class ClaimList(CursorView, can_focus=True):
     """Claims, two lines each; one is the cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("text"))
@@ -84,8 +84,6 @@ class ClaimList(ScrollView, can_focus=True):
 
     entries: var[ClaimEntries] = var(ClaimEntries, always_update=True)
     """The claims shown; replaced whole by the screen."""
-    cursor: var[int] = var(0)
-    """Index of the current claim."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -101,9 +99,9 @@ class ClaimList(ScrollView, can_focus=True):
         self._update_virtual_size()
         self.refresh()
 
-    def validate_cursor(self, cursor: int) -> int:
-        count = len(self.entries)
-        return max(0, min(cursor, count - 1)) if count else 0
+    def row_count(self) -> int:
+        """How many claims are listed."""
+        return len(self.entries)
 
     def watch_cursor(self) -> None:
         self._scroll_to_cursor()
@@ -171,41 +169,9 @@ class ClaimList(ScrollView, can_focus=True):
         self.scroll_to_region(region, animate=False, immediate=True, force=True)
 
     # ------------------------------------------------------------------ actions (the "text" keys)
-    def action_cursor_down(self) -> None:
-        """Next claim."""
-        self.cursor += 1
-
-    def action_cursor_up(self) -> None:
-        """Previous claim."""
-        self.cursor -= 1
-
-    def action_first(self) -> None:
-        """First claim."""
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        """Last claim."""
-        self.cursor = len(self.entries) - 1
-
     def _page(self, fraction: float, direction: int) -> None:
         step = max(1, int(self.scrollable_content_region.height * fraction) // ENTRY_HEIGHT)
         self.cursor += direction * step
-
-    def action_page_down(self) -> None:
-        """One screen down."""
-        self._page(1.0, 1)
-
-    def action_page_up(self) -> None:
-        """One screen up."""
-        self._page(1.0, -1)
-
-    def action_half_down(self) -> None:
-        """Half a screen down."""
-        self._page(0.5, 1)
-
-    def action_half_up(self) -> None:
-        """Half a screen up."""
-        self._page(0.5, -1)
 
     def on_click(self, event: events.Click) -> None:
         """Clicking a claim makes it the cursor."""

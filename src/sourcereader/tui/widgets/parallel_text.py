@@ -33,13 +33,13 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import var
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
 from sourcereader.core.choices import HIGHLIGHTS
 from sourcereader.tui.bindings import bindings_for
 from sourcereader.tui.view import Cell, ParallelView
+from sourcereader.tui.widgets.cursor_view import CursorView
 from sourcereader.tui.wrapping import LazyWrap, display_offset, display_text
 
 __all__ = [
@@ -132,7 +132,7 @@ class _RowLayout:
         return any(c is not None and c.wrap.ensure(line + 1) > line for c in self.columns)
 
 
-class ParallelText(ScrollView, can_focus=True):
+class ParallelText(CursorView, can_focus=True):
     """Aligned rows in columns; one row is the cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("text"))
@@ -154,8 +154,6 @@ class ParallelText(ScrollView, can_focus=True):
 
     view: var[ParallelView | None] = var(None, always_update=True)
     """What to draw; replaced whole by the screen."""
-    cursor: var[int] = var(0)
-    """Index of the current row."""
     highlight: var[str] = var("")
     """Text highlighted wherever it occurs (the in-document search)."""
 
@@ -207,9 +205,9 @@ class ParallelText(ScrollView, can_focus=True):
         self._layout_key = ()
         self.refresh()
 
-    def validate_cursor(self, cursor: int) -> int:
-        count = len(self.view) if self.view is not None else 0
-        return max(0, min(cursor, count - 1)) if count else 0
+    def row_count(self) -> int:
+        """How many rows the view has."""
+        return len(self.view) if self.view is not None else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
         if old == new:
@@ -562,15 +560,6 @@ class ParallelText(ScrollView, can_focus=True):
             return
         self.cursor -= 1
 
-    def action_first(self) -> None:
-        """First row."""
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        """Last row."""
-        if self.view is not None:
-            self.cursor = len(self.view) - 1
-
     def _page(self, fraction: float, direction: int) -> None:
         if self.view is None or not len(self.view):
             return
@@ -583,22 +572,6 @@ class ParallelText(ScrollView, can_focus=True):
         top = max(0, min(self.top + direction * step, self._max_top))
         self.scroll_to(y=top, animate=False, immediate=True)
         self.cursor = self.cursor + direction * step
-
-    def action_page_down(self) -> None:
-        """One screen down."""
-        self._page(1.0, 1)
-
-    def action_page_up(self) -> None:
-        """One screen up."""
-        self._page(1.0, -1)
-
-    def action_half_down(self) -> None:
-        """Half a screen down."""
-        self._page(0.5, 1)
-
-    def action_half_up(self) -> None:
-        """Half a screen up."""
-        self._page(0.5, -1)
 
     def go_to(self, row: int, *, center: bool = True) -> None:
         """Make ``row`` the cursor, placing it a few rows below the top when it was off screen."""

@@ -26,12 +26,12 @@ from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import var
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
 from sourcereader.core.sanitize import for_terminal
 from sourcereader.tui.bindings import bindings_for
+from sourcereader.tui.widgets.cursor_view import CursorView
 
 GUTTER = 3
 """Cells left of the columns: the kind of change, a claim mark, a space."""
@@ -84,7 +84,7 @@ def _ids_label(left: str, right: str) -> str:
     return f"{left or '—'} → {right or '—'}"
 
 
-class DiffText(ScrollView, can_focus=True):
+class DiffText(CursorView, can_focus=True):
     """Rows of two versions side by side; one row is the cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("text"))
@@ -103,8 +103,6 @@ class DiffText(ScrollView, can_focus=True):
 
     view: var[DiffView] = var(DiffView, always_update=True)
     """What to draw; replaced whole by the screen."""
-    cursor: var[int] = var(0)
-    """Index of the current line."""
 
     @dataclass
     class CursorMoved(Message):
@@ -138,9 +136,9 @@ class DiffText(ScrollView, can_focus=True):
         self._relayout()
         self.refresh()
 
-    def validate_cursor(self, cursor: int) -> int:
-        count = len(self.view)
-        return max(0, min(cursor, count - 1)) if count else 0
+    def row_count(self) -> int:
+        """How many lines the diff has."""
+        return len(self.view)
 
     def watch_cursor(self, old: int, new: int) -> None:
         if old == new:
@@ -277,22 +275,6 @@ class DiffText(ScrollView, can_focus=True):
         return range(max(0, first), last + 1)
 
     # ------------------------------------------------------------------ actions (the "text" keys)
-    def action_cursor_down(self) -> None:
-        """Next row."""
-        self.cursor += 1
-
-    def action_cursor_up(self) -> None:
-        """Previous row."""
-        self.cursor -= 1
-
-    def action_first(self) -> None:
-        """First row."""
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        """Last row."""
-        self.cursor = len(self.view) - 1
-
     def _page(self, fraction: float, direction: int) -> None:
         if not self._starts:
             return
@@ -304,22 +286,6 @@ class DiffText(ScrollView, can_focus=True):
         elif shown and (shown.stop - 1 == len(self.view) - 1 or shown.start == 0):
             # At an end the view cannot move on: the cursor goes the rest of the way.
             self.cursor = shown.stop - 1 if direction > 0 else shown.start
-
-    def action_page_down(self) -> None:
-        """One screen down."""
-        self._page(1.0, 1)
-
-    def action_page_up(self) -> None:
-        """One screen up."""
-        self._page(1.0, -1)
-
-    def action_half_down(self) -> None:
-        """Half a screen down."""
-        self._page(0.5, 1)
-
-    def action_half_up(self) -> None:
-        """Half a screen up."""
-        self._page(0.5, -1)
 
     def go_to(self, line: int) -> None:
         """Make ``line`` the cursor, a few rows below the top when it was off screen."""
