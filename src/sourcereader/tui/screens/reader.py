@@ -528,8 +528,9 @@ class ReaderScreen(Screen[None]):
             # The user asked for a translation (t) and one arrived: show it, and keep it shown.
             self._mt_column_on_result = False
             self.choose_columns((*self.columns, MT_KEY))
-        elif not self.layout_kept and not self._columns_touched:
-            # Cached MT shows by default, unless the user's kept layout (or a choice made now) hides it.
+        elif not self.layout_kept:
+            # Cached MT shows by default, unless the user's kept layout (or a choice made now: that
+            # keeps a layout too) hides it.
             self.columns = (*self.columns, MT_KEY)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="translate", description="Translating")
