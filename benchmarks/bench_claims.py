@@ -95,7 +95,9 @@ def best_ms(fn: Callable[[], object], runs: int = 5) -> float:
     return min(times)
 
 
-def bench_list(tmp: Path, n_claims: int, n_links: int, rng: random.Random) -> None:
+def claims_library(tmp: Path, n_claims: int, n_links: int, rng: random.Random) -> tuple[Store, Library]:
+    """A library of an article and a record of 1,000 sentences each, with claims and random links (also
+    what bench_claims_screen opens)."""
     root = tmp / "library"
     (root / "sources").mkdir(parents=True)
     for doc_id, kind in (("article", "secondary"), ("record", "record")):
@@ -110,15 +112,19 @@ def bench_list(tmp: Path, n_claims: int, n_links: int, rng: random.Random) -> No
         for i in range(n_claims)
     ]
     passages = [anchor_for(record, [sid]) for sid in r_ids]
-    stances = STANCES
     links = [
         (
             f"c{rng.randrange(n_claims)}",
-            EvidenceDraft(0, rng.choice(passages), rng.choice(stances), uuid=f"l{j}"),
+            EvidenceDraft(0, rng.choice(passages), rng.choice(STANCES), uuid=f"l{j}"),
         )
         for j in range(n_links)
     ]
     store.add_claims_and_evidence(claims, links)
+    return store, library
+
+
+def bench_list(tmp: Path, n_claims: int, n_links: int, rng: random.Random) -> None:
+    store, library = claims_library(tmp, n_claims, n_links, rng)
 
     def screen() -> object:
         ensure_claims_anchored(store, library)

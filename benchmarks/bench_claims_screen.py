@@ -33,10 +33,8 @@ from textual.screen import Screen  # noqa: E402
 from textual.widgets import Footer, OptionList  # noqa: E402
 from textual.widgets.option_list import Option  # noqa: E402
 
-from bench_claims import body, header  # noqa: E402
-from sourcereader.core.annotations import anchor_for  # noqa: E402
-from sourcereader.core.claims import STANCES, ClaimDraft, EvidenceDraft, claim_anchor  # noqa: E402
-from sourcereader.core.documents import Library, format_header  # noqa: E402
+from bench_claims import claims_library  # noqa: E402
+from sourcereader.core.documents import Library  # noqa: E402
 from sourcereader.core.store import Store  # noqa: E402
 from sourcereader.tui.app import SourceReaderApp  # noqa: E402
 from sourcereader.tui.screens.claims import ClaimsScreen  # noqa: E402
@@ -67,30 +65,7 @@ ClaimsScreen.refresh_rows = _filled  # type: ignore[method-assign]
 
 def build(tmp: Path, n_claims: int, n_links: int) -> tuple[Store, Library]:
     """A library of an article and a record of 1,000 sentences each, with claims and links."""
-    rng = random.Random(1940)
-    root = tmp / "library"
-    (root / "sources").mkdir(parents=True)
-    for doc_id, kind in (("article", "secondary"), ("record", "record")):
-        text = format_header(header(doc_id, kind)) + body(1000, rng)
-        (root / "sources" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
-    store = Store.open(tmp / "claims.db")
-    library = Library([(root, "bundled")], cache=store)
-    article, record = library.document("article"), library.document("record")
-    a_ids, r_ids = [s.id for s in article.sentences], [s.id for s in record.sentences]
-    claims = [
-        ClaimDraft(claim_anchor(article, a_ids[i % len(a_ids)]), f"claim {i}", uuid=f"c{i}")
-        for i in range(n_claims)
-    ]
-    passages = [anchor_for(record, [sid]) for sid in r_ids]
-    links = [
-        (
-            f"c{rng.randrange(n_claims)}",
-            EvidenceDraft(0, rng.choice(passages), rng.choice(STANCES), uuid=f"l{j}"),
-        )
-        for j in range(n_links)
-    ]
-    store.add_claims_and_evidence(claims, links)
-    return store, library
+    return claims_library(tmp, n_claims, n_links, random.Random(1940))
 
 
 class BareList(Screen[None]):
